@@ -1,0 +1,55 @@
+// The engine as JSON text in, JSON text out: what the command line, the WebAssembly
+// bindings and the server's routes call. Every answer is the contract's JSON: the slot
+// listing, {"ok": ...}, or {"error": {"code", "message"}}. Never throws; output is
+// byte-identical across builds for the same input.
+#ifndef SLOTBOOK_JSON_API_H_
+#define SLOTBOOK_JSON_API_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "slotbook/engine.h"
+#include "slotbook/result.h"
+#include "slotbook/zone_rules.h"
+
+namespace slotbook {
+
+struct JsonAnswer {
+  std::string json;
+  bool is_error = false;  // true: `json` is {"error": ...} (the CLI exits 2)
+};
+
+// `zones` may be null (WebAssembly): snapshots must then carry "zone_rules".
+JsonAnswer slots_json(std::string_view snapshot, std::string_view query, const ZoneSource* zones);
+JsonAnswer validate_json(std::string_view snapshot, std::string_view booking,
+                         const ZoneSource* zones);
+// The snapshot, checked, with "zone_rules" for its zone added (replacing any present).
+JsonAnswer prepare_json(std::string_view snapshot, const ZoneSource& zones);
+
+// Answers many questions about one snapshot text, parsing it only when the text changes
+// (the widget asks for every day, type and practitioner the patient looks at). Not
+// thread-safe: one per thread.
+class SnapshotCache {
+ public:
+  explicit SnapshotCache(const ZoneSource* zones);
+  JsonAnswer slots(std::string_view snapshot, std::string_view query);
+  JsonAnswer validate(std::string_view snapshot, std::string_view booking);
+
+ private:
+  // The parsed snapshot; an invalid_json error when the text is not JSON.
+  const Result<Snapshot>& load(std::string_view text);
+
+  const ZoneSource* zones_;
+  std::string text_;
+  std::optional<Result<Snapshot>> parsed_;
+};
+
+// Building blocks for callers that hold parsed JSON (the server).
+std::string error_json(const Error& error);
+std::string slot_list_json(const Snapshot& snapshot, const SlotQuery& query, const SlotList& list);
+std::string verdict_json(Refusal reason);
+
+}  // namespace slotbook
+
+#endif  // SLOTBOOK_JSON_API_H_

@@ -1,0 +1,220 @@
+// Listing and validation share every decision below: the grid of a day's interval
+// (interval_window), the notice and horizon rule (BookingWindow) and the occupancy test
+// (BusyCursor). slot_refusal() combines them; list_slots() keeps a candidate exactly when
+// it says kNone and validate_booking() returns what it says, so the two cannot disagree.
+#include <algorithm>
+
+#include "slotbook/engine.h"
+
+namespace slotbook {
+namespace {
+
+// An interval of working hours on one local date, as UTC instants (engine.md, step 2).
+struct Window {
+  date::sys_seconds start;
+  date::sys_seconds end;
+};
+
+Window interval_window(const ZoneRules& zone, LocalDate date, HoursInterval hours) {
+  // 24:00 is 00:00 of the next date: adding minutes to the date's midnight does that.
+  return {zone.to_instant(LocalTime{date} + Minutes{hours.start_minute}),
+          zone.to_instant(LocalTime{date} + Minutes{hours.end_minute})};
+}
+
+LocalDate local_date(const ZoneRules& zone, Instant instant) {
+  return date::floor<date::days>(zone.to_local(instant));
+}
+
+// Notice and horizon (engine.md, step 4) for one appointment type at `now`.
+struct BookingWindow {
+  Instant now;
+  Instant earliest_start;  // now + min_notice: a start exactly here is allowed
+  LocalDate last_date;     // local date of now + max_advance_days
+
+  BookingWindow(const Snapshot& snapshot, const AppointmentType& type, Instant at)
+      : now(at),
+        earliest_start(at + Minutes{type.min_notice_minutes}),
+        last_date(local_date(snapshot.zone, at) + date::days{type.max_advance_days}) {}
+};
+
+// The occupancy test over a practitioner's busy runs (sorted, disjoint). Queries are
+// usually in increasing order (a sweep): the cursor then moves forward only, so a listing
+// costs O(candidates + busy), not O(candidates x busy).
+class BusyCursor {
+ public:
+  explicit BusyCursor(const std::vector<BusyInterval>& busy) : busy_(busy) {}
+
+  // True when [from, to) overlaps no busy run.
+  bool is_free(Instant from, Instant to) {
+    // The first run that ends after `from` is the only one that can overlap.
+    if (next_ > 0 && busy_[next_ - 1].end > from) {
+      next_ = static_cast<std::size_t>(
+          std::upper_bound(busy_.begin(), busy_.end(), from,
+                           [](Instant t, const BusyInterval& run) { return t < run.end; }) -
+          busy_.begin());
+    }
+    while (next_ < busy_.size() && busy_[next_].end <= from) ++next_;
+    return next_ == busy_.size() || !(busy_[next_].start < to);
+  }
+
+ private:
+  const std::vector<BusyInterval>& busy_;
+  std::size_t next_ = 0;
+};
+
+// Notice and horizon: why a start on local date `date` is too early or too late.
+Refusal timing_refusal(const BookingWindow& window, LocalDate date, Instant start) {
+  if (start < window.now) return Refusal::kInPast;
+  if (start < window.earliest_start) return Refusal::kTooSoon;
+  if (date > window.last_date) return Refusal::kTooFar;
+  return Refusal::kNone;
+}
+
+// Buffers and busy time: whether the appointment's occupancy is free.
+Refusal occupancy_refusal(const AppointmentType& type, Instant start, BusyCursor& busy) {
+  Instant end = start + Minutes{type.duration_minutes};
+  bool free = busy.is_free(start - Minutes{type.buffer_before_minutes},
+                           end + Minutes{type.buffer_after_minutes});
+  return free ? Refusal::kNone : Refusal::kConflict;
+}
+
+// The one decision whether a start on the grid of `date` is free (engine.md, step 4).
+Refusal slot_refusal(const AppointmentType& type, const BookingWindow& window, LocalDate date,
+                     Instant start, BusyCursor& busy) {
+  Refusal timing = timing_refusal(window, date, start);
+  return timing != Refusal::kNone ? timing : occupancy_refusal(type, start, busy);
+}
+
+// A candidate start of one practitioner, before merging.
+struct Candidate {
+  date::sys_seconds start;
+  std::uint32_t practitioner;
+};
+
+// Appends p's free starts on `date` to `out`, in increasing order.
+void collect_day(const Snapshot& snapshot, const AppointmentType& type, const BookingWindow& window,
+                 std::uint32_t practitioner, LocalDate date, BusyCursor& busy,
+                 std::vector<Candidate>& out) {
+  const Practitioner& p = snapshot.practitioners[practitioner];
+  const Minutes duration{type.duration_minutes};
+  const Minutes step{type.slot_step_minutes};
+  for (const HoursInterval& hours : snapshot.hours_on(p, date)) {
+    Window w = interval_window(snapshot.zone, date, hours);
+    for (date::sys_seconds start = w.start; start + duration <= w.end; start += step) {
+      if (slot_refusal(type, window, date, start, busy) == Refusal::kNone) {
+        out.push_back({start, practitioner});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(Refusal reason) {
+  switch (reason) {
+    case Refusal::kNone:
+      return "";
+    case Refusal::kUnknownAppointmentType:
+      return "unknown_appointment_type";
+    case Refusal::kUnknownPractitioner:
+      return "unknown_practitioner";
+    case Refusal::kInPast:
+      return "in_past";
+    case Refusal::kTooSoon:
+      return "too_soon";
+    case Refusal::kTooFar:
+      return "too_far";
+    case Refusal::kOutsideHours:
+      return "outside_hours";
+    case Refusal::kOffGrid:
+      return "off_grid";
+    case Refusal::kConflict:
+      return "conflict";
+  }
+  return "";
+}
+
+Result<SlotList> list_slots(const Snapshot& snapshot, const SlotQuery& query) {
+  const AppointmentType* type = snapshot.find_type(query.appointment_type);
+  if (!type) {
+    return make_error(ErrorCode::kUnknownAppointmentType,
+                      "no appointment type \"" + query.appointment_type + "\"");
+  }
+  std::vector<std::uint32_t> who;
+  if (query.practitioner_id) {
+    const Practitioner* p = snapshot.find_practitioner(*query.practitioner_id);
+    if (!p || !p->offers(type->id)) {
+      return make_error(
+          ErrorCode::kUnknownPractitioner,
+          "no practitioner \"" + *query.practitioner_id + "\" offering \"" + type->id + "\"");
+    }
+    who.push_back(static_cast<std::uint32_t>(p - snapshot.practitioners.data()));
+  } else {
+    for (std::uint32_t i = 0; i < snapshot.practitioners.size(); ++i) {
+      if (snapshot.practitioners[i].offers(type->id)) who.push_back(i);
+    }
+  }
+
+  SlotList list;
+  list.type = type;
+  const BookingWindow window(snapshot, *type, query.now);
+  const LocalDate last = std::min(query.end_date, window.last_date);
+  std::vector<BusyCursor> cursors;
+  cursors.reserve(who.size());
+  for (std::uint32_t i : who) cursors.emplace_back(snapshot.practitioners[i].busy);
+
+  const auto duration = Minutes{type->duration_minutes};
+  std::vector<Candidate> day;
+  for (LocalDate date = query.start_date; date <= last; date += date::days{1}) {
+    day.clear();
+    for (std::size_t k = 0; k < who.size(); ++k) {
+      collect_day(snapshot, *type, window, who[k], date, cursors[k], day);
+    }
+    if (day.empty()) continue;
+    // Practitioners were visited in id order, so a stable sort by start keeps the ids of
+    // equal starts sorted.
+    if (who.size() > 1) {
+      std::stable_sort(day.begin(), day.end(),
+                       [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
+    }
+    SlotDay slot_day{date, static_cast<std::uint32_t>(list.slots.size()), 0};
+    for (std::size_t i = 0; i < day.size();) {
+      Slot slot{day[i].start, day[i].start + duration,
+                static_cast<std::uint32_t>(list.practitioners.size()), 0};
+      for (; i < day.size() && day[i].start == slot.start; ++i) {
+        list.practitioners.push_back(day[i].practitioner);
+        ++slot.practitioner_count;
+      }
+      list.slots.push_back(slot);
+      ++slot_day.slot_count;
+    }
+    list.days.push_back(slot_day);
+  }
+  return list;
+}
+
+Refusal validate_booking(const Snapshot& snapshot, const BookingRequest& request) {
+  const AppointmentType* type = snapshot.find_type(request.appointment_type);
+  if (!type) return Refusal::kUnknownAppointmentType;
+  const Practitioner* p = snapshot.find_practitioner(request.practitioner_id);
+  if (!p || !p->offers(type->id)) return Refusal::kUnknownPractitioner;
+
+  const BookingWindow window(snapshot, *type, request.now);
+  const LocalDate date = local_date(snapshot.zone, request.start);
+  if (Refusal timing = timing_refusal(window, date, request.start); timing != Refusal::kNone) {
+    return timing;
+  }
+  // Hours and grid come before occupancy in the contract's order of reasons.
+  const Minutes duration{type->duration_minutes};
+  const Micros step = Minutes{type->slot_step_minutes};
+  for (const HoursInterval& hours : snapshot.hours_on(*p, date)) {
+    Window w = interval_window(snapshot.zone, date, hours);
+    if (request.start < w.start || request.start + duration > w.end) continue;
+    if ((request.start - w.start) % step != Micros::zero()) return Refusal::kOffGrid;
+    BusyCursor busy(p->busy);
+    return occupancy_refusal(*type, request.start, busy);
+  }
+  return Refusal::kOutsideHours;
+}
+
+}  // namespace slotbook
