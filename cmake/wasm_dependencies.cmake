@@ -1,0 +1,21 @@
+# Header-only dependencies for the Emscripten build. Adding /usr/include to a wasm compile
+# breaks it (bits/wordsize.h), and find_package(date) refuses wasm32, so the headers are
+# exposed through a folder of symlinks and declared as INTERFACE targets here.
+set(SLOTBOOK_WASM_INCLUDE ${CMAKE_BINARY_DIR}/wasm-include)
+file(MAKE_DIRECTORY ${SLOTBOOK_WASM_INCLUDE})
+foreach(dir nlohmann date)
+  if(NOT EXISTS ${SLOTBOOK_WASM_INCLUDE}/${dir})
+    file(CREATE_LINK /usr/include/${dir} ${SLOTBOOK_WASM_INCLUDE}/${dir} SYMBOLIC)
+  endif()
+endforeach()
+
+add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
+target_include_directories(nlohmann_json::nlohmann_json SYSTEM INTERFACE ${SLOTBOOK_WASM_INCLUDE})
+add_library(date::date INTERFACE IMPORTED)
+target_include_directories(date::date SYSTEM INTERFACE ${SLOTBOOK_WASM_INCLUDE})
+# date/ptz.h and date.h would otherwise pull in iostream-based parsing we never use.
+target_compile_definitions(date::date INTERFACE ONLY_C_LOCALE=1)
+
+# Small code: the engine is shipped to every patient's browser.
+add_compile_options(-Oz -flto)
+add_link_options(-Oz -flto)
