@@ -1,0 +1,111 @@
+// Builds the browser side into build/web (run from anywhere: `node web/build.mjs`).
+//   booking-widget.js      the one-line install's script (no-cache, ETag)
+//   booking-widget.<h>.js  the same, content-hashed, for sites that pin a version
+//   slot-engine.<h>.js/.wasm  hashed copies of the lead's wasm build, which the widget
+//                          loads: immutable, cached for a year (docs/api.md)
+//   slot-engine-api.mjs    the engine's JS API as an ES module, for clinic developers
+//   manage.js, manage.html the booking management page (/manage)
+//   demo/index.html        the demo clinic website (/)
+// The unhashed slot-engine.js/.wasm written by the wasm build stay for direct use.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+
+const webDir = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.resolve(webDir, '..', 'build', 'web');
+const HASHED = /\.[0-9a-f]{10}\.(js|wasm|mjs)$/;
+
+function ensureDependencies() {
+  const installed = path.join(webDir, 'node_modules', '.package-lock.json');
+  const lock = path.join(webDir, 'package-lock.json');
+  if (!fs.existsSync(installed) || fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs) {
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: webDir, stdio: 'inherit' });
+  }
+}
+
+const contentHash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 10);
+
+/** Writes `bytes` as name.<hash>.ext next to the plain name; returns the hashed file name. */
+function writeHashed(name, bytes) {
+  const ext = path.extname(name);
+  const hashed = `${path.basename(name, ext)}.${contentHash(bytes)}${ext}`;
+  fs.writeFileSync(path.join(outDir, hashed), bytes);
+  return hashed;
+}
+
+function removeOldHashedFiles(keep) {
+  for (const file of fs.readdirSync(outDir)) {
+    if (HASHED.test(file) && !keep.has(file)) fs.rmSync(path.join(outDir, file));
+  }
+}
+
+async function main() {
+  ensureDependencies();
+  const esbuild = await import('esbuild');
+  fs.mkdirSync(path.join(outDir, 'demo'), { recursive: true });
+  const keep = new Set();
+
+  // The engine comes from the wasm build; without it the widget still builds (and says so
+  // at run time), which lets the UI be worked on before the C++ side is built.
+  const engineNames = { js: 'slot-engine.js', wasm: 'slot-engine.wasm' };
+  for (const kind of ['js', 'wasm']) {
+    const file = path.join(outDir, engineNames[kind]);
+    if (fs.existsSync(file)) {
+      engineNames[kind] = writeHashed(engineNames[kind], fs.readFileSync(file));
+      keep.add(engineNames[kind]);
+    } else {
+      console.warn(`web/build.mjs: ${path.relative(process.cwd(), file)} is missing (run the wasm build first)`);
+    }
+  }
+
+  const common = {
+    bundle: true,
+    minify: true,
+    legalComments: 'none',
+    target: ['chrome100', 'firefox100', 'safari15.4'],
+    write: false,
+    logLevel: 'warning',
+  };
+  const bundle = async (entry, format, define = {}) =>
+    (await esbuild.build({ ...common, entryPoints: [path.join(webDir, entry)], format, define })).outputFiles[0].contents;
+
+  const widget = await bundle('src/widget/index.js', 'iife', {
+    __SLOT_ENGINE_JS__: JSON.stringify(engineNames.js),
+    __SLOT_ENGINE_WASM__: JSON.stringify(engineNames.wasm),
+  });
+  fs.writeFileSync(path.join(outDir, 'booking-widget.js'), widget);
+  keep.add(writeHashed('booking-widget.js', widget));
+
+  const manage = await bundle('src/manage/index.js', 'iife', {
+    __SLOT_ENGINE_JS__: JSON.stringify(engineNames.js),
+    __SLOT_ENGINE_WASM__: JSON.stringify(engineNames.wasm),
+  });
+  fs.writeFileSync(path.join(outDir, 'manage.js'), manage);
+
+  fs.writeFileSync(path.join(outDir, 'slot-engine-api.mjs'), await bundle('src/engine.js', 'esm'));
+  fs.copyFileSync(path.join(webDir, 'manage.html'), path.join(outDir, 'manage.html'));
+  fs.copyFileSync(path.join(webDir, 'demo', 'index.html'), path.join(outDir, 'demo', 'index.html'));
+  removeOldHashedFiles(keep);
+
+  const gz = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
+  const report = [['booking-widget.js', widget]];
+  for (const name of [engineNames.js, engineNames.wasm]) {
+    const file = path.join(outDir, name);
+    if (fs.existsSync(file)) report.push([name, fs.readFileSync(file)]);
+  }
+  let total = 0;
+  for (const [name, bytes] of report) {
+    total += gz(bytes);
+    console.log(`web/build.mjs: ${name.padEnd(32)} ${String(bytes.length).padStart(7)} B, ${String(gz(bytes)).padStart(6)} B gzip`);
+  }
+  console.log(`web/build.mjs: first load (widget + engine)      ${String(total).padStart(6)} B gzip`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+// The JS API of the WebAssembly slot engine: what the widget and clinic developers call.
+// The raw Emscripten module speaks JSON text; this layer turns its answers into plain
+// objects and its error objects into SlotEngineError, and makes sure a snapshot object is
+// serialised once: the C++ side keeps the last parsed snapshot keyed by its exact text, so
+// handing it the same string again skips the parse.
+
+/** An error answered by the engine, carrying the contract's `code` (e.g. `invalid_query`). */
+export class SlotEngineError extends Error {
+  constructor(code, message) {
+    super(message || code);
+    this.name = 'SlotEngineError';
+    this.code = code;
+  }
+}
+
+// Snapshot objects are treated as immutable: a changed snapshot must be a new object.
+const snapshotTexts = new WeakMap();
+
+function jsonText(value) {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object') {
+    throw new SlotEngineError('invalid_json', 'expected a JSON object or its text');
+  }
+  let text = snapshotTexts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    snapshotTexts.set(value, text);
+  }
+  return text;
+}
+
+function parseAnswer(text) {
+  let answer;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    throw new SlotEngineError('engine_failure', 'the engine answered text that is not JSON');
+  }
+  if (answer && answer.error) throw new SlotEngineError(answer.error.code, answer.error.message);
+  return answer;
+}
+
+/** Wraps a raw module (the resolved value of `createSlotEngine()`). */
+export class SlotEngine {
+  constructor(rawModule) {
+    this._raw = rawModule;
+  }
+
+  /** The contract's slot listing for `query`, as a plain object. Throws SlotEngineError. */
+  slots(snapshot, query) {
+    return parseAnswer(this._raw.slots(jsonText(snapshot), jsonText(query)));
+  }
+
+  /** `{ok: true}` or `{ok: false, reason}` for a booking request. Throws SlotEngineError. */
+  validate(snapshot, booking) {
+    const verdict = parseAnswer(this._raw.validate(jsonText(snapshot), jsonText(booking)));
+    return verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason };
+  }
+}
+
+const scriptLoads = new Map();
+
+// Browsers: the Emscripten glue is a classic script that defines `createSlotEngine`.
+function loadFactoryScript(scriptUrl) {
+  if (!scriptLoads.has(scriptUrl)) {
+    scriptLoads.set(
+      scriptUrl,
+      new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = scriptUrl;
+        script.async = true;
+        script.onload = () =>
+          typeof globalThis.createSlotEngine === 'function'
+            ? resolve(globalThis.createSlotEngine)
+            : reject(new SlotEngineError('engine_unavailable', `${scriptUrl} did not define createSlotEngine`));
+        script.onerror = () => {
+          scriptLoads.delete(scriptUrl);
+          reject(new SlotEngineError('engine_unavailable', `could not load ${scriptUrl}`));
+        };
+        document.head.appendChild(script);
+      }),
+    );
+  }
+  return scriptLoads.get(scriptUrl);
+}
+
+/**
+ * Loads the engine. Options (all optional, one of `factory` or `scriptUrl` needed):
+ * - factory: the `createSlotEngine` function (Node: `require('build/web/slot-engine.js')`)
+ * - scriptUrl: URL of slot-engine.js, loaded with a script element (browsers)
+ * - wasmUrl: URL of slot-engine.wasm (default: slot-engine.wasm next to scriptUrl)
+ * - wasmBinary: the .wasm bytes, which skips fetching it (Node)
+ */
+export async function loadSlotEngine(options = {}) {
+  const factory = options.factory || (await loadFactoryScript(options.scriptUrl));
+  const moduleArgs = {};
+  if (options.wasmBinary) moduleArgs.wasmBinary = options.wasmBinary;
+  const wasmUrl =
+    options.wasmUrl || (options.scriptUrl && new URL('slot-engine.wasm', options.scriptUrl).href);
+  if (wasmUrl) moduleArgs.locateFile = (path) => (path.endsWith('.wasm') ? wasmUrl : path);
+  try {
+    return new SlotEngine(await factory(moduleArgs));
+  } catch (cause) {
+    throw new SlotEngineError('engine_unavailable', `the engine failed to start: ${cause && cause.message ? cause.message : cause}`);
+  }
+}

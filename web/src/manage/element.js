@@ -1,0 +1,167 @@
+// <clinic-booking-manage>: the page a confirmation's manage link opens. It shows one booking
+// (found by id and secret token), and lets the patient cancel it or move it to another
+// time picked with the same day-and-time picker and in-page engine as the booking widget.
+
+import { ApiError, BookingApi } from '../widget/api.js';
+import { defaultServer, sharedEngine } from '../widget/assets.js';
+import { Availability } from '../widget/availability.js';
+import { h, replaceChildren, uid } from '../widget/dom.js';
+import { localizer, pageLanguage } from '../widget/i18n.js';
+import { SlotPicker } from '../widget/picker.js';
+import { applyStyles } from '../widget/styles.js';
+
+const FINAL_STATUSES = new Set(['cancelled', 'completed', 'no_show']);
+
+export class BookingManager extends HTMLElement {
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const shadow = this.attachShadow({ mode: 'open' });
+    applyStyles(shadow);
+    this.live = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
+    this.view = h('div', { class: 'view' });
+    shadow.append(h('div', { class: 'root', part: 'container' }, this.view, this.live));
+    const params = new URLSearchParams(location.search);
+    this.bookingId = this.getAttribute('booking') || params.get('booking') || '';
+    this.token = this.getAttribute('token') || params.get('token') || '';
+    this.patientZone = this.getAttribute('timezone') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    this.l10n = localizer(this.getAttribute('lang') || pageLanguage(this), this.patientZone);
+    this.api = new BookingApi(this.getAttribute('server') || defaultServer());
+    this.load();
+  }
+
+  async load() {
+    const { l10n } = this;
+    replaceChildren(this.view, h('div', { class: 'loading', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), l10n.t('loading')));
+    try {
+      this.booking = await this.api.booking(this.bookingId, this.token);
+      this.snapshot = await this.api.snapshot(this.booking.clinic_id).catch(() => null);
+    } catch (error) {
+      const text = error instanceof ApiError && error.kind === 'not_found' ? l10n.t('notFound') : l10n.t('loadFailed');
+      replaceChildren(this.view, h('div', { class: 'notice error', attrs: { role: 'alert' } }, h('p', {}, text)));
+      return;
+    }
+    this.showBooking();
+  }
+
+  typeName(id) {
+    const type = this.snapshot && (this.snapshot.data.appointment_types || []).find((t) => t.id === id);
+    return type ? type.name || type.id : id;
+  }
+
+  showBooking({ message = '', focus = true } = {}) {
+    const { l10n, booking } = this;
+    const clinicZone = booking.timezone;
+    const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('manageTitle'), h('span', { class: `status ${booking.status}` }, l10n.t(`status_${booking.status}`)));
+    let when = l10n.dateTime(booking.start);
+    if (clinicZone && clinicZone !== this.patientZone) when += ` (${l10n.time(booking.start, clinicZone)} ${l10n.t('clinicTime')})`;
+    const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
+    const active = !FINAL_STATUSES.has(booking.status);
+    this.actions = h(
+      'div',
+      { class: 'actions' },
+      h('a', { class: 'button primary', part: 'button ics', href: this.api.icsUrl(booking.id, this.token), download: `${booking.confirmation_number}.ics` }, l10n.t('addToCalendar')),
+      active && h('button', { type: 'button', class: 'secondary', part: 'button reschedule', onclick: () => this.showReschedule() }, l10n.t('reschedule')),
+      active && h('button', { type: 'button', class: 'secondary', part: 'button cancel', onclick: () => this.askCancel() }, l10n.t('cancel')),
+    );
+    replaceChildren(
+      this.view,
+      h('div', { class: 'header' }, heading),
+      message && h('div', { class: 'notice success', attrs: { role: 'status' } }, h('p', {}, message)),
+      h(
+        'dl',
+        { class: 'details' },
+        row(l10n.t('confirmationNumber'), booking.confirmation_number),
+        row(l10n.t('when'), when),
+        row(l10n.t('appointment'), `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`),
+        booking.patient && booking.patient.name && row(l10n.t('name'), booking.patient.name),
+      ),
+      this.actions,
+    );
+    if (focus) heading.focus();
+  }
+
+  askCancel() {
+    const { l10n } = this;
+    const reasonId = uid('reason');
+    const reason = h('textarea', { id: reasonId, rows: 2, maxLength: 255, part: 'input' });
+    const error = h('div', { class: 'notice error' });
+    const yes = h('button', {
+      type: 'button',
+      class: 'primary',
+      part: 'button primary confirm-cancel',
+      onclick: async () => {
+        try {
+          this.booking = await this.api.cancel(this.booking.id, this.token, reason.value.trim());
+        } catch (e) {
+          replaceChildren(error, h('p', {}, l10n.t(e.kind === 'network' ? 'networkError' : 'serverError')));
+          return;
+        }
+        this.showBooking({ message: l10n.t('cancelled') });
+        this.announce(l10n.t('cancelled'));
+      },
+    }, l10n.t('cancelYes'));
+    const box = h(
+      'div',
+      { class: 'confirm-box', attrs: { role: 'group', 'aria-labelledby': `${reasonId}-q` } },
+      h('h3', { id: `${reasonId}-q`, tabIndex: -1 }, l10n.t('cancelAsk')),
+      error,
+      h('div', { class: 'field' }, h('label', { htmlFor: reasonId }, l10n.t('cancelReason')), reason),
+      h('div', { class: 'actions' }, yes, h('button', { type: 'button', class: 'secondary', onclick: () => this.showBooking() }, l10n.t('keep'))),
+    );
+    this.actions.replaceWith(box);
+    box.querySelector('h3').focus();
+  }
+
+  async showReschedule() {
+    const { l10n, booking } = this;
+    try {
+      const [engine, snapshot] = await Promise.all([sharedEngine(), this.api.snapshot(booking.clinic_id)]);
+      this.snapshot = snapshot;
+      this.availability = new Availability(engine, snapshot, this.patientZone);
+    } catch {
+      this.showBooking({ message: l10n.t('loadFailed') });
+      return;
+    }
+    const notice = h('div', { class: 'notice error', part: 'notice' });
+    const confirm = h('button', { type: 'button', class: 'primary', part: 'button primary', disabled: true }, l10n.t('rescheduleConfirm'));
+    const picker = new SlotPicker({ l10n, announce: (text) => this.announce(text), onSlot: (slot) => (confirm.disabled = !slot) });
+    confirm.addEventListener('click', async () => {
+      const slot = picker.selectedSlot;
+      if (!slot) return;
+      try {
+        this.booking = await this.api.reschedule(booking.id, this.token, { start: slot.start, practitioner_id: booking.practitioner_id });
+      } catch (error) {
+        const key = error.kind === 'conflict' ? 'slotTaken' : error.kind === 'network' ? 'networkError' : 'serverError';
+        replaceChildren(notice, h('p', {}, l10n.t(key)));
+        this.announce(l10n.t(key));
+        if (error.kind === 'conflict') {
+          this.snapshot = await this.api.snapshot(booking.clinic_id).catch(() => this.snapshot);
+          this.availability = new Availability(this.availability.engine, this.snapshot, this.patientZone);
+          picker.setSource(this.availability, booking.appointment_type, booking.practitioner_id);
+        }
+        return;
+      }
+      const message = l10n.t('rescheduled', { date: l10n.dateTime(this.booking.start) });
+      this.showBooking({ message });
+      this.announce(message);
+    });
+    const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('rescheduleTitle'));
+    replaceChildren(
+      this.view,
+      h('button', { type: 'button', class: 'link', onclick: () => this.showBooking() }, `← ${l10n.t('back')}`),
+      h('div', { class: 'header' }, heading, h('p', { class: 'clinic-name' }, `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`)),
+      notice,
+      picker.element,
+      h('div', { class: 'actions' }, confirm),
+    );
+    picker.setSource(this.availability, booking.appointment_type, booking.practitioner_id);
+    heading.focus();
+  }
+
+  announce(text) {
+    this.live.textContent = '';
+    setTimeout(() => {
+      this.live.textContent = text;
+    }, 30);
+  }
+}

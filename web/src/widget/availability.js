@@ -1,0 +1,127 @@
+// What the patient can book, computed in the page by the WebAssembly engine from one clinic
+// snapshot. The engine answers in clinic dates; the patient sees their own dates, so a
+// month is queried with a margin of two days either side (zones differ by at most 26 h)
+// and its slots are regrouped by the patient's local date.
+
+import { addDays, dateInZone, firstOfMonth, lastOfMonth, monthOf, nowInstant } from './dates.js';
+
+const DEFAULT_MAX_ADVANCE_DAYS = 90;
+const MAX_QUERY_DAYS = 90; // the contract's range limit
+
+export class Availability {
+  /** `snapshot` is `{text, data}`: the exact text goes to the engine (it caches by text). */
+  constructor(engine, snapshot, patientZone) {
+    this.engine = engine;
+    this.snapshot = snapshot;
+    this.patientZone = patientZone;
+    this.clinicZone = snapshot.data.clinic.timezone;
+    this.monthCache = new Map();
+  }
+
+  get clinic() {
+    return this.snapshot.data.clinic;
+  }
+
+  appointmentTypes() {
+    return this.snapshot.data.appointment_types || [];
+  }
+
+  appointmentType(typeId) {
+    return this.appointmentTypes().find((type) => type.id === typeId);
+  }
+
+  practitionersFor(typeId) {
+    return (this.snapshot.data.practitioners || []).filter((p) => (p.appointment_types || []).includes(typeId));
+  }
+
+  practitionerName(id) {
+    const practitioner = (this.snapshot.data.practitioners || []).find((p) => p.id === id);
+    return practitioner ? practitioner.name || practitioner.id : id;
+  }
+
+  /** The patient-local dates from today to the last bookable day, for month navigation. */
+  bookableRange(typeId, nowMs) {
+    const type = this.appointmentType(typeId) || {};
+    const rules = this.snapshot.data.rules || {};
+    const maxAdvance = type.max_advance_days ?? rules.max_advance_days ?? DEFAULT_MAX_ADVANCE_DAYS;
+    const clinicToday = dateInZone(nowMs, this.clinicZone);
+    return {
+      first: dateInZone(nowMs, this.patientZone),
+      // the last clinic date's evening may already be the next day for the patient
+      last: addDays(clinicToday, maxAdvance + 1),
+      lastClinicDate: addDays(clinicToday, maxAdvance),
+    };
+  }
+
+  /** Slots between two clinic dates (inclusive), flattened, in start order. */
+  slotsBetween(typeId, practitionerId, startDate, endDate, nowMs) {
+    const answer = this.engine.slots(this.snapshot.text, {
+      appointment_type: typeId,
+      practitioner_id: practitionerId || 'any',
+      start_date: startDate,
+      end_date: endDate,
+      now: nowInstant(nowMs),
+    });
+    const slots = [];
+    for (const day of answer.available_slots) {
+      for (const slot of day.slots) {
+        slots.push({
+          start: slot.start_utc,
+          end: slot.end_utc,
+          practitionerIds: slot.practitioner_ids,
+          clinicDate: day.date,
+          clinicStart: slot.start,
+          localDate: dateInZone(Date.parse(slot.start_utc), this.patientZone),
+        });
+      }
+    }
+    return slots;
+  }
+
+  /** Map of patient-local date -> slots for the month ("YYYY-MM") of `anyDateInMonth`. */
+  month(typeId, practitionerId, anyDateInMonth, nowMs) {
+    const month = monthOf(anyDateInMonth);
+    const key = `${typeId}|${practitionerId}|${month}`;
+    if (this.monthCache.has(key)) return this.monthCache.get(key);
+    const range = this.bookableRange(typeId, nowMs);
+    const days = new Map();
+    const start = addDays(firstOfMonth(anyDateInMonth), -2);
+    let end = addDays(lastOfMonth(anyDateInMonth), 2);
+    if (end > range.lastClinicDate) end = range.lastClinicDate;
+    if (start <= end) {
+      for (const slot of this.slotsBetween(typeId, practitionerId, start, end, nowMs)) {
+        if (monthOf(slot.localDate) !== month) continue;
+        if (!days.has(slot.localDate)) days.set(slot.localDate, []);
+        days.get(slot.localDate).push(slot);
+      }
+    }
+    this.monthCache.set(key, days);
+    return days;
+  }
+
+  /** The first month, from today on, that has a free slot; null when none in the window. */
+  firstMonthWithSlots(typeId, practitionerId, nowMs) {
+    const range = this.bookableRange(typeId, nowMs);
+    for (let date = firstOfMonth(range.first); date <= range.last; date = firstOfMonth(addDays(lastOfMonth(date), 1))) {
+      if (this.month(typeId, practitionerId, date, nowMs).size > 0) return date;
+    }
+    return null;
+  }
+
+  /** The slot starting at `startUtc` if the snapshot still lists it, else null. */
+  findSlot(typeId, practitionerId, startUtc, nowMs) {
+    const clinicDate = dateInZone(Date.parse(startUtc), this.clinicZone);
+    return this.slotsBetween(typeId, practitionerId, clinicDate, clinicDate, nowMs).find((s) => s.start === startUtc) || null;
+  }
+
+  /** Up to `count` free slots nearest in time to `startUtc`, in start order. */
+  nearest(typeId, practitionerId, startUtc, nowMs, count = 4) {
+    const target = Date.parse(startUtc);
+    const clinicDate = dateInZone(target, this.clinicZone);
+    const span = Math.min(14, MAX_QUERY_DAYS / 2);
+    const candidates = this.slotsBetween(typeId, practitionerId, addDays(clinicDate, -span), addDays(clinicDate, span), nowMs)
+      .filter((slot) => slot.start !== startUtc);
+    candidates.sort((a, b) => Math.abs(Date.parse(a.start) - target) - Math.abs(Date.parse(b.start) - target));
+    return candidates.slice(0, count).sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  }
+}

@@ -1,0 +1,427 @@
+// <clinic-booking>: the booking flow. Type and practitioner -> day -> time -> details ->
+// confirmation. The clinic snapshot is fetched once and every later answer comes from the
+// in-page engine; the snapshot is refreshed when older than a minute and right before a
+// booking is sent, and the server re-checks the booking with the same engine.
+
+import { ApiError, BookingApi, idempotencyKey } from './api.js';
+import { defaultServer, sharedEngine } from './assets.js';
+import { Availability } from './availability.js';
+import { h, replaceChildren, uid } from './dom.js';
+import { PatientForm } from './form.js';
+import { localizer, pageLanguage } from './i18n.js';
+import { SlotPicker } from './picker.js';
+import { applyStyles } from './styles.js';
+import { timeRadioGroup } from './times.js';
+
+const SNAPSHOT_MAX_AGE_MS = 60000;
+
+/** Attributes that prefill the patient's details. */
+const PREFILL = ['name', 'email', 'phone'];
+
+export class BookingWidget extends HTMLElement {
+  static get observedAttributes() {
+    return ['lang'];
+  }
+
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const shadow = this.attachShadow({ mode: 'open' });
+    applyStyles(shadow);
+    this.live = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
+    this.alert = h('div', { class: 'sr-only', attrs: { role: 'alert' } });
+    this.view = h('div', { class: 'view' });
+    shadow.append(h('div', { class: 'root', part: 'container' }, this.view, this.live, this.alert));
+    this.patient = Object.fromEntries(PREFILL.map((name) => [name, this.getAttribute(name) || '']));
+    this.patient.notes = '';
+    this.start();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (name === 'lang' && this.shadowRoot && oldValue !== newValue && this.availability) {
+      this.l10n = this.makeLocalizer();
+      this.showPick();
+    }
+  }
+
+  makeLocalizer() {
+    return localizer(this.getAttribute('lang') || pageLanguage(this), this.patientZone);
+  }
+
+  get clinicId() {
+    return this.getAttribute('clinic') || '';
+  }
+
+  // ---- loading -------------------------------------------------------------------------
+
+  async start() {
+    this.patientZone = this.getAttribute('timezone') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    this.l10n = this.makeLocalizer();
+    this.api = new BookingApi(this.getAttribute('server') || defaultServer());
+    replaceChildren(this.view, h('div', { class: 'loading', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), this.l10n.t('loading')));
+    try {
+      const [engine, snapshot] = await Promise.all([sharedEngine(), this.api.snapshot(this.clinicId)]);
+      this.engine = engine;
+      this.useSnapshot(snapshot);
+    } catch (error) {
+      this.showLoadError(error);
+      return;
+    }
+    const types = this.availability.appointmentTypes();
+    const wantedType = this.getAttribute('appointment-type');
+    this.typeId = (types.find((t) => t.id === wantedType) || types[0] || {}).id;
+    const wantedPractitioner = this.getAttribute('practitioner');
+    this.practitionerId = this.availability.practitionersFor(this.typeId).some((p) => p.id === wantedPractitioner) ? wantedPractitioner : 'any';
+    this.showPick();
+    this.emit('booking:ready', { clinicId: this.clinicId });
+  }
+
+  useSnapshot(snapshot) {
+    this.snapshot = snapshot;
+    this.snapshotAt = Date.now();
+    this.availability = new Availability(this.engine, snapshot, this.patientZone);
+  }
+
+  showLoadError(error) {
+    console.error('clinic-booking:', error);
+    const retry = h('button', { type: 'button', class: 'secondary', part: 'button', onclick: () => this.start() }, this.l10n.t('retry'));
+    replaceChildren(this.view, h('div', { class: 'notice error', attrs: { role: 'alert' } }, h('p', {}, this.l10n.t('loadFailed')), h('div', { class: 'actions' }, retry)));
+  }
+
+  /** Fetches a new snapshot; false (and the old one kept) when the network fails. */
+  async refreshSnapshot() {
+    if (!this.refreshing) {
+      this.refreshing = this.api
+        .snapshot(this.clinicId)
+        .then((snapshot) => {
+          this.useSnapshot(snapshot);
+          return true;
+        })
+        .catch(() => false)
+        .finally(() => {
+          this.refreshing = null;
+        });
+    }
+    return this.refreshing;
+  }
+
+  /** Called on every interaction: a stale snapshot is refreshed in the background. */
+  refreshIfStale() {
+    if (Date.now() - this.snapshotAt <= SNAPSHOT_MAX_AGE_MS || this.refreshing) return;
+    this.refreshSnapshot().then((changed) => {
+      if (changed && this.picker && this.phase === 'pick') this.picker.setSource(this.availability, this.typeId, this.practitionerId, { keep: true });
+    });
+  }
+
+  // ---- step 1: type, practitioner, day and time --------------------------------------------
+
+  showPick({ focus = false } = {}) {
+    const { l10n } = this;
+    this.phase = 'pick';
+    const types = this.availability.appointmentTypes();
+    const typeSelect = h(
+      'select',
+      { id: uid('type'), part: 'select', onchange: () => this.changeType(typeSelect.value) },
+      types.map((type) => h('option', { value: type.id, selected: type.id === this.typeId }, `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })}`)),
+    );
+    this.practitionerSelect = h('select', { id: uid('practitioner'), part: 'select', onchange: () => this.changePractitioner(this.practitionerSelect.value) });
+    this.fillPractitioners();
+    this.continueButton = h('button', { type: 'button', class: 'primary', part: 'button primary continue', disabled: true, onclick: () => this.showDetails() }, l10n.t('continue'));
+    const keepSlot = this.picker && this.picker.selectedSlot;
+    this.picker = new SlotPicker({
+      l10n,
+      announce: (text) => this.announce(text),
+      onInteraction: () => this.refreshIfStale(),
+      onSlot: (slot) => this.selectSlot(slot),
+    });
+    this.heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('title'));
+    replaceChildren(
+      this.view,
+      h('div', { class: 'header', part: 'header' }, this.heading, h('p', { class: 'clinic-name' }, this.availability.clinic.name || '')),
+      h(
+        'div',
+        { class: 'choices' },
+        h('div', { class: 'choice' }, h('label', { htmlFor: typeSelect.id }, l10n.t('appointmentType')), typeSelect),
+        h('div', { class: 'choice' }, h('label', { htmlFor: this.practitionerSelect.id }, l10n.t('practitioner')), this.practitionerSelect),
+      ),
+      this.picker.element,
+      this.zoneNote(),
+      h('div', { class: 'actions' }, this.continueButton),
+    );
+    this.picker.setSource(this.availability, this.typeId, this.practitionerId);
+    if (keepSlot) {
+      // back from the details step: reopen the chosen day and time
+      this.picker.showMonth(keepSlot.localDate, false);
+      this.picker.selectDate(keepSlot.localDate, false);
+      const again = (this.picker.days.get(keepSlot.localDate) || []).find((s) => s.start === keepSlot.start);
+      if (again) this.picker.setSlot(again);
+    }
+    if (focus) this.picker.focus();
+  }
+
+  fillPractitioners() {
+    const { l10n } = this;
+    const options = [h('option', { value: 'any' }, l10n.t('anyPractitioner'))];
+    for (const p of this.availability.practitionersFor(this.typeId)) options.push(h('option', { value: p.id }, p.name || p.id));
+    this.practitionerSelect.replaceChildren(...options);
+    this.practitionerSelect.value = this.practitionerId;
+  }
+
+  zoneNote() {
+    const { l10n } = this;
+    const clinicZone = this.availability.clinicZone;
+    if (clinicZone === this.patientZone) return null;
+    return h('p', { class: 'zone-note' }, l10n.t('zoneNote', { zone: `${l10n.zoneName(this.patientZone)}, ${this.patientZone}`, clinicZone: `${l10n.zoneName(clinicZone)}, ${clinicZone}` }));
+  }
+
+  changeType(typeId) {
+    this.refreshIfStale();
+    this.typeId = typeId;
+    if (!this.availability.practitionersFor(typeId).some((p) => p.id === this.practitionerId)) this.practitionerId = 'any';
+    this.fillPractitioners();
+    this.selectSlot(null);
+    this.picker.setSource(this.availability, this.typeId, this.practitionerId);
+  }
+
+  changePractitioner(practitionerId) {
+    this.refreshIfStale();
+    this.practitionerId = practitionerId;
+    this.selectSlot(null);
+    this.picker.setSource(this.availability, this.typeId, this.practitionerId);
+  }
+
+  selectSlot(slot) {
+    const changed = (slot && slot.start) !== (this.chosenSlot && this.chosenSlot.start);
+    this.chosenSlot = slot;
+    if (changed) this.attemptKey = null; // a different time is a different booking attempt
+    if (this.continueButton) this.continueButton.disabled = !slot;
+    if (slot && changed) {
+      this.emit('booking:slot-selected', {
+        start: slot.start,
+        end: slot.end,
+        appointmentType: this.typeId,
+        practitionerId: this.practitionerId,
+      });
+    }
+  }
+
+  // ---- step 2: the patient's details ----------------------------------------------------------
+
+  summary() {
+    const { l10n } = this;
+    const type = this.availability.appointmentType(this.typeId) || { id: this.typeId };
+    const who = this.practitionerId === 'any' ? l10n.t('anyPractitioner') : this.availability.practitionerName(this.practitionerId);
+    const clinicZone = this.availability.clinicZone;
+    return h(
+      'div',
+      { class: 'summary', part: 'summary' },
+      h('strong', {}, l10n.dateTime(this.chosenSlot.start)),
+      h('span', { class: 'muted' }, `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })} · ${who}`),
+      clinicZone !== this.patientZone ? h('span', { class: 'muted' }, ` · ${l10n.time(this.chosenSlot.start, clinicZone)} ${l10n.t('clinicTime')}`) : null,
+    );
+  }
+
+  showDetails({ notice = null } = {}) {
+    const { l10n } = this;
+    if (!this.chosenSlot) return;
+    this.refreshIfStale();
+    this.phase = 'details';
+    if (this.form) this.patient = this.form.values();
+    this.form = new PatientForm({ l10n, values: this.patient, submitLabel: l10n.t('confirm'), onSubmit: (values) => this.submit(values) });
+    this.notice = h('div', { class: 'notice error', part: 'notice' });
+    const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('yourDetails'));
+    replaceChildren(
+      this.view,
+      h('button', { type: 'button', class: 'link', part: 'back', onclick: () => this.backToPick() }, `← ${l10n.t('back')}`),
+      h('div', { class: 'header' }, heading),
+      this.summaryBox = this.summary(),
+      this.notice,
+      this.form.element,
+    );
+    if (notice) notice();
+    else heading.focus();
+  }
+
+  backToPick() {
+    if (this.form) this.patient = this.form.values();
+    this.showPick({ focus: true });
+    this.selectSlot(this.picker.selectedSlot);
+  }
+
+  showNotice(...content) {
+    replaceChildren(this.notice, ...content);
+  }
+
+  async submit(values) {
+    const { l10n } = this;
+    this.patient = values;
+    this.form.setBusy(true, l10n.t('confirming'));
+    this.showNotice();
+    try {
+      await this.book(values);
+    } finally {
+      if (this.phase === 'details') this.form.setBusy(false, l10n.t('confirm'));
+    }
+  }
+
+  async book(values) {
+    const { l10n } = this;
+    // the freshest occupancy first: a time taken since the page loaded is caught here,
+    // without a round trip that would only be refused
+    if (!(await this.refreshSnapshot())) return this.failed(new ApiError('network', 'snapshot refresh failed'));
+    if (!this.availability.findSlot(this.typeId, this.practitionerId, this.chosenSlot.start, Date.now())) return this.conflict('conflict');
+    if (!this.attemptKey) this.attemptKey = idempotencyKey();
+    let booking;
+    try {
+      booking = await this.api.book(
+        {
+          clinic_id: this.clinicId,
+          appointment_type: this.typeId,
+          practitioner_id: this.practitionerId,
+          start: this.chosenSlot.start,
+          patient: { name: values.name, email: values.email, phone: values.phone },
+          notes: values.notes,
+        },
+        this.attemptKey,
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      // only an unknown outcome may be retried under the same key; an answer is final
+      if (error.kind !== 'network') this.attemptKey = null;
+      if (error.kind === 'conflict') {
+        await this.refreshSnapshot();
+        return this.conflict(error.reason);
+      }
+      return this.failed(error);
+    }
+    this.attemptKey = null;
+    this.showDone(booking);
+  }
+
+  failed(error) {
+    const { l10n } = this;
+    if (error.kind === 'fields' && this.form.showServerErrors(error.fields)) {
+      this.announceAlert(l10n.t('fixErrors'));
+      return;
+    }
+    const key = { network: 'networkError', rate_limited: 'rateLimited' }[error.kind] || 'serverError';
+    const message = error.kind === 'fields' || error.kind === 'not_found' ? error.message : l10n.t(key);
+    this.showNotice(h('p', {}, message));
+    this.announceAlert(message);
+  }
+
+  /** The time was refused at the last moment: say so, and offer the nearest free times. */
+  conflict(reason) {
+    const { l10n } = this;
+    const taken = this.chosenSlot;
+    const alternatives = this.availability.nearest(this.typeId, this.practitionerId, taken.start, Date.now());
+    const headline = l10n.t(reason === 'conflict' || !reason ? 'slotTaken' : 'slotRefused');
+    const titleId = uid('alternatives');
+    const chooseDay = h('button', { type: 'button', class: 'secondary', part: 'button', onclick: () => this.backToPick() }, l10n.t('chooseAnotherDay'));
+    this.chosenSlot = null;
+    this.picker.selectedSlot = null;
+    const content = [h('p', {}, h('strong', {}, headline))];
+    if (alternatives.length) {
+      content.push(
+        h('p', { id: titleId }, l10n.t('nearest')),
+        timeRadioGroup({
+          slots: alternatives,
+          labelFor: (slot) => `${l10n.shortDate(slot.start)} · ${l10n.time(slot.start)}`,
+          onSelect: (slot) => this.takeAlternative(slot),
+          labelledBy: titleId,
+          part: 'times alternatives',
+        }),
+      );
+    } else {
+      content.push(h('p', {}, l10n.t('noAlternatives')));
+    }
+    content.push(h('div', { class: 'actions' }, chooseDay));
+    this.showNotice(...content);
+    this.announceAlert(`${headline} ${alternatives.length ? l10n.t('nearest') : l10n.t('noAlternatives')}`);
+    const first = this.notice.querySelector('input');
+    (first || chooseDay).focus();
+  }
+
+  takeAlternative(slot) {
+    this.selectSlot(slot);
+    this.picker.selectedSlot = slot;
+    const fresh = this.summary();
+    this.summaryBox.replaceWith(fresh);
+    this.summaryBox = fresh;
+  }
+
+  // ---- step 3: confirmation -------------------------------------------------------------------
+
+  showDone(booking) {
+    const { l10n } = this;
+    this.phase = 'done';
+    const clinicZone = booking.timezone || this.availability.clinicZone;
+    const type = this.availability.appointmentType(booking.appointment_type) || { id: booking.appointment_type };
+    const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('booked'));
+    const when = [l10n.dateTime(booking.start)];
+    if (clinicZone !== this.patientZone) when.push(` (${l10n.time(booking.start, clinicZone)} ${l10n.t('clinicTime')})`);
+    const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
+    replaceChildren(
+      this.view,
+      h(
+        'div',
+        { class: 'done', part: 'confirmation' },
+        h('div', { class: 'check', attrs: { 'aria-hidden': 'true' } }, '✓'),
+        heading,
+        h(
+          'dl',
+          { class: 'details' },
+          row(l10n.t('confirmationNumber'), booking.confirmation_number),
+          row(l10n.t('when'), when.join('')),
+          row(l10n.t('appointment'), `${type.name || type.id} ${l10n.t('with', { name: booking.practitioner_name || this.availability.practitionerName(booking.practitioner_id) })}`),
+        ),
+        h(
+          'div',
+          { class: 'actions' },
+          booking.ics_url && h('a', { class: 'button primary', part: 'button ics', href: this.api.resolve(booking.ics_url), download: `${booking.confirmation_number || 'appointment'}.ics` }, l10n.t('addToCalendar')),
+          booking.manage_url && h('a', { class: 'button', part: 'button manage', href: this.api.resolve(booking.manage_url), target: '_blank', rel: 'noopener' }, l10n.t('manage')),
+        ),
+        h('p', { class: 'hint' }, l10n.t('emailNote')),
+        h('button', { type: 'button', class: 'link', onclick: () => this.bookAnother() }, l10n.t('bookAnother')),
+      ),
+    );
+    heading.focus();
+    this.announce(`${l10n.t('booked')}. ${l10n.t('confirmationNumber')} ${booking.confirmation_number}.`);
+    this.emit('booking:confirmed', {
+      id: booking.id,
+      start: booking.start,
+      end: booking.end,
+      confirmationNumber: booking.confirmation_number,
+      appointmentType: booking.appointment_type,
+      practitionerId: booking.practitioner_id,
+    });
+  }
+
+  async bookAnother() {
+    this.chosenSlot = null;
+    this.picker = null;
+    await this.refreshSnapshot();
+    this.showPick();
+    this.heading.focus();
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------
+
+  announce(text) {
+    // cleared first so the same text twice is announced twice
+    this.live.textContent = '';
+    setTimeout(() => {
+      this.live.textContent = text;
+    }, 30);
+  }
+
+  announceAlert(text) {
+    this.alert.textContent = '';
+    setTimeout(() => {
+      this.alert.textContent = text;
+    }, 30);
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}

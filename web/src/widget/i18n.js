@@ -1,0 +1,210 @@
+// Every string the widget and the manage page show, in one table, and the Intl formatters
+// for dates and times. A language is chosen by its primary subtag; Intl gets the full tag
+// so regional formats (es-MX, en-GB) still apply.
+
+const STRINGS = {
+  en: {
+    firstDayOfWeek: 0,
+    title: 'Book an appointment',
+    loading: 'Loading available times…',
+    loadFailed: 'We could not load the booking calendar. Check your connection and try again.',
+    retry: 'Try again',
+    appointmentType: 'Appointment type',
+    minutes: '{n} min',
+    practitioner: 'Practitioner',
+    anyPractitioner: 'Any available practitioner',
+    chooseDay: 'Choose a day',
+    previousMonth: 'Previous month',
+    nextMonth: 'Next month',
+    available: 'available',
+    unavailable: 'no times',
+    timesFor: 'Times on {date}',
+    pickDayFirst: 'Pick a highlighted day to see its times.',
+    noTimesThisMonth: 'No free times this month. Try the next month.',
+    noTimesAtAll: 'No free times in the booking window. Please contact the clinic.',
+    timesAnnounced: '{n} times available on {date}.',
+    monthAnnounced: '{month}: {n} days with free times.',
+    zoneNote: 'Times are in your time zone ({zone}). The clinic is in {clinicZone}.',
+    zoneShort: 'your time',
+    clinicTime: 'clinic time',
+    continue: 'Continue',
+    back: 'Back',
+    yourDetails: 'Your details',
+    with: 'with {name}',
+    name: 'Full name',
+    email: 'Email',
+    phone: 'Phone',
+    notes: 'Notes for the clinic (optional)',
+    required: 'Please enter your {field}.',
+    badEmail: 'Enter an email address like name@example.com.',
+    badPhone: 'Enter a phone number with at least 7 digits.',
+    tooLong: 'Please keep this under {n} characters.',
+    fixErrors: 'Please correct the highlighted fields.',
+    confirm: 'Confirm booking',
+    confirming: 'Booking…',
+    slotTaken: 'Sorry, that time was just taken by someone else.',
+    slotRefused: 'Sorry, that time can no longer be booked.',
+    nearest: 'The nearest free times:',
+    noAlternatives: 'There are no free times close to it. Please choose another day.',
+    chooseAnotherDay: 'Choose another day',
+    networkError: 'We could not reach the clinic. Your details are kept; check your connection and try again.',
+    rateLimited: 'Too many attempts. Please wait a minute and try again.',
+    serverError: 'Something went wrong on our side. Your details are kept; please try again.',
+    booked: 'You are booked',
+    confirmationNumber: 'Confirmation number',
+    when: 'When',
+    appointment: 'Appointment',
+    addToCalendar: 'Add to calendar',
+    manage: 'Reschedule or cancel',
+    bookAnother: 'Book another appointment',
+    emailNote: 'Keep this page or the manage link to change your booking.',
+    // manage page
+    manageTitle: 'Your appointment',
+    status_confirmed: 'Confirmed',
+    status_pending: 'Pending',
+    status_cancelled: 'Cancelled',
+    status_completed: 'Completed',
+    status_no_show: 'Missed',
+    notFound: 'We could not find this booking. Check the link in your confirmation.',
+    cancel: 'Cancel appointment',
+    cancelAsk: 'Cancel this appointment?',
+    cancelReason: 'Reason (optional)',
+    cancelYes: 'Yes, cancel it',
+    keep: 'Keep it',
+    cancelled: 'Your appointment is cancelled.',
+    reschedule: 'Reschedule',
+    rescheduleTitle: 'Pick a new time',
+    rescheduleConfirm: 'Move to this time',
+    rescheduled: 'Your appointment is moved to {date}.',
+  },
+  es: {
+    firstDayOfWeek: 1,
+    title: 'Reserve una cita',
+    loading: 'Cargando horarios disponibles…',
+    loadFailed: 'No pudimos cargar el calendario de citas. Compruebe su conexión e inténtelo de nuevo.',
+    retry: 'Reintentar',
+    appointmentType: 'Tipo de cita',
+    minutes: '{n} min',
+    practitioner: 'Profesional',
+    anyPractitioner: 'Cualquier profesional disponible',
+    chooseDay: 'Elija un día',
+    previousMonth: 'Mes anterior',
+    nextMonth: 'Mes siguiente',
+    available: 'disponible',
+    unavailable: 'sin horarios',
+    timesFor: 'Horarios del {date}',
+    pickDayFirst: 'Elija un día resaltado para ver sus horarios.',
+    noTimesThisMonth: 'No hay horarios libres este mes. Pruebe el mes siguiente.',
+    noTimesAtAll: 'No hay horarios libres en el periodo de reserva. Contacte con la clínica.',
+    timesAnnounced: '{n} horarios disponibles el {date}.',
+    monthAnnounced: '{month}: {n} días con horarios libres.',
+    zoneNote: 'Los horarios están en su zona horaria ({zone}). La clínica está en {clinicZone}.',
+    zoneShort: 'su hora',
+    clinicTime: 'hora de la clínica',
+    continue: 'Continuar',
+    back: 'Volver',
+    yourDetails: 'Sus datos',
+    with: 'con {name}',
+    name: 'Nombre completo',
+    email: 'Correo electrónico',
+    phone: 'Teléfono',
+    notes: 'Notas para la clínica (opcional)',
+    required: 'Indique su {field}.',
+    badEmail: 'Escriba un correo como nombre@ejemplo.com.',
+    badPhone: 'Escriba un teléfono de al menos 7 dígitos.',
+    tooLong: 'Use menos de {n} caracteres.',
+    fixErrors: 'Corrija los campos marcados.',
+    confirm: 'Confirmar cita',
+    confirming: 'Reservando…',
+    slotTaken: 'Lo sentimos: otra persona acaba de reservar ese horario.',
+    slotRefused: 'Lo sentimos: ese horario ya no se puede reservar.',
+    nearest: 'Los horarios libres más cercanos:',
+    noAlternatives: 'No hay horarios libres cerca. Elija otro día.',
+    chooseAnotherDay: 'Elegir otro día',
+    networkError: 'No pudimos contactar con la clínica. Sus datos se conservan; compruebe su conexión e inténtelo de nuevo.',
+    rateLimited: 'Demasiados intentos. Espere un minuto e inténtelo de nuevo.',
+    serverError: 'Algo falló de nuestro lado. Sus datos se conservan; inténtelo de nuevo.',
+    booked: 'Su cita está reservada',
+    confirmationNumber: 'Número de confirmación',
+    when: 'Fecha y hora',
+    appointment: 'Cita',
+    addToCalendar: 'Añadir al calendario',
+    manage: 'Cambiar o cancelar',
+    bookAnother: 'Reservar otra cita',
+    emailNote: 'Guarde esta página o el enlace de gestión para cambiar su cita.',
+    manageTitle: 'Su cita',
+    status_confirmed: 'Confirmada',
+    status_pending: 'Pendiente',
+    status_cancelled: 'Cancelada',
+    status_completed: 'Realizada',
+    status_no_show: 'No asistió',
+    notFound: 'No encontramos esta cita. Revise el enlace de su confirmación.',
+    cancel: 'Cancelar cita',
+    cancelAsk: '¿Cancelar esta cita?',
+    cancelReason: 'Motivo (opcional)',
+    cancelYes: 'Sí, cancelarla',
+    keep: 'Mantenerla',
+    cancelled: 'Su cita está cancelada.',
+    reschedule: 'Cambiar horario',
+    rescheduleTitle: 'Elija un nuevo horario',
+    rescheduleConfirm: 'Cambiar a este horario',
+    rescheduled: 'Su cita se ha cambiado al {date}.',
+  },
+};
+
+/** The page's language: the element's `lang`, the nearest `lang` above it, the browser's. */
+export function pageLanguage(element) {
+  const tagged = element.closest('[lang]');
+  return (tagged && tagged.getAttribute('lang')) || navigator.language || 'en';
+}
+
+/** Strings and formatters for `languageTag`; the patient's zone is `timeZone`. */
+export function localizer(languageTag, timeZone) {
+  const primary = String(languageTag).toLowerCase().split('-')[0];
+  const language = STRINGS[primary] ? primary : 'en';
+  const table = STRINGS[language];
+  let locale = languageTag;
+  try {
+    Intl.getCanonicalLocales(locale);
+  } catch {
+    locale = language;
+  }
+  const fmt = (options) => new Intl.DateTimeFormat(locale, options);
+  const inUtc = { timeZone: 'UTC' }; // plain dates are UTC midnights
+  const monthTitle = fmt({ ...inUtc, month: 'long', year: 'numeric' });
+  const longDate = fmt({ ...inUtc, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' });
+  const shortWeekday = fmt({ ...inUtc, weekday: 'short' });
+  const longWeekday = fmt({ ...inUtc, weekday: 'long' });
+  const shortDateIn = (zone) => fmt({ timeZone: zone, weekday: 'short', month: 'short', day: 'numeric' });
+  const timeFormats = new Map();
+  const timeIn = (zone) => {
+    if (!timeFormats.has(zone)) timeFormats.set(zone, fmt({ timeZone: zone, hour: 'numeric', minute: '2-digit' }));
+    return timeFormats.get(zone);
+  };
+  const dateTimeIn = (zone) =>
+    fmt({ timeZone: zone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+  const t = (key, vars = {}) =>
+    String(table[key] ?? STRINGS.en[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? '');
+
+  return {
+    language,
+    locale,
+    timeZone,
+    t,
+    firstDayOfWeek: table.firstDayOfWeek,
+    monthTitle: (date) => monthTitle.format(Date.parse(date)),
+    longDate: (date) => longDate.format(Date.parse(date)),
+    weekdayShort: (date) => shortWeekday.format(Date.parse(date)),
+    weekdayLong: (date) => longWeekday.format(Date.parse(date)),
+    time: (instant, zone = timeZone) => timeIn(zone).format(Date.parse(instant)),
+    dateTime: (instant, zone = timeZone) => dateTimeIn(zone).format(Date.parse(instant)),
+    shortDate: (instant, zone = timeZone) => shortDateIn(zone).format(Date.parse(instant)),
+    zoneName(zone) {
+      const part = fmt({ timeZone: zone, timeZoneName: 'longGeneric' })
+        .formatToParts(Date.now())
+        .find((p) => p.type === 'timeZoneName');
+      return part ? part.value : zone;
+    },
+  };
+}
