@@ -1,0 +1,167 @@
+// Shared by the browser tests: the real booking server on an ephemeral loopback port with
+// a fresh database, headless Chromium launched as docs/TOOLCHAIN says, a tiny host-page
+// server for a second origin, screenshots under build/test-artifacts/web/, and locators
+// for the widget (Playwright's CSS locators pierce open shadow roots).
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// playwright-core lives in web/node_modules; resolve it from there whatever the cwd.
+export const requireFromWeb = createRequire(path.join(repoRoot, 'web', 'package.json'));
+const { chromium } = requireFromWeb('playwright-core');
+
+export const artifactsDir = path.join(repoRoot, 'build', 'test-artifacts', 'web');
+export const TEST_API_KEY = 'test-calendar-key-0123456789';
+
+const serverBinary = path.join(repoRoot, 'build', 'bin', 'booking-server');
+const webRoot = path.join(repoRoot, 'build', 'web');
+const demoClinic = path.join(repoRoot, 'data', 'demo-clinic.json');
+
+/** Starts build/bin/booking-server; resolves to {url, stop()} once it prints its address. */
+export async function startServer({ allowOrigins = [] } = {}) {
+  for (const file of [serverBinary, demoClinic, path.join(webRoot, 'booking-widget.js')]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build first`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-web-test-'));
+  const args = ['--db', path.join(dir, 'bookings.db'), '--clinic', demoClinic, '--web-root', webRoot, '--host', '127.0.0.1', '--port', '0'];
+  for (const origin of allowOrigins) args.push('--allow-origin', origin);
+  const child = spawn(serverBinary, args, { env: { ...process.env, CALENDAR_API_KEY: TEST_API_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`booking-server did not start in 15 s:\n${log}`)), 15000);
+    const onData = (chunk) => {
+      log += chunk;
+      const match = /listening on (http:\/\/[^\s]+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].replace(/\/$/, ''));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`booking-server exited (${code}):\n${log}`));
+    });
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium in a fresh profile; `close()` also removes the profile. */
+export async function launchBrowser({ timezoneId = 'America/New_York', locale = 'en-US', viewport = { width: 1100, height: 900 } } = {}) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    timezoneId,
+    locale,
+    viewport,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(15000);
+  const page = context.pages()[0] || (await context.newPage());
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/favicon/.test(message.location().url || '')) problems.push(`console: ${message.text()}`);
+  });
+  return {
+    context,
+    page,
+    problems,
+    async close() {
+      await context.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A second origin for host pages: `pages` maps a path to {html, headers}. */
+export async function startHostServer(pages) {
+  const server = http.createServer((req, res) => {
+    const page = pages[new URL(req.url, 'http://host').pathname];
+    if (!page) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...(page.headers || {}) });
+    res.end(page.html);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Locators for the parts of the first widget on the page. */
+export function widget(page, host = 'clinic-booking') {
+  const root = page.locator(host);
+  return {
+    root,
+    typeSelect: root.locator('.choices select').first(),
+    practitionerSelect: root.locator('.choices select').nth(1),
+    freeDays: root.locator('td.day.free'),
+    selectedDay: root.locator('td.day[aria-selected="true"]'),
+    times: root.locator('.times-panel .time'),
+    continueButton: root.locator('button[part~="continue"]'),
+    field: (name) => root.locator(`[name="${name}"]`),
+    confirmButton: root.locator('button[part~="confirm"]'),
+    done: root.locator('.done'),
+    notice: root.locator('.notice'),
+    alternatives: root.locator('.notice .time'),
+  };
+}
+
+/** The element focused inside the widget's shadow root, described for assertions. */
+export function focusedInWidget(page, host = 'clinic-booking') {
+  return page.evaluate((selector) => {
+    const active = document.querySelector(selector)?.shadowRoot?.activeElement;
+    if (!active) return null;
+    return { tag: active.tagName.toLowerCase(), className: active.className, name: active.getAttribute('name'), text: active.textContent.trim(), date: active.dataset.date || null, type: active.type || null };
+  }, host);
+}
+
+export async function fillPatient(w, { name = 'Ana Ruiz', email = 'ana@example.com', phone = '+1 555 0100', notes = '' } = {}) {
+  await w.field('name').fill(name);
+  await w.field('email').fill(email);
+  await w.field('phone').fill(phone);
+  if (notes) await w.field('notes').fill(notes);
+}
+
+/** Runs `body` with the server and browsers it starts, always cleaning up. */
+export async function withCleanup(body) {
+  const cleanups = [];
+  try {
+    return await body((fn) => cleanups.push(fn));
+  } finally {
+    for (const fn of cleanups.reverse()) await fn().catch(() => {});
+  }
+}

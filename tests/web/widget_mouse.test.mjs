@@ -1,0 +1,90 @@
+// A patient books with the mouse on the demo clinic site (/, the one-line script install),
+// sees field errors in place, gets a confirmation, and the booking is then in the staff API.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TEST_API_KEY, fillPatient, launchBrowser, screenshot, startServer, widget, withCleanup } from './support.mjs';
+
+const recordEvents = () => {
+  window.bookingEvents = [];
+  for (const type of ['booking:ready', 'booking:slot-selected', 'booking:confirmed']) {
+    document.addEventListener(type, (event) => window.bookingEvents.push({ type, detail: event.detail }));
+  }
+};
+
+test('mouse booking on the demo site, then visible in the staff API', { timeout: 120000 }, () =>
+  withCleanup(async (defer) => {
+    const server = await startServer();
+    defer(server.stop);
+    const browser = await launchBrowser();
+    defer(browser.close);
+    const { page } = browser;
+    await page.addInitScript(recordEvents);
+    await page.goto(`${server.url}/`);
+    const w = widget(page);
+
+    await w.times.first().waitFor();
+    await screenshot(page, 'mouse-1-first-times');
+    assert.ok((await w.freeDays.count()) > 0, 'some days have free times');
+    assert.equal(await w.selectedDay.count(), 1, 'the first free day opens by itself');
+
+    // another day: answered by the in-page engine, no network
+    const requestsBefore = [];
+    page.on('request', (request) => requestsBefore.push(request.url()));
+    const day = w.freeDays.nth((await w.freeDays.count()) > 1 ? 1 : 0);
+    const date = await day.getAttribute('data-date');
+    await day.click();
+    assert.equal(await w.selectedDay.getAttribute('data-date'), date);
+    await w.times.first().waitFor();
+    assert.deepEqual(requestsBefore, [], 'a day click makes no request');
+
+    const time = w.times.nth(Math.min(1, (await w.times.count()) - 1));
+    const timeLabel = (await time.textContent()).trim();
+    await time.click();
+    await screenshot(page, 'mouse-2-time-chosen');
+    await w.continueButton.click();
+
+    await w.confirmButton.click();
+    const errors = w.root.locator('.field-error:not(:empty)');
+    assert.equal(await errors.count(), 3, 'name, email and phone are required');
+    await w.field('email').fill('not-an-email');
+    await w.field('email').blur();
+    assert.match(await w.root.locator('.field-error:not(:empty)').nth(1).textContent(), /email address like/);
+    await screenshot(page, 'mouse-3-field-errors');
+
+    await fillPatient(w, { notes: 'First visit' });
+    assert.equal(await w.root.locator('.field-error:not(:empty)').count(), 0, 'errors clear once fixed');
+    assert.match(await w.root.locator('.summary').textContent(), new RegExp(timeLabel.replace(/\s/g, '\\s')));
+    await screenshot(page, 'mouse-4-details');
+    await w.confirmButton.click();
+    await w.done.waitFor();
+    await screenshot(page, 'mouse-5-confirmed');
+
+    const confirmation = await w.done.textContent();
+    assert.match(confirmation, /CP-\d{8}-[A-Z0-9]{4}/);
+    const events = await page.evaluate(() => window.bookingEvents);
+    const types = events.map((e) => e.type);
+    assert.ok(types.includes('booking:ready') && types.includes('booking:slot-selected'), types.join());
+    const confirmed = events.find((e) => e.type === 'booking:confirmed');
+    assert.ok(confirmed && confirmed.detail.id && confirmed.detail.start, 'booking:confirmed carries id and start');
+    assert.equal(confirmed.detail.start, events.filter((e) => e.type === 'booking:slot-selected').at(-1).detail.start);
+
+    // the calendar file and the staff API both know the booking
+    const icsHref = await w.root.locator('a[part~="ics"]').getAttribute('href');
+    const ics = await fetch(icsHref);
+    assert.equal(ics.status, 200);
+    assert.match(ics.headers.get('content-type'), /text\/calendar/);
+    assert.match(await ics.text(), /BEGIN:VCALENDAR/);
+
+    const staffUrl = `${server.url}/api/calendar/appointments/${encodeURIComponent(confirmed.detail.id)}`;
+    assert.equal((await fetch(staffUrl)).status, 401, 'the staff API needs the key');
+    const staff = await fetch(staffUrl, { headers: { 'X-API-Key': TEST_API_KEY } });
+    const staffText = await staff.text();
+    assert.equal(staff.status, 200, staffText);
+    assert.match(staffText, /Ana Ruiz/);
+    const list = await fetch(`${server.url}/api/calendar/appointments?days=365&limit=50`, { headers: { 'X-API-Key': TEST_API_KEY } });
+    assert.match(await list.text(), new RegExp(confirmed.detail.id));
+
+    assert.deepEqual(browser.problems, []);
+  }),
+);

@@ -1,0 +1,140 @@
+// Public JavaScript API of slotbook's browser side: the WebAssembly slot engine's wrapper
+// (build/web/slot-engine-api.mjs, source web/src/engine.js) and the <clinic-booking>
+// element (build/web/booking-widget.js). Shapes follow the engine contract
+// (shared/contract/engine.md) and the HTTP API (docs/api.md).
+
+// ---- the engine -------------------------------------------------------------------------
+
+/** Error codes the engine answers with (the contract's "Errors" table). */
+export type SlotEngineErrorCode =
+  | 'invalid_json'
+  | 'invalid_snapshot'
+  | 'invalid_query'
+  | 'invalid_range'
+  | 'range_too_large'
+  | 'unknown_appointment_type'
+  | 'unknown_practitioner'
+  /** the wrapper's own: the module could not be loaded or started */
+  | 'engine_unavailable'
+  /** the wrapper's own: the module answered text that is not JSON (a defect) */
+  | 'engine_failure';
+
+/** Thrown by SlotEngine methods and loadSlotEngine; `code` is the contract's. */
+export class SlotEngineError extends Error {
+  readonly name: 'SlotEngineError';
+  readonly code: SlotEngineErrorCode;
+  constructor(code: SlotEngineErrorCode, message?: string);
+}
+
+export interface TimeRange { start: string; end: string } // "HH:MM", 24-hour; "24:00" only as an end
+
+/** A clinic snapshot as served by GET /api/v1/clinics/{id}/snapshot (zone rules included). */
+export interface Snapshot {
+  clinic: { id: string; name?: string; timezone: string; closed_dates?: string[] };
+  rules?: { min_notice_minutes?: number; max_advance_days?: number };
+  appointment_types: Array<{
+    id: string; name?: string; duration_minutes: number;
+    buffer_before_minutes?: number; buffer_after_minutes?: number; slot_step_minutes?: number;
+    min_notice_minutes?: number; max_advance_days?: number;
+  }>;
+  practitioners: Array<{
+    id: string; name?: string; appointment_types: string[];
+    weekly_hours?: Partial<Record<'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday', TimeRange[]>>;
+    overrides?: Array<{ date: string; hours: TimeRange[] }>;
+  }>;
+  busy?: Array<{ practitioner_id: string; start: string; end: string }>;
+  /** Required in the browser: the engine has no tz database there. */
+  zone_rules: unknown;
+}
+
+export interface SlotQuery {
+  appointment_type: string;
+  /** absent, null or "any": every practitioner offering the type */
+  practitioner_id?: string | null;
+  start_date: string; // YYYY-MM-DD, clinic dates, inclusive
+  end_date: string; // at most 90 days after start_date
+  now: string; // RFC 3339 instant: the engine never reads a clock
+}
+
+export interface Slot {
+  start: string; end: string; // clinic wall time "HH:MM"
+  start_utc: string; end_utc: string;
+  duration_minutes: number;
+  practitioner_ids: string[];
+}
+
+export interface SlotListing {
+  clinic_id: string; appointment_type: string; practitioner_id: string;
+  start_date: string; end_date: string; timezone: string;
+  slot_duration_minutes: number; total_days_with_availability: number;
+  available_slots: Array<{ date: string; day_of_week: string; total_slots: number; slots: Slot[] }>;
+}
+
+export interface BookingCheck {
+  appointment_type: string;
+  practitioner_id: string; // a real practitioner: "any" is unknown_practitioner
+  start: string;
+  now: string;
+}
+
+export type RefusalReason =
+  | 'in_past' | 'too_soon' | 'too_far' | 'outside_hours' | 'off_grid' | 'conflict'
+  | 'unknown_appointment_type' | 'unknown_practitioner';
+
+export type Verdict = { ok: true } | { ok: false; reason: RefusalReason };
+
+export interface SlotEngine {
+  /**
+   * The contract's slot listing. `snapshot` may be the object or its JSON text. An object
+   * is serialised once and the text reused on later calls (the engine keeps the last
+   * parsed snapshot keyed by its text), so treat snapshot objects as immutable: pass a new
+   * object for a new snapshot. Throws SlotEngineError.
+   */
+  slots(snapshot: Snapshot | string, query: SlotQuery | string): SlotListing;
+  /** Whether a booking is valid against the snapshot. Throws SlotEngineError on bad input. */
+  validate(snapshot: Snapshot | string, booking: BookingCheck | string): Verdict;
+}
+
+export interface LoadOptions {
+  /** The module factory, e.g. `require('build/web/slot-engine.js')` in Node. */
+  factory?: (moduleArgs?: object) => Promise<unknown>;
+  /** Browsers: URL of slot-engine.js, loaded with a script element (needs CSP script-src). */
+  scriptUrl?: string;
+  /** URL of slot-engine.wasm; default: next to scriptUrl. */
+  wasmUrl?: string;
+  /** The .wasm bytes; skips fetching it (Node: fs.readFileSync('build/web/slot-engine.wasm')). */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+/** Loads and starts the engine. Rejects with SlotEngineError('engine_unavailable'). */
+export function loadSlotEngine(options: LoadOptions): Promise<SlotEngine>;
+
+// ---- the widget --------------------------------------------------------------------------
+
+/** detail of `booking:ready` */
+export interface BookingReadyDetail { clinicId: string }
+/** detail of `booking:slot-selected` */
+export interface BookingSlotSelectedDetail { start: string; end: string; appointmentType: string; practitionerId: string }
+/** detail of `booking:confirmed` */
+export interface BookingConfirmedDetail {
+  id: string; start: string; end: string; confirmationNumber: string;
+  appointmentType: string; practitionerId: string;
+}
+
+/**
+ * <clinic-booking clinic="ID" [server="https://..."] [lang="es"] [name email phone]
+ * [appointment-type="..."] [practitioner="..."] [timezone="Europe/Madrid"]>
+ * Events bubble and cross the shadow boundary (composed).
+ */
+export interface ClinicBookingElement extends HTMLElement {
+  addEventListener(type: 'booking:ready', listener: (event: CustomEvent<BookingReadyDetail>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: 'booking:slot-selected', listener: (event: CustomEvent<BookingSlotSelectedDetail>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: 'booking:confirmed', listener: (event: CustomEvent<BookingConfirmedDetail>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'clinic-booking': ClinicBookingElement;
+  }
+}
