@@ -19,9 +19,10 @@ const { chromium } = requireFromWeb('playwright-core');
 export const artifactsDir = path.join(repoRoot, 'build', 'test-artifacts', 'web');
 export const TEST_API_KEY = 'test-calendar-key-0123456789';
 
-const serverBinary = path.join(repoRoot, 'build', 'bin', 'booking-server');
+// Overridable to run the same tests against another build of the server or clinic.
+const serverBinary = process.env.SLOTBOOK_BOOKING_SERVER || path.join(repoRoot, 'build', 'bin', 'booking-server');
 const webRoot = path.join(repoRoot, 'build', 'web');
-const demoClinic = path.join(repoRoot, 'data', 'demo-clinic.json');
+const demoClinic = process.env.SLOTBOOK_DEMO_CLINIC || path.join(repoRoot, 'data', 'demo-clinic.json');
 
 /** Starts build/bin/booking-server; resolves to {url, stop()} once it prints its address. */
 export async function startServer({ allowOrigins = [] } = {}) {

@@ -109,11 +109,16 @@ export class CalendarGrid {
     this.onMonthChange(firstOfMonth(addMonths(this.month, delta)));
   }
 
-  choose(date) {
-    if (!this.available.has(date)) return;
+  /** Shows `date` as the chosen day (and the tabbable one) without telling the owner. */
+  markSelected(date) {
     this.selected = date;
     for (const [d, cell] of this.cells) cell.setAttribute('aria-selected', d === date ? 'true' : 'false');
-    this.setFocusable(date);
+    if (this.cells.has(date)) this.setFocusable(date);
+  }
+
+  choose(date) {
+    if (!this.available.has(date)) return;
+    this.markSelected(date);
     this.onSelect(date);
   }
 

@@ -73,6 +73,7 @@ export class SlotPicker {
   selectDate(date, fromUser) {
     if (fromUser) this.onInteraction();
     this.selectedDate = date;
+    if (!fromUser) this.calendar.markSelected(date);
     if (this.selectedSlot && this.selectedSlot.localDate !== date) this.setSlot(null);
     this.renderTimes();
     if (fromUser) {
