@@ -206,17 +206,17 @@ export class BookingWidget extends HTMLElement {
 
   // ---- step 2: the patient's details ----------------------------------------------------------
 
-  summary() {
+  summary(slot = this.chosenSlot, { taken = false } = {}) {
     const { l10n } = this;
     const type = this.availability.appointmentType(this.typeId) || { id: this.typeId };
     const who = this.practitionerId === 'any' ? l10n.t('anyPractitioner') : this.availability.practitionerName(this.practitionerId);
     const clinicZone = this.availability.clinicZone;
     return h(
       'div',
-      { class: 'summary', part: 'summary' },
-      h('strong', {}, l10n.dateTime(this.chosenSlot.start)),
+      { class: taken ? 'summary taken' : 'summary', part: 'summary' },
+      h('strong', {}, l10n.dateTime(slot.start)),
       h('span', { class: 'muted' }, `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })} · ${who}`),
-      clinicZone !== this.patientZone ? h('span', { class: 'muted' }, ` · ${l10n.time(this.chosenSlot.start, clinicZone)} ${l10n.t('clinicTime')}`) : null,
+      clinicZone !== this.patientZone ? h('span', { class: 'muted' }, ` · ${l10n.time(slot.start, clinicZone)} ${l10n.t('clinicTime')}`) : null,
     );
   }
 
@@ -254,6 +254,13 @@ export class BookingWidget extends HTMLElement {
   async submit(values) {
     const { l10n } = this;
     this.patient = values;
+    if (!this.chosenSlot) {
+      // after a refusal: one of the offered times (or another day) must be chosen first
+      const offered = this.notice.querySelector('input, button');
+      if (offered) offered.focus();
+      this.announceAlert(l10n.t('nearest'));
+      return;
+    }
     this.form.setBusy(true, l10n.t('confirming'));
     this.showNotice();
     try {
@@ -319,6 +326,7 @@ export class BookingWidget extends HTMLElement {
     const chooseDay = h('button', { type: 'button', class: 'secondary', part: 'button', onclick: () => this.backToPick() }, l10n.t('chooseAnotherDay'));
     this.chosenSlot = null;
     this.picker.selectedSlot = null;
+    this.replaceSummary(this.summary(taken, { taken: true }));
     const content = [h('p', {}, h('strong', {}, headline))];
     if (alternatives.length) {
       content.push(
@@ -344,7 +352,10 @@ export class BookingWidget extends HTMLElement {
   takeAlternative(slot) {
     this.selectSlot(slot);
     this.picker.selectedSlot = slot;
-    const fresh = this.summary();
+    this.replaceSummary(this.summary());
+  }
+
+  replaceSummary(fresh) {
     this.summaryBox.replaceWith(fresh);
     this.summaryBox = fresh;
   }

@@ -152,6 +152,8 @@ const STRINGS = {
   },
 };
 
+const upperFirst = (text) => text.charAt(0).toLocaleUpperCase() + text.slice(1);
+
 /** The page's language: the element's `lang`, the nearest `lang` above it, the browser's. */
 export function pageLanguage(element) {
   const tagged = element.closest('[lang]');
@@ -193,7 +195,8 @@ export function localizer(languageTag, timeZone) {
     timeZone,
     t,
     firstDayOfWeek: table.firstDayOfWeek,
-    monthTitle: (date) => monthTitle.format(Date.parse(date)),
+    // "noviembre de 2026" -> "Noviembre de 2026": only the first letter, never "De"
+    monthTitle: (date) => upperFirst(monthTitle.format(Date.parse(date))),
     longDate: (date) => longDate.format(Date.parse(date)),
     weekdayShort: (date) => shortWeekday.format(Date.parse(date)),
     weekdayLong: (date) => longWeekday.format(Date.parse(date)),

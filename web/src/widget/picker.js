@@ -66,7 +66,7 @@ export class SlotPicker {
     const today = dateInZone(Date.now(), this.availability.patientZone);
     const selected = this.selectedDate && monthOf(this.selectedDate) === monthOf(this.month) ? this.selectedDate : null;
     this.calendar.show({ month: this.month, available: new Set(this.days.keys()), selected, bounds: this.bounds, today });
-    if (!selected) this.renderTimes();
+    this.renderTimes();
     if (fromUser) this.announce(this.l10n.t('monthAnnounced', { month: this.l10n.monthTitle(this.month), n: this.days.size }));
   }
 

@@ -6,8 +6,9 @@
 // and the ::part names on elements.
 
 export const CSS = `
-:host { display: block; container-type: inline-size; }
-:host([hidden]) { display: none; }
+/* !important: a host page's '* { all: unset }' must not turn the widget inline */
+:host { display: block !important; container-type: inline-size !important; }
+:host([hidden]) { display: none !important; }
 .root {
   --_accent: var(--booking-accent, #0b5cad);
   --_on-accent: var(--booking-accent-text, #ffffff);
@@ -55,7 +56,7 @@ input[aria-invalid="true"], textarea[aria-invalid="true"] { border-color: var(--
 .picker { display: grid; gap: 16px; }
 .panel { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 12px; background: var(--_bg); min-width: 0; }
 .calendar-head { display: flex; align-items: center; justify-content: space-between; margin-bottom: 8px; }
-.month-title { font-size: 16px; text-transform: capitalize; }
+.month-title { font-size: 16px; }
 .icon-button { font: inherit; font-size: 22px; line-height: 1; width: 40px; height: 40px; border-radius: 50%;
   border: 1px solid transparent; background: transparent; color: var(--_accent); cursor: pointer; }
 .icon-button:hover:not(:disabled) { background: var(--_accent-soft); }
@@ -94,6 +95,8 @@ button.link { font: inherit; font-size: 14px; font-weight: 600; background: none
 .summary { background: var(--_surface); border-radius: var(--_radius); padding: 12px 14px; margin: 12px 0 16px; border-left: 4px solid var(--_accent); }
 .summary strong { display: block; font-size: 16px; }
 .summary .muted { color: var(--_muted); font-size: 14px; }
+.summary.taken { border-left-color: var(--_error); }
+.summary.taken strong { text-decoration: line-through; color: var(--_muted); }
 .patient-form { display: grid; gap: 14px; }
 .field-error { color: var(--_error); font-size: 13px; font-weight: 600; margin-top: 4px; }
 .field-error:empty { display: none; }
@@ -103,7 +106,7 @@ button.link { font: inherit; font-size: 14px; font-weight: 600; background: none
 .notice.success { background: #eaf6ee; border-color: #a9d8b8; color: #14532d; }
 .notice p + p, .notice p + .times, .notice .times + .actions { margin-top: 8px; }
 .notice .actions { margin-top: 10px; }
-.notice .times { max-height: none; }
+.notice .times { max-height: none; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); }
 .notice .time span { font-size: 13px; }
 .loading { display: flex; align-items: center; gap: 12px; color: var(--_muted); padding: 28px 4px; }
 .spinner { width: 22px; height: 22px; border-radius: 50%; border: 3px solid var(--_accent-soft); border-top-color: var(--_accent); animation: spin .8s linear infinite; }
