@@ -59,7 +59,7 @@ export class BookingManager extends HTMLElement {
     this.actions = h(
       'div',
       { class: 'actions' },
-      h('a', { class: 'button primary', part: 'button ics', href: this.api.icsUrl(booking.id, this.token), download: `${booking.confirmation_number}.ics` }, l10n.t('addToCalendar')),
+      h('a', { class: 'button primary', part: 'button ics', href: this.api.icsUrl(booking.id, this.token), download: `${booking.confirmation_number}.ics` }, l10n.t(active ? 'addToCalendar' : 'updateCalendar')),
       active && h('button', { type: 'button', class: 'secondary', part: 'button reschedule', onclick: () => this.showReschedule() }, l10n.t('reschedule')),
       active && h('button', { type: 'button', class: 'secondary', part: 'button cancel', onclick: () => this.askCancel() }, l10n.t('cancel')),
     );

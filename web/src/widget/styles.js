@@ -115,10 +115,11 @@ button.link { font: inherit; font-size: 14px; font-weight: 600; background: none
 .done { text-align: center; padding: 8px 0; }
 .done .check { width: 52px; height: 52px; margin: 0 auto 12px; border-radius: 50%; background: #e3f3e8; color: var(--_success);
   display: flex; align-items: center; justify-content: center; font-size: 28px; font-weight: 700; }
-.details { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; text-align: left; margin: 18px auto 0; max-width: 520px;
+.details { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; text-align: left; margin: 16px 0 0; max-width: 560px;
   background: var(--_surface); border-radius: var(--_radius); padding: 14px 16px; }
 .details dt { color: var(--_muted); font-size: 14px; }
 .details dd { font-weight: 600; overflow-wrap: anywhere; }
+.done .details { margin: 18px auto 0; }
 .done .actions { justify-content: center; }
 .done .hint { margin: 14px 0 4px; }
 .status { display: inline-block; font-size: 13px; font-weight: 700; padding: 2px 10px; border-radius: 999px; background: #e3f3e8; color: var(--_success); vertical-align: middle; margin-left: 8px; }

@@ -1,0 +1,58 @@
+// The widget's model over the real engine, in Node: a month is regrouped by the patient's
+// own dates (here Tokyo, 14 hours ahead of the clinic), the nearest alternatives to a taken
+// time are the closest in time, and a time the snapshot no longer lists is not found.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { loadSlotEngine } = await import(path.join(repoRoot, 'web', 'src', 'engine.js'));
+const { Availability } = await import(path.join(repoRoot, 'web', 'src', 'widget', 'availability.js'));
+const { dateInZone, addMonths, addDays } = await import(path.join(repoRoot, 'web', 'src', 'widget', 'dates.js'));
+const require = createRequire(import.meta.url);
+const examples = path.join(repoRoot, '..', 'shared', 'contract', 'examples');
+const text = execFileSync(path.join(repoRoot, 'build', 'bin', 'slot-engine'), ['prepare', '--snapshot', path.join(examples, 'snapshot.json')], { encoding: 'utf8' });
+const snapshot = { text, data: JSON.parse(text) };
+const engine = await loadSlotEngine({
+  factory: require(path.join(repoRoot, 'build', 'web', 'slot-engine.js')),
+  wasmBinary: fs.readFileSync(path.join(repoRoot, 'build', 'web', 'slot-engine.wasm')),
+});
+const NOW = Date.parse('2026-11-30T12:00:00Z');
+
+test('a month is grouped by the patient-local date', { timeout: 10000 }, () => {
+  const inNewYork = new Availability(engine, snapshot, 'America/New_York');
+  const tokyo = new Availability(engine, snapshot, 'Asia/Tokyo').month('consultation', 'any', '2026-12-15', NOW);
+  const all = (days) => [...days.values()].flat().map((s) => s.start).sort();
+  const newYorkAround = ['2026-11-15', '2026-12-15', '2027-01-15'].flatMap((m) => all(inNewYork.month('consultation', 'any', m, NOW)));
+  const expected = newYorkAround.filter((start) => dateInZone(Date.parse(start), 'Asia/Tokyo').startsWith('2026-12')).sort();
+  assert.ok(expected.length > 0);
+  assert.deepEqual(all(tokyo), expected, 'the same slots, only regrouped');
+  for (const [date, slots] of tokyo) {
+    for (const slot of slots) assert.equal(dateInZone(Date.parse(slot.start), 'Asia/Tokyo'), date);
+  }
+  // Tuesday 09:45 in New York is 23:45 on Tuesday in Tokyo; 10:00 is already Wednesday
+  assert.ok(tokyo.get('2026-12-01').some((s) => s.start === '2026-12-01T14:45:00Z'));
+  assert.ok(tokyo.get('2026-12-02').some((s) => s.start === '2026-12-01T15:00:00Z'));
+});
+
+test('the first month with slots and the booking window', { timeout: 10000 }, () => {
+  const availability = new Availability(engine, snapshot, 'America/New_York');
+  assert.equal(availability.firstMonthWithSlots('consultation', 'any', NOW), '2026-11-01');
+  const range = availability.bookableRange('consultation', NOW);
+  assert.equal(range.lastClinicDate, addDays('2026-11-30', 90));
+  assert.equal(addMonths('2026-01-31', 1), '2026-02-28');
+});
+
+test('nearest alternatives are the closest free times, in order', { timeout: 10000 }, () => {
+  const availability = new Availability(engine, snapshot, 'America/New_York');
+  const taken = '2026-12-01T15:00:00Z';
+  const nearest = availability.nearest('consultation', 'any', taken, NOW, 3);
+  assert.deepEqual(nearest.map((s) => s.start), ['2026-12-01T14:45:00Z', '2026-12-01T15:15:00Z', '2026-12-01T15:30:00Z']);
+  assert.ok(availability.findSlot('consultation', 'dr-lee', taken, NOW));
+  assert.equal(availability.findSlot('consultation', 'dr-lee', '2026-12-01T14:00:00Z', NOW), null, 'busy at 14:00');
+});
