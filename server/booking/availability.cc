@@ -1,0 +1,49 @@
+#include "booking/availability.h"
+
+#include "common/clock.h"
+
+namespace slotbook::server {
+
+Expected<std::unique_ptr<Availability>> list_availability(Storage& storage, ClinicCatalog& catalog,
+                                                          const ZoneSource& zones,
+                                                          const AvailabilityRequest& request) {
+  auto out = std::make_unique<Availability>();
+  const auto now = now_seconds();
+  Status status = storage.read([&](ReadView& view) -> Status {
+    auto clinic = catalog.get(view, request.clinic_id);
+    if (!clinic.ok()) return clinic.failure();
+    out->clinic = *clinic;
+    // Local dates are within a day of the same UTC dates; occupancy reaches at most
+    // a day and a half beyond a slot, so three days either side covers everything.
+    const auto from = date::sys_days(request.start_date.time_since_epoch()) - date::days(3);
+    const auto to = date::sys_days(request.end_date.time_since_epoch()) + date::days(4);
+    auto bookings = view.occupying_bookings(request.clinic_id, to_unix(from), to_unix(to));
+    if (!bookings.ok()) return bookings.failure();
+    auto snapshot = engine_snapshot({out->clinic.get(), &*bookings, request.ad_hoc, ""}, zones);
+    if (!snapshot.ok()) return snapshot.failure();
+    out->snapshot = std::move(*snapshot);
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+
+  out->query.appointment_type =
+      request.ad_hoc ? ad_hoc_type_id(*request.ad_hoc) : request.appointment_type;
+  out->query.practitioner_id = request.practitioner_id;
+  out->query.start_date = request.start_date;
+  out->query.end_date = request.end_date;
+  out->query.now = Instant(now);
+  auto slots = list_slots(out->snapshot, out->query);
+  if (!slots.ok()) {
+    const Error& error = slots.error();
+    const std::string code(to_string(error.code));
+    if (error.code == ErrorCode::kUnknownAppointmentType ||
+        error.code == ErrorCode::kUnknownPractitioner) {
+      return not_found(code, error.message);
+    }
+    return invalid(code, error.message);
+  }
+  out->slots = std::move(slots).value();
+  return out;
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,334 @@
+#include "booking/booking_service.h"
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "common/clock.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+namespace {
+
+// Occupancy that could overlap a booking starting at `start` begins and ends within this
+// distance of it (buffers are at most a day each, durations at most 8 hours).
+constexpr std::int64_t kOccupancyReachSeconds = 3 * 24 * 3600;
+constexpr int kManageTokenBytes = 24;  // 192 bits
+// No 0/O or 1/I: a confirmation number is read aloud and typed by people.
+constexpr std::string_view kConfirmationAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+std::string idempotency_key_hash(std::string_view key) {
+  return sha256_hex("idempotency:" + std::string(key));
+}
+
+bool occupies_time(std::string_view status) { return status != kCancelled; }
+
+}  // namespace
+
+BookingService::BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
+                               std::function<void(const std::string&)> on_change)
+    : storage_(storage), catalog_(catalog), zones_(zones), on_change_(std::move(on_change)) {}
+
+Expected<BookingService::Placement> BookingService::place(
+    WriteTransaction& tx, const ClinicConfig& clinic, const std::string& type_id,
+    const std::optional<AdHocType>& ad_hoc, const std::string& practitioner_id, Instant start,
+    date::sys_seconds now, std::string_view exclude_booking_id) {
+  Placement placement;
+  const std::string engine_type = ad_hoc ? ad_hoc_type_id(*ad_hoc) : type_id;
+  int duration_minutes = 0;
+  if (ad_hoc) {
+    duration_minutes = ad_hoc->duration_minutes;
+  } else if (const AppointmentType* type = clinic.checked().find_type(type_id)) {
+    duration_minutes = type->duration_minutes;
+  } else {
+    placement.refusal = Refusal::kUnknownAppointmentType;
+    return placement;
+  }
+
+  std::vector<std::string> candidates;
+  if (practitioner_id == "any") {
+    for (const Practitioner& p : clinic.checked().practitioners) {  // sorted by id
+      if (ad_hoc || p.offers(type_id)) candidates.push_back(p.id);
+    }
+    if (candidates.empty()) {
+      placement.refusal = Refusal::kUnknownPractitioner;
+      return placement;
+    }
+  } else {
+    candidates.push_back(practitioner_id);
+  }
+
+  const std::int64_t start_s =
+      std::chrono::floor<std::chrono::seconds>(start).time_since_epoch().count();
+  auto bookings = tx.occupying_bookings(clinic.id(), start_s - kOccupancyReachSeconds,
+                                        start_s + kOccupancyReachSeconds);
+  if (!bookings.ok()) return bookings.failure();
+  auto snapshot = engine_snapshot({&clinic, &*bookings, ad_hoc, exclude_booking_id}, zones_);
+  if (!snapshot.ok()) return snapshot.failure();
+
+  std::vector<std::string> free;
+  Refusal furthest = Refusal::kNone;
+  for (const std::string& candidate : candidates) {
+    Refusal refusal =
+        validate_booking(*snapshot, BookingRequest{engine_type, candidate, start, Instant(now)});
+    if (refusal == Refusal::kNone) {
+      free.push_back(candidate);
+    } else if (static_cast<int>(refusal) > static_cast<int>(furthest)) {
+      // Across practitioners the most telling reason is the one reached last in the
+      // contract's order (a conflict says more than "outside hours" of someone else).
+      furthest = refusal;
+    }
+  }
+  if (free.empty()) {
+    placement.refusal = furthest;
+    return placement;
+  }
+  placement.practitioner_id = free.front();
+  if (free.size() > 1) {
+    std::int64_t fewest = std::numeric_limits<std::int64_t>::max();
+    for (const std::string& candidate : free) {
+      auto count = tx.upcoming_count(clinic.id(), candidate, to_unix(now));
+      if (!count.ok()) return count.failure();
+      if (*count < fewest) {
+        fewest = *count;
+        placement.practitioner_id = candidate;
+      }
+    }
+  }
+  placement.end_utc = start_s + duration_minutes * 60;
+  return placement;
+}
+
+Expected<std::string> BookingService::new_confirmation_number(WriteTransaction& tx,
+                                                              const ClinicConfig& clinic,
+                                                              Instant start) {
+  // CP-YYYYMMDD-XXXX: the appointment's date in the clinic's zone, then 4 random symbols
+  // (32^4 per day); retried on the rare collision.
+  const auto local_day = date::floor<date::days>(clinic.checked().zone.to_local(start));
+  std::string date_digits = format_date(local_day);
+  date_digits.erase(std::remove(date_digits.begin(), date_digits.end(), '-'), date_digits.end());
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    std::string number = "CP-" + date_digits + "-" + random_code(kConfirmationAlphabet, 4);
+    auto exists = tx.confirmation_number_exists(number);
+    if (!exists.ok()) return exists.failure();
+    if (!*exists) return number;
+  }
+  return storage_failure("no free confirmation number for " + date_digits);
+}
+
+Expected<BookResult> BookingService::book(const NewBooking& request,
+                                          const IdempotentRequest* idempotent) {
+  const auto now = now_seconds();
+  BookResult result;
+  bool changed = false;
+  Status status = storage_.write([&](WriteTransaction& tx) -> Status {
+    std::string key_hash;
+    if (idempotent) {
+      key_hash = idempotency_key_hash(idempotent->key);
+      auto stored = tx.stored_answer(key_hash);
+      if (!stored.ok()) return stored.failure();
+      if (stored->has_value()) {
+        if ((*stored)->request_hash != idempotent->request_hash) {
+          return invalid("idempotency_key_reused",
+                         "this Idempotency-Key was already used for a different request");
+        }
+        auto body = open_sealed(idempotent->key, (*stored)->sealed_body);
+        if (!body) return storage_failure("a stored idempotent answer could not be opened");
+        result.replay = StoredReply{(*stored)->status, std::move(*body)};
+        return Status();
+      }
+    }
+    auto clinic = catalog_.get(tx, request.clinic_id);
+    if (!clinic.ok()) return clinic.failure();
+    BookingDecision& decision = result.decision;
+    decision.clinic = *clinic;
+    auto placement = place(tx, **clinic, request.appointment_type, request.ad_hoc,
+                           request.practitioner_id, request.start, now, "");
+    if (!placement.ok()) return placement.failure();
+    decision.refusal = placement->refusal;
+    if (decision.refusal == Refusal::kNone) {
+      BookingRecord& b = decision.booking;
+      b.id = new_booking_id();
+      b.clinic_id = request.clinic_id;
+      b.practitioner_id = placement->practitioner_id;
+      b.appointment_type = request.ad_hoc ? "" : request.appointment_type;
+      b.start_utc =
+          std::chrono::floor<std::chrono::seconds>(request.start).time_since_epoch().count();
+      b.end_utc = placement->end_utc;
+      b.status = request.status;
+      auto number = new_confirmation_number(tx, **clinic, request.start);
+      if (!number.ok()) return number.failure();
+      b.confirmation_number = std::move(*number);
+      b.patient_name = request.patient.name;
+      b.patient_email = request.patient.email;
+      b.patient_phone = request.patient.phone;
+      b.notes = request.notes;
+      b.source = request.source;
+      b.external_reference_id = request.external_reference_id;
+      if (request.issue_manage_token) {
+        decision.manage_token = random_token(kManageTokenBytes);
+        b.manage_token_hash = sha256_hex(decision.manage_token);
+      }
+      b.created_at = b.updated_at = to_unix(now);
+      Status inserted = tx.insert_booking(b);
+      if (!inserted.ok()) return inserted;
+      changed = true;
+    }
+    if (idempotent) {
+      StoredReply reply = idempotent->render(decision);
+      Status stored = tx.store_answer(
+          key_hash,
+          StoredAnswer{idempotent->request_hash, reply.status, seal(idempotent->key, reply.body)},
+          to_unix(now));
+      if (!stored.ok()) return stored;
+      result.replay = std::move(reply);
+    }
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  if (changed) on_change_(request.clinic_id);
+  return result;
+}
+
+Expected<BookingDecision> BookingService::change_booking(
+    std::string_view id,
+    const std::function<Status(WriteTransaction&, BookingDecision&, date::sys_seconds)>& change) {
+  const auto now = now_seconds();
+  BookingDecision decision;
+  bool changed = false;
+  Status status = storage_.write([&](WriteTransaction& tx) -> Status {
+    auto booking = tx.booking(id);
+    if (!booking.ok()) return booking.failure();
+    if (!booking->has_value()) return not_found("booking_not_found", "no such booking");
+    decision.booking = std::move(**booking);
+    auto clinic = catalog_.get(tx, decision.booking.clinic_id);
+    if (!clinic.ok()) return clinic.failure();
+    decision.clinic = *clinic;
+    const BookingRecord before = decision.booking;
+    Status applied = change(tx, decision, now);
+    if (!applied.ok() || decision.refusal != Refusal::kNone) return applied;
+    BookingRecord& after = decision.booking;
+    if (after.status == before.status && after.start_utc == before.start_utc &&
+        after.practitioner_id == before.practitioner_id && after.notes == before.notes &&
+        after.appointment_type == before.appointment_type &&
+        after.reminder_sent_at == before.reminder_sent_at) {
+      return Status();
+    }
+    after.updated_at = to_unix(now);
+    changed = true;
+    return tx.update_booking(after);
+  });
+  if (!status.ok()) return status.failure();
+  if (changed) on_change_(decision.booking.clinic_id);
+  return decision;
+}
+
+Expected<BookingDecision> BookingService::reschedule(std::string_view id,
+                                                     const RescheduleRequest& request) {
+  return change_booking(
+      id, [&](WriteTransaction& tx, BookingDecision& d, date::sys_seconds now) -> Status {
+        BookingRecord& b = d.booking;
+        if (b.status != kPending && b.status != kConfirmed) {
+          return invalid_state("a " + b.status + " booking cannot be rescheduled");
+        }
+        if (request.by_patient && b.start_utc <= to_unix(now)) {
+          return invalid_state("the appointment has already started");
+        }
+        if (request.notes) b.notes = *request.notes;
+        const Instant start = request.start ? *request.start : Instant(from_unix(b.start_utc));
+        const std::string practitioner = request.practitioner_id.value_or(b.practitioner_id);
+        const std::string type = request.appointment_type.value_or(b.appointment_type);
+        const std::int64_t start_s =
+            std::chrono::floor<std::chrono::seconds>(start).time_since_epoch().count();
+        if (start_s == b.start_utc && practitioner == b.practitioner_id &&
+            type == b.appointment_type) {
+          return Status();  // nothing about the time changes
+        }
+        std::optional<AdHocType> ad_hoc;
+        if (type.empty()) ad_hoc = AdHocType{static_cast<int>((b.end_utc - b.start_utc) / 60), 1};
+        auto placement = place(tx, *d.clinic, type, ad_hoc, practitioner, start, now, b.id);
+        if (!placement.ok()) return placement.failure();
+        d.refusal = placement->refusal;
+        if (d.refusal != Refusal::kNone) return Status();
+        b.practitioner_id = placement->practitioner_id;
+        b.appointment_type = type;
+        b.start_utc = start_s;
+        b.end_utc = placement->end_utc;
+        b.sequence += 1;
+        return Status();
+      });
+}
+
+Expected<BookingDecision> BookingService::cancel(std::string_view id, std::string_view reason,
+                                                 bool by_patient) {
+  return change_booking(
+      id, [&](WriteTransaction&, BookingDecision& d, date::sys_seconds now) -> Status {
+        BookingRecord& b = d.booking;
+        if (b.status == kCancelled) return Status();
+        if (b.status != kPending && b.status != kConfirmed) {
+          return invalid_state("a " + b.status + " booking cannot be cancelled");
+        }
+        if (by_patient && b.start_utc <= to_unix(now)) {
+          return invalid_state("the appointment has already started");
+        }
+        b.status = kCancelled;
+        b.cancel_reason = std::string(reason);
+        b.cancelled_at = to_unix(now);
+        b.sequence += 1;
+        return Status();
+      });
+}
+
+Expected<BookingDecision> BookingService::set_status(std::string_view id, std::string_view status) {
+  return change_booking(
+      id, [&](WriteTransaction&, BookingDecision& d, date::sys_seconds now) -> Status {
+        BookingRecord& b = d.booking;
+        const bool allowed =
+            (b.status == kPending && (status == kConfirmed || status == kCancelled)) ||
+            (b.status == kConfirmed &&
+             (status == kCompleted || status == kCancelled || status == kNoShow));
+        if (!allowed) {
+          return invalid_state("cannot change status from " + b.status + " to " +
+                               std::string(status));
+        }
+        if (status == kCancelled) {
+          b.cancelled_at = to_unix(now);
+          b.sequence += 1;
+        }
+        b.status = std::string(status);
+        return Status();
+      });
+}
+
+Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id) {
+  return change_booking(
+      id, [&](WriteTransaction&, BookingDecision& d, date::sys_seconds now) -> Status {
+        if (!occupies_time(d.booking.status)) {
+          return invalid_state("a cancelled booking gets no reminder");
+        }
+        d.booking.reminder_sent_at = to_unix(now);
+        return Status();
+      });
+}
+
+Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
+    const nlohmann::json& config) {
+  auto checked = ClinicConfig::from_json(config, zones_);
+  if (!checked.ok()) return checked.failure();
+  const std::string id = checked->id();
+  const std::string text = checked->json().dump();
+  std::shared_ptr<const ClinicConfig> stored;
+  Status status = storage_.write([&](WriteTransaction& tx) -> Status {
+    Status put = tx.put_clinic(id, text);
+    if (!put.ok()) return put;
+    auto current = catalog_.get(tx, id);
+    if (!current.ok()) return current.failure();
+    stored = *current;
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  on_change_(id);
+  return stored;
+}
+
+}  // namespace slotbook::server

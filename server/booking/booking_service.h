@@ -1,0 +1,134 @@
+// BookingService: every change to bookings and clinic configurations. Each change is one
+// Storage::write transaction that loads what it depends on (configuration, occupancy),
+// asks the engine, and writes, so two requests can never both take one slot.
+//
+// Fair "any": among the practitioners the engine finds free for the requested start, the
+// one with the fewest upcoming bookings wins, ties broken by id.
+//
+// Thread-safe; the engine decides, this class only assembles inputs and stores outcomes.
+#ifndef SLOTBOOK_SERVER_BOOKING_BOOKING_SERVICE_H_
+#define SLOTBOOK_SERVER_BOOKING_BOOKING_SERVICE_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "booking/clinic_config.h"
+#include "booking/engine_snapshot.h"
+#include "common/expected.h"
+#include "slotbook/engine.h"
+#include "storage/storage.h"
+
+namespace slotbook::server {
+
+struct PatientDetails {
+  std::string name;
+  std::string email;
+  std::string phone;
+};
+
+struct NewBooking {
+  std::string clinic_id;
+  std::string appointment_type;     // a configured type id, or empty with `ad_hoc`
+  std::optional<AdHocType> ad_hoc;  // partner bookings: a bare duration
+  std::string practitioner_id;      // an id, or "any"
+  Instant start;
+  PatientDetails patient;
+  std::string notes;
+  std::string source;  // "widget", "partner", "staff"
+  std::string external_reference_id;
+  std::string status = "confirmed";  // or "pending" (staff)
+  bool issue_manage_token = true;
+};
+
+// The outcome of a booking or reschedule the engine was asked about.
+struct BookingDecision {
+  Refusal refusal = Refusal::kNone;  // kNone: `booking` is stored as shown
+  BookingRecord booking;
+  std::string manage_token;  // the plain token, present only in a new booking's answer
+  std::shared_ptr<const ClinicConfig> clinic;
+};
+
+// An HTTP answer kept for an Idempotency-Key.
+struct StoredReply {
+  int status = 0;
+  std::string body;
+};
+struct IdempotentRequest {
+  std::string key;           // the client's Idempotency-Key
+  std::string request_hash;  // SHA-256 of the request; a reuse with another request fails
+  std::function<StoredReply(const BookingDecision&)> render;
+};
+struct BookResult {
+  std::optional<StoredReply> replay;  // set: the key was seen; answer this again
+  BookingDecision decision;
+};
+
+struct RescheduleRequest {
+  std::optional<Instant> start;
+  std::optional<std::string> practitioner_id;
+  std::optional<std::string> appointment_type;
+  std::optional<std::string> notes;
+  bool by_patient = false;  // patients cannot change an appointment that has started
+};
+
+class BookingService {
+ public:
+  // `on_change(clinic_id)` runs after every committed change (cache invalidation).
+  BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
+                 std::function<void(const std::string&)> on_change);
+
+  // Books `request` if the engine finds its start free. With `idempotent`, the answer
+  // is stored in the same transaction and a later call with the same key replays it.
+  // Failures: clinic_not_found, idempotency_key_reused (kInvalid), storage.
+  Expected<BookResult> book(const NewBooking& request, const IdempotentRequest* idempotent);
+
+  // Moves booking `id` (same id, SEQUENCE + 1) after the engine accepts the new start,
+  // or only updates notes when nothing about the time changes. Failures: booking_not_found,
+  // invalid_state (cancelled, completed, no-show, or started for a patient), storage.
+  Expected<BookingDecision> reschedule(std::string_view id, const RescheduleRequest& request);
+
+  // Cancels (frees the slot). Cancelling a cancelled booking returns it unchanged.
+  // Failures: booking_not_found, invalid_state, storage.
+  Expected<BookingDecision> cancel(std::string_view id, std::string_view reason, bool by_patient);
+
+  // Staff status transitions: pending -> confirmed | cancelled, confirmed -> completed |
+  // cancelled | no_show. Anything else is invalid_state.
+  Expected<BookingDecision> set_status(std::string_view id, std::string_view status);
+
+  Expected<BookingDecision> mark_reminder_sent(std::string_view id);
+
+  // Checks `config` with the engine and stores it as its clinic's configuration (bookings
+  // kept; an identical configuration changes nothing). Failure: invalid_clinic_config.
+  Expected<std::shared_ptr<const ClinicConfig>> put_clinic(const nlohmann::json& config);
+
+ private:
+  struct Placement {
+    Refusal refusal = Refusal::kNone;
+    std::string practitioner_id;
+    std::int64_t end_utc = 0;
+  };
+  Expected<Placement> place(WriteTransaction& tx, const ClinicConfig& clinic,
+                            const std::string& type_id, const std::optional<AdHocType>& ad_hoc,
+                            const std::string& practitioner_id, Instant start,
+                            date::sys_seconds now, std::string_view exclude_booking_id);
+  Expected<std::string> new_confirmation_number(WriteTransaction& tx, const ClinicConfig& clinic,
+                                                Instant start);
+  // Loads booking `id` and its clinic inside `tx`, applies `change`, stores the result.
+  Expected<BookingDecision> change_booking(
+      std::string_view id,
+      const std::function<Status(WriteTransaction&, BookingDecision&, date::sys_seconds)>& change);
+
+  Storage& storage_;
+  ClinicCatalog& catalog_;
+  const ZoneSource& zones_;
+  std::function<void(const std::string&)> on_change_;
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_BOOKING_BOOKING_SERVICE_H_

@@ -1,0 +1,86 @@
+#include "booking/clinic_config.h"
+
+#include <algorithm>
+
+namespace slotbook::server {
+
+Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const ZoneSource& zones,
+                                               std::int64_t version) {
+  if (!config.is_object()) {
+    return invalid("invalid_clinic_config", "the clinic configuration must be a JSON object");
+  }
+  config.erase("busy");
+  config.erase("zone_rules");
+  auto checked = parse_snapshot(config, &zones);
+  if (!checked.ok()) return invalid("invalid_clinic_config", checked.error().message);
+  ClinicConfig out;
+  out.json_ = std::move(config);
+  out.checked_ = std::move(checked).value();
+  out.version_ = version;
+  return out;
+}
+
+std::pair<std::int64_t, std::int64_t> ClinicConfig::occupancy(const BookingRecord& booking) const {
+  std::int64_t before = 0, after = 0;
+  if (!booking.appointment_type.empty()) {
+    if (const AppointmentType* type = checked_.find_type(booking.appointment_type)) {
+      before = type->buffer_before_minutes * 60;
+      after = type->buffer_after_minutes * 60;
+    }
+  }
+  return {booking.start_utc - before, booking.end_utc + after};
+}
+
+int ClinicConfig::horizon_days() const {
+  int days = 0;
+  for (const auto& type : checked_.appointment_types) days = std::max(days, type.max_advance_days);
+  return days;
+}
+
+int ClinicConfig::rule_min_notice_minutes() const {
+  const auto rules = json_.find("rules");
+  if (rules == json_.end() || !rules->is_object()) return 120;
+  return rules->value("min_notice_minutes", 120);
+}
+
+int ClinicConfig::rule_max_advance_days() const {
+  const auto rules = json_.find("rules");
+  if (rules == json_.end() || !rules->is_object()) return 90;
+  return rules->value("max_advance_days", 90);
+}
+
+std::string ClinicConfig::practitioner_name(std::string_view id) const {
+  const Practitioner* p = checked_.find_practitioner(id);
+  return p && !p->name.empty() ? p->name : std::string(id);
+}
+
+std::string ClinicConfig::type_name(std::string_view id) const {
+  const AppointmentType* t = checked_.find_type(id);
+  return t && !t->name.empty() ? t->name : std::string(id);
+}
+
+Expected<std::shared_ptr<const ClinicConfig>> ClinicCatalog::get(ReadView& view,
+                                                                 std::string_view clinic_id) {
+  auto record = view.clinic(clinic_id);
+  if (!record.ok()) return record.failure();
+  if (!record->has_value()) {
+    return not_found("clinic_not_found", "no clinic with id '" + std::string(clinic_id) + "'");
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = cache_.find(clinic_id);
+    if (it != cache_.end() && it->second->version() == (*record)->version) return it->second;
+  }
+  nlohmann::json parsed = nlohmann::json::parse((*record)->config_json, nullptr, false);
+  auto config = ClinicConfig::from_json(std::move(parsed), zones_, (*record)->version);
+  if (!config.ok()) {
+    return storage_failure("stored configuration of clinic '" + std::string(clinic_id) +
+                           "' no longer passes the engine: " + config.failure().message);
+  }
+  auto shared = std::make_shared<const ClinicConfig>(std::move(*config));
+  std::lock_guard<std::mutex> lock(mutex_);
+  cache_[std::string(clinic_id)] = shared;
+  return shared;
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,74 @@
+// ClinicConfig: one clinic's stored configuration (the contract's snapshot form without
+// `busy`), checked by the engine once and kept parsed. ClinicCatalog caches them by
+// version so a booking does not re-check an unchanged configuration. Immutable; shared
+// between threads through shared_ptr<const ClinicConfig>.
+#ifndef SLOTBOOK_SERVER_BOOKING_CLINIC_CONFIG_H_
+#define SLOTBOOK_SERVER_BOOKING_CLINIC_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "common/expected.h"
+#include "slotbook/snapshot.h"
+#include "slotbook/zone_rules.h"
+#include "storage/records.h"
+#include "storage/storage.h"
+
+namespace slotbook::server {
+
+class ClinicConfig {
+ public:
+  // Checks `config` with the engine (parse_snapshot); drops any `busy` and `zone_rules`.
+  // Fails with kInvalid, code "invalid_clinic_config", and the engine's message.
+  static Expected<ClinicConfig> from_json(nlohmann::json config, const ZoneSource& zones,
+                                          std::int64_t version = 0);
+
+  const nlohmann::json& json() const { return json_; }  // as stored
+  const Snapshot& checked() const { return checked_; }  // parsed, without busy
+  const std::string& id() const { return checked_.clinic_id; }
+  const std::string& timezone() const { return checked_.zone.name(); }
+  std::int64_t version() const { return version_; }
+
+  // The time a stored booking occupies: [start - buffer_before, end + buffer_after) of
+  // its appointment type as configured now (no buffers for a bare-duration booking).
+  std::pair<std::int64_t, std::int64_t> occupancy(const BookingRecord& booking) const;
+  // The furthest any appointment type can be booked ahead, in days.
+  int horizon_days() const;
+  // The clinic-wide rules (engine.md defaults when absent), which ad hoc types follow.
+  int rule_min_notice_minutes() const;
+  int rule_max_advance_days() const;
+  // Display names; the id itself when unnamed or unknown.
+  std::string practitioner_name(std::string_view id) const;
+  std::string type_name(std::string_view id) const;
+
+ private:
+  nlohmann::json json_;
+  Snapshot checked_;
+  std::int64_t version_ = 0;
+};
+
+// The current ClinicConfig of each clinic, re-checked only when its stored version changes.
+// Thread-safe.
+class ClinicCatalog {
+ public:
+  explicit ClinicCatalog(const ZoneSource& zones) : zones_(zones) {}
+  // The configuration stored for `clinic_id` as `view` sees it; kNotFound
+  // ("clinic_not_found") if there is none.
+  Expected<std::shared_ptr<const ClinicConfig>> get(ReadView& view, std::string_view clinic_id);
+
+ private:
+  const ZoneSource& zones_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const ClinicConfig>, std::less<>> cache_;
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_BOOKING_CLINIC_CONFIG_H_

@@ -1,0 +1,68 @@
+#include "booking/widget_snapshot.h"
+
+#include "booking/engine_snapshot.h"
+#include "common/clock.h"
+#include "slotbook/json_api.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+namespace {
+constexpr auto kMaxAge = std::chrono::seconds(60);
+}
+
+Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::get(
+    const std::string& clinic_id) {
+  std::uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Entry& entry = entries_[clinic_id];
+    if (entry.prepared && std::chrono::steady_clock::now() - entry.built_at < kMaxAge) {
+      return entry.prepared;
+    }
+    generation = entry.generation;
+  }
+  auto built = build(clinic_id);
+  if (!built.ok()) return built;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Entry& entry = entries_[clinic_id];
+  // Keep it only if no change committed while it was being built.
+  if (entry.generation == generation) {
+    entry.prepared = *built;
+    entry.built_at = std::chrono::steady_clock::now();
+  }
+  return built;
+}
+
+void WidgetSnapshots::invalidate(const std::string& clinic_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Entry& entry = entries_[clinic_id];
+  entry.generation += 1;
+  entry.prepared.reset();
+}
+
+Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::build(
+    const std::string& clinic_id) {
+  std::string text;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto clinic = catalog_.get(view, clinic_id);
+    if (!clinic.ok()) return clinic.failure();
+    const auto now = now_seconds();
+    const auto from = now - date::days(1);
+    const auto to = now + date::days((*clinic)->horizon_days() + 2);
+    auto bookings = view.occupying_bookings(clinic_id, to_unix(from), to_unix(to));
+    if (!bookings.ok()) return bookings.failure();
+    text = engine_snapshot_json({clinic->get(), &*bookings, std::nullopt, ""}).dump();
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  JsonAnswer prepared = prepare_json(text, zones_);
+  if (prepared.is_error) {
+    return storage_failure("prepare_json failed for clinic '" + clinic_id + "': " + prepared.json);
+  }
+  auto out = std::make_shared<PreparedSnapshot>();
+  out->etag = "\"" + sha256_hex(prepared.json).substr(0, 32) + "\"";
+  out->body = std::move(prepared.json);
+  return std::shared_ptr<const PreparedSnapshot>(std::move(out));
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,54 @@
+// WidgetSnapshots: the prepared snapshot the widget downloads (docs/api.md), cached per
+// clinic. The body is the stored configuration plus `busy` (occupancy of every booking
+// from a day ago to the booking horizon, no patient data), run through
+// slotbook::prepare_json so it carries `zone_rules`. An entry is rebuilt after any
+// change to its clinic (invalidate) and at least once a minute, as time moves on.
+// Thread-safe.
+#ifndef SLOTBOOK_SERVER_BOOKING_WIDGET_SNAPSHOT_H_
+#define SLOTBOOK_SERVER_BOOKING_WIDGET_SNAPSHOT_H_
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "booking/clinic_config.h"
+#include "common/expected.h"
+#include "storage/storage.h"
+
+namespace slotbook::server {
+
+struct PreparedSnapshot {
+  std::string body;
+  std::string etag;  // strong, quoted
+};
+
+class WidgetSnapshots {
+ public:
+  WidgetSnapshots(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones)
+      : storage_(storage), catalog_(catalog), zones_(zones) {}
+
+  // The current prepared snapshot of `clinic_id`. Failures: clinic_not_found, storage.
+  Expected<std::shared_ptr<const PreparedSnapshot>> get(const std::string& clinic_id);
+  // Drops the cached snapshot of `clinic_id` (after a committed change).
+  void invalidate(const std::string& clinic_id);
+
+ private:
+  struct Entry {
+    std::uint64_t generation = 0;
+    std::shared_ptr<const PreparedSnapshot> prepared;
+    std::chrono::steady_clock::time_point built_at;
+  };
+  Expected<std::shared_ptr<const PreparedSnapshot>> build(const std::string& clinic_id);
+
+  Storage& storage_;
+  ClinicCatalog& catalog_;
+  const ZoneSource& zones_;
+  std::mutex mutex_;
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_BOOKING_WIDGET_SNAPSHOT_H_

@@ -1,0 +1,35 @@
+// What the routes share: the services and the server's settings. Routes are thin: they
+// parse the request, call a service, and map the outcome to a response.
+#ifndef SLOTBOOK_SERVER_HTTP_APP_CONTEXT_H_
+#define SLOTBOOK_SERVER_HTTP_APP_CONTEXT_H_
+
+#include <string>
+#include <vector>
+
+#include "booking/booking_service.h"
+#include "booking/clinic_config.h"
+#include "booking/widget_snapshot.h"
+#include "http/rate_limiter.h"
+#include "storage/storage.h"
+
+namespace slotbook::server {
+
+struct ServerSettings {
+  std::vector<std::string> allowed_origins;  // CORS for the public endpoints; "*" = any
+  std::string web_root;                      // static files; may not exist
+  std::string api_key;                       // CALENDAR_API_KEY; empty: staff/partner 401
+};
+
+struct AppContext {
+  Storage& storage;
+  ClinicCatalog& catalog;
+  const ZoneSource& zones;
+  BookingService& bookings;
+  WidgetSnapshots& snapshots;
+  RateLimiter& booking_rate_limiter;
+  ServerSettings settings;
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_HTTP_APP_CONTEXT_H_

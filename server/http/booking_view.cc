@@ -1,0 +1,87 @@
+#include "http/booking_view.h"
+
+#include "common/clock.h"
+
+namespace slotbook::server {
+
+std::string local_date_text(const ClinicConfig& clinic, std::int64_t unix_seconds) {
+  return format_date(
+      date::floor<date::days>(clinic.checked().zone.to_local(Instant(from_unix(unix_seconds)))));
+}
+
+std::string local_time_text(const ClinicConfig& clinic, std::int64_t unix_seconds) {
+  return format_hh_mm(clinic.checked().zone.to_local(Instant(from_unix(unix_seconds))));
+}
+
+std::string instant_text(std::int64_t unix_seconds) {
+  return format_instant(Instant(from_unix(unix_seconds)));
+}
+
+Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
+                          std::string_view token, bool show_token, bool show_patient) {
+  const std::string t(token);
+  Json out = {
+      {"id", b.id},
+      {"status", b.status},
+      {"confirmation_number", b.confirmation_number},
+      {"clinic_id", b.clinic_id},
+      {"appointment_type", b.appointment_type},
+      {"practitioner_id", b.practitioner_id},
+      {"practitioner_name", clinic.practitioner_name(b.practitioner_id)},
+      {"start", instant_text(b.start_utc)},
+      {"end", instant_text(b.end_utc)},
+      {"timezone", clinic.timezone()},
+  };
+  if (show_token) out["manage_token"] = t;
+  out["manage_url"] = "/manage?booking=" + b.id + "&token=" + t;
+  out["ics_url"] = "/api/v1/bookings/" + b.id + ".ics?token=" + t;
+  if (show_patient) {
+    out["patient"] = {
+        {"name", b.patient_name}, {"email", b.patient_email}, {"phone", b.patient_phone}};
+    out["notes"] = b.notes;
+    out["appointment_type_name"] = clinic.type_name(b.appointment_type);
+    out["local_date"] = local_date_text(clinic, b.start_utc);
+    out["local_time"] = local_time_text(clinic, b.start_utc);
+  }
+  return out;
+}
+
+Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) {
+  auto optional_instant = [](const std::optional<std::int64_t>& t) {
+    return t ? Json(instant_text(*t)) : Json(nullptr);
+  };
+  return Json{
+      {"id", b.id},
+      {"calendar_event_id", b.id},
+      {"clinic_id", b.clinic_id},
+      {"confirmation_number", b.confirmation_number},
+      {"patient_name", b.patient_name},
+      {"patient_email", b.patient_email},
+      {"patient_phone", b.patient_phone},
+      {"date", local_date_text(clinic, b.start_utc)},
+      {"time", local_time_text(clinic, b.start_utc)},
+      {"duration_minutes", (b.end_utc - b.start_utc) / 60},
+      {"type", b.appointment_type.empty() ? std::string("Appointment")
+                                          : clinic.type_name(b.appointment_type)},
+      {"appointment_type", b.appointment_type},
+      {"practitioner_id", b.practitioner_id},
+      {"practitioner_name", clinic.practitioner_name(b.practitioner_id)},
+      {"start", instant_text(b.start_utc)},
+      {"end", instant_text(b.end_utc)},
+      {"timezone", clinic.timezone()},
+      {"notes", b.notes},
+      {"status", b.status},
+      {"source", b.source},
+      {"external_reference_id",
+       b.external_reference_id.empty() ? Json(nullptr) : Json(b.external_reference_id)},
+      {"reminder_sent", b.reminder_sent_at.has_value()},
+      {"reminder_sent_at", optional_instant(b.reminder_sent_at)},
+      {"cancel_reason", b.cancel_reason.empty() ? Json(nullptr) : Json(b.cancel_reason)},
+      {"cancelled_at", optional_instant(b.cancelled_at)},
+      {"sequence", b.sequence},
+      {"created_at", instant_text(b.created_at)},
+      {"updated_at", instant_text(b.updated_at)},
+  };
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,31 @@
+// How a booking is shown: to the patient (docs/api.md "booking" object) and to staff
+// (seed 000 "appointment" object). Local dates and times are in the clinic's zone.
+#ifndef SLOTBOOK_SERVER_HTTP_BOOKING_VIEW_H_
+#define SLOTBOOK_SERVER_HTTP_BOOKING_VIEW_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "booking/clinic_config.h"
+#include "http/responses.h"
+#include "storage/records.h"
+
+namespace slotbook::server {
+
+// The patient's view. `token` builds manage_url and ics_url; `show_token` adds
+// manage_token (only in the answer that creates the booking); `show_patient` adds the
+// patient's details and notes (manage view).
+Json patient_booking_json(const BookingRecord& booking, const ClinicConfig& clinic,
+                          std::string_view token, bool show_token, bool show_patient);
+
+// The staff view (seed 000 appointment fields plus ids and UTC instants).
+Json staff_appointment_json(const BookingRecord& booking, const ClinicConfig& clinic);
+
+std::string local_date_text(const ClinicConfig& clinic, std::int64_t unix_seconds);  // YYYY-MM-DD
+std::string local_time_text(const ClinicConfig& clinic, std::int64_t unix_seconds);  // HH:MM
+std::string instant_text(std::int64_t unix_seconds);                                 // RFC 3339 UTC
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_HTTP_BOOKING_VIEW_H_

@@ -1,0 +1,22 @@
+// Assembles the cpp-httplib server: routes, the one error handler and the one exception
+// handler (every failure becomes a JSON body, never a stack trace), the 64 KB body cap,
+// the worker pool, and one log line per request.
+#ifndef SLOTBOOK_SERVER_HTTP_HTTP_SERVER_H_
+#define SLOTBOOK_SERVER_HTTP_HTTP_SERVER_H_
+
+#include <memory>
+
+#include <httplib.h>
+
+#include "http/app_context.h"
+
+namespace slotbook::server {
+
+inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+
+// `app` must outlive the server. `threads` workers serve connections.
+std::unique_ptr<httplib::Server> make_http_server(AppContext& app, int threads);
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_HTTP_HTTP_SERVER_H_

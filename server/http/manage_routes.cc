@@ -1,0 +1,154 @@
+#include "http/manage_routes.h"
+
+#include "common/clock.h"
+#include "http/booking_view.h"
+#include "http/cors.h"
+#include "http/public_routes.h"
+#include "http/refusal_view.h"
+#include "http/request_fields.h"
+#include "http/responses.h"
+#include "ics/ics_calendar.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+namespace {
+
+struct Authorized {
+  BookingRecord booking;
+  std::shared_ptr<const ClinicConfig> clinic;
+  std::string token;
+};
+
+// Loads the booking of the route's id if the request's token opens it; otherwise sends
+// 404 (or the storage failure) and returns nullopt.
+std::optional<Authorized> authorize(AppContext& app, const httplib::Request& req,
+                                    httplib::Response& res) {
+  Authorized out;
+  out.token = req.get_param_value("token");
+  bool opened = false;
+  Status status = app.storage.read([&](ReadView& view) -> Status {
+    auto booking = view.booking(req.matches[1].str());
+    if (!booking.ok()) return booking.failure();
+    const std::string presented_hash = sha256_hex(out.token);
+    const std::string stored_hash = booking->has_value() ? (*booking)->manage_token_hash : "";
+    opened = !out.token.empty() && !stored_hash.empty() &&
+             constant_time_equals(presented_hash, stored_hash);
+    if (!opened) return Status();
+    out.booking = std::move(**booking);
+    auto clinic = app.catalog.get(view, out.booking.clinic_id);
+    if (!clinic.ok()) return clinic.failure();
+    out.clinic = *clinic;
+    return Status();
+  });
+  if (!status.ok()) {
+    send_failure(res, status.failure());
+    return std::nullopt;
+  }
+  if (!opened) {
+    send_error(res, 404, "not_found", "no booking with this id and token");
+    return std::nullopt;
+  }
+  return out;
+}
+
+void send_decision(httplib::Response& res, const Expected<BookingDecision>& decision,
+                   const std::string& token) {
+  if (!decision.ok()) return send_failure(res, decision.failure());
+  if (decision->refusal != Refusal::kNone) {
+    return send_json(res, refusal_status(decision->refusal), refusal_body(decision->refusal));
+  }
+  send_json(res, 200,
+            Json{{"booking",
+                  patient_booking_json(decision->booking, *decision->clinic, token, false, true)}});
+}
+
+// An optional JSON object body; nullopt after sending an error.
+std::optional<nlohmann::json> optional_object_body(const httplib::Request& req,
+                                                   httplib::Response& res) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
+  nlohmann::json body;
+  if (!parse_json_body(req, res, &body)) return std::nullopt;
+  if (!body.is_object()) {
+    send_error(res, 422, "validation_failed", "the body must be a JSON object",
+               Json{{"fields", {{"body", "must be a JSON object"}}}});
+    return std::nullopt;
+  }
+  return body;
+}
+
+void send_fields(httplib::Response& res, const std::vector<FieldError>& errors) {
+  Json fields = Json::object();
+  for (const FieldError& e : errors) fields[e.field] = e.message;
+  send_error(res, 422, "validation_failed", "some fields are missing or invalid",
+             Json{{"fields", std::move(fields)}});
+}
+
+}  // namespace
+
+void register_manage_routes(httplib::Server& server, AppContext& app) {
+  server.Get(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64}))",
+             [&app](const httplib::Request& req, httplib::Response& res) {
+               apply_cors(req, res, app.settings.allowed_origins);
+               auto found = authorize(app, req, res);
+               if (!found) return;
+               send_json(res, 200,
+                         Json{{"booking", patient_booking_json(found->booking, *found->clinic,
+                                                               found->token, false, true)}});
+             });
+
+  server.Get(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})\.ics)", [&app](const httplib::Request& req,
+                                                                      httplib::Response& res) {
+    apply_cors(req, res, app.settings.allowed_origins);
+    auto found = authorize(app, req, res);
+    if (!found) return;
+    res.status = 200;
+    res.set_header("Content-Disposition", "attachment; filename=\"" + found->booking.id + ".ics\"");
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(booking_ics(found->booking, *found->clinic, to_unix(now_seconds())),
+                    "text/calendar; charset=utf-8");
+  });
+
+  server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/cancel)",
+              [&app](const httplib::Request& req, httplib::Response& res) {
+                apply_cors(req, res, app.settings.allowed_origins);
+                if (!within_booking_rate_limit(app, req, res)) return;
+                auto found = authorize(app, req, res);
+                if (!found) return;
+                auto body = optional_object_body(req, res);
+                if (!body) return;
+                std::vector<FieldError> errors;
+                FieldReader fields(*body, "", &errors);
+                auto reason = fields.text("reason", false, kMaxText);
+                if (!errors.empty()) return send_fields(res, errors);
+                send_decision(res,
+                              app.bookings.cancel(found->booking.id, reason.value_or(""), true),
+                              found->token);
+              });
+
+  server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/reschedule)",
+              [&app](const httplib::Request& req, httplib::Response& res) {
+                apply_cors(req, res, app.settings.allowed_origins);
+                if (!within_booking_rate_limit(app, req, res)) return;
+                auto found = authorize(app, req, res);
+                if (!found) return;
+                auto body = optional_object_body(req, res);
+                if (!body) return;
+                std::vector<FieldError> errors;
+                FieldReader fields(*body, "", &errors);
+                RescheduleRequest change;
+                change.by_patient = true;
+                auto start_text = fields.text("start", true, 64);
+                if (start_text) {
+                  change.start = parse_instant(*start_text);
+                  if (!change.start) {
+                    fields.fail("start", "must be an RFC 3339 instant, e.g. 2026-12-01T14:00:00Z");
+                  }
+                }
+                change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
+                if (!errors.empty()) return send_fields(res, errors);
+                send_decision(res, app.bookings.reschedule(found->booking.id, change),
+                              found->token);
+              });
+}
+
+}  // namespace slotbook::server

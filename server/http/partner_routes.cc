@@ -1,0 +1,273 @@
+#include "http/partner_routes.h"
+
+#include <regex>
+
+#include <spdlog/spdlog.h>
+
+#include "booking/availability.h"
+#include "common/clock.h"
+#include "http/api_key.h"
+#include "http/booking_view.h"
+#include "http/request_fields.h"
+#include "http/responses.h"
+
+namespace slotbook::server {
+namespace {
+
+void send_detail(httplib::Response& res, int status, const std::string& detail) {
+  send_json(res, status, Json{{"detail", detail}});
+}
+
+void send_validation(httplib::Response& res, const char* location,
+                     const std::vector<FieldError>& errors) {
+  Json detail = Json::array();
+  for (const FieldError& e : errors) {
+    Json loc = Json::array({location});
+    if (!e.field.empty()) loc.push_back(e.field);
+    detail.push_back({{"loc", std::move(loc)}, {"msg", e.message}, {"type", e.type}});
+  }
+  send_json(res, 422, Json{{"detail", std::move(detail)}});
+}
+
+std::optional<LocalDate> strict_date(const std::string& text) {
+  static const std::regex kDate(R"(\d{4}-\d{2}-\d{2})");
+  if (!std::regex_match(text, kDate)) return std::nullopt;
+  return parse_date(text);
+}
+
+// "HH:MM" (24-hour, 00:00-23:59); "HH:MM:00" is accepted as the same time.
+std::optional<int> strict_time(const std::string& text) {
+  static const std::regex kTime(R"((\d{2}):(\d{2})(:00)?)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kTime)) return std::nullopt;
+  auto minutes = parse_time_of_day(m[1].str() + ":" + m[2].str());
+  if (!minutes || *minutes >= 24 * 60) return std::nullopt;
+  return minutes;
+}
+
+// The clinic whose practitioners include `agent_id` (the first by clinic id), or empty.
+Expected<std::string> clinic_of_agent(AppContext& app, const std::string& agent_id) {
+  std::string found;
+  Status status = app.storage.read([&](ReadView& view) -> Status {
+    auto ids = view.clinic_ids();
+    if (!ids.ok()) return ids.failure();
+    for (const std::string& id : *ids) {
+      auto clinic = app.catalog.get(view, id);
+      if (!clinic.ok()) return clinic.failure();
+      if ((*clinic)->checked().find_practitioner(agent_id)) {
+        found = id;
+        return Status();
+      }
+    }
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  return found;
+}
+
+std::string hours_text(int minutes) {
+  if (minutes % 60 == 0) return std::to_string(minutes / 60) + " hours";
+  return std::to_string(minutes) + " minutes";
+}
+
+void free_slots(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+  const std::string agent_id = req.matches[1];
+  // 1. Parameter formats (422), as the guide's framework checks them before the handler.
+  std::vector<FieldError> errors;
+  std::optional<LocalDate> start_date, end_date;
+  for (auto [name, out] :
+       {std::pair{"start_date", &start_date}, std::pair{"end_date", &end_date}}) {
+    if (!req.has_param(name)) {
+      errors.push_back({name, "field required", "value_error.missing"});
+    } else if (!(*out = strict_date(req.get_param_value(name)))) {
+      errors.push_back({name, "invalid date format", "value_error.date"});
+    }
+  }
+  int duration = 30;
+  if (req.has_param("duration_minutes")) {
+    static const std::regex kInteger(R"(-?\d{1,9})");
+    const std::string text = req.get_param_value("duration_minutes");
+    if (!std::regex_match(text, kInteger)) {
+      errors.push_back({"duration_minutes", "value is not a valid integer", "type_error.integer"});
+    } else {
+      duration = std::stoi(text);
+      if (duration < 1 || duration > 480) {
+        errors.push_back(
+            {"duration_minutes", "ensure this value is between 1 and 480", "value_error.number"});
+      }
+    }
+  }
+  if (!errors.empty()) return send_validation(res, "query", errors);
+  // 2. API key. 3. Range. 4. Agent.
+  if (!has_api_key(req, nullptr, app.settings.api_key)) {
+    spdlog::warn("invalid API key attempt on free-slots from {}", req.remote_addr);
+    return send_detail(res, 401, "Invalid API key");
+  }
+  if (*end_date < *start_date) return send_detail(res, 400, "end_date must be after start_date");
+  if (*end_date - *start_date > date::days(90)) {
+    return send_detail(res, 400, "Date range cannot exceed 90 days");
+  }
+  auto clinic_id = clinic_of_agent(app, agent_id);
+  if (!clinic_id.ok()) return send_failure(res, clinic_id.failure());
+  if (clinic_id->empty()) {
+    return send_detail(res, 404, "Business hours not found for agent " + agent_id);
+  }
+  AvailabilityRequest request;
+  request.clinic_id = *clinic_id;
+  request.ad_hoc = AdHocType{duration, duration};
+  request.practitioner_id = agent_id;
+  request.start_date = *start_date;
+  request.end_date = *end_date;
+  auto availability = list_availability(app.storage, app.catalog, app.zones, request);
+  if (!availability.ok()) return send_failure(res, availability.failure());
+  const Availability& a = **availability;
+  Json days = Json::array();
+  for (const SlotDay& day : a.slots.days) {
+    Json slots = Json::array();
+    for (std::uint32_t i = day.first_slot; i < day.first_slot + day.slot_count; ++i) {
+      const Slot& slot = a.slots.slots[i];
+      slots.push_back({{"start", format_hh_mm(a.snapshot.zone.to_local(Instant(slot.start)))},
+                       {"end", format_hh_mm(a.snapshot.zone.to_local(Instant(slot.end)))},
+                       {"duration_minutes", duration}});
+    }
+    days.push_back({{"date", format_date(day.date)},
+                    {"day_of_week", std::string(weekday_name(day.date))},
+                    {"total_slots", day.slot_count},
+                    {"slots", std::move(slots)}});
+  }
+  send_json(res, 200,
+            Json{{"agent_id", agent_id},
+                 {"start_date", format_date(*start_date)},
+                 {"end_date", format_date(*end_date)},
+                 {"timezone", a.clinic->timezone()},
+                 {"slot_duration_minutes", duration},
+                 {"total_days_with_availability", a.slots.days.size()},
+                 {"available_slots", std::move(days)}});
+}
+
+void external_booking(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) {
+    return send_validation(res, "body", {{"", "invalid JSON body", "value_error.jsondecode"}});
+  }
+  if (!body.is_object()) {
+    return send_validation(res, "body", {{"", "must be a JSON object", "type_error.dict"}});
+  }
+  // 1. Formats (422).
+  std::vector<FieldError> errors;
+  FieldReader fields(body, "", &errors);
+  auto agent_id = fields.text("agent_id", true, kMaxText);
+  auto name = fields.text("participant_name", true, kMaxText);
+  auto email = fields.text("participant_email", false, kMaxText);
+  if (email && !email->empty() && !looks_like_email(*email)) {
+    fields.fail("participant_email", "value is not a valid email address");
+  }
+  auto phone = fields.text("participant_phone", false, kMaxPhone);
+  std::optional<LocalDate> booking_date;
+  if (auto text = fields.text("booking_date", true, 32)) {
+    if (!(booking_date = strict_date(*text))) fields.fail("booking_date", "Invalid date format");
+  }
+  std::optional<int> booking_time;
+  if (auto text = fields.text("booking_time", true, 32)) {
+    if (!(booking_time = strict_time(*text))) fields.fail("booking_time", "Invalid time format");
+  }
+  auto duration = fields.integer("duration_minutes", false, 1, 480);
+  auto description = fields.text("description", false, kMaxNotes);
+  auto reference = fields.text("external_reference_id", false, kMaxText);
+  (void)fields.text("api_key", false, 1024);
+  if (!errors.empty()) return send_validation(res, "body", errors);
+  const int minutes = static_cast<int>(duration.value_or(30));
+
+  // 2. API key (header first, then body).
+  if (!has_api_key(req, &body, app.settings.api_key)) {
+    spdlog::warn("invalid API key attempt on external-booking from {}", req.remote_addr);
+    return send_detail(res, 401, "Invalid API key");
+  }
+  // 3. The agent.
+  auto clinic_id = clinic_of_agent(app, *agent_id);
+  if (!clinic_id.ok()) return send_failure(res, clinic_id.failure());
+  if (clinic_id->empty()) {
+    return send_detail(res, 404, "Business hours not found for agent " + *agent_id);
+  }
+  // 4. The engine decides, inside the booking transaction.
+  NewBooking booking;
+  booking.clinic_id = *clinic_id;
+  booking.ad_hoc = AdHocType{minutes, 1};
+  booking.practitioner_id = *agent_id;
+  booking.patient = {*name, email.value_or(""), phone.value_or("")};
+  booking.notes = description.value_or("");
+  booking.source = "partner";
+  booking.external_reference_id = reference.value_or("");
+  booking.issue_manage_token = false;
+  // The wall-clock start in the clinic's zone needs the clinic's rules: read them first.
+  std::shared_ptr<const ClinicConfig> clinic;
+  Status loaded = app.storage.read([&](ReadView& view) -> Status {
+    auto found = app.catalog.get(view, *clinic_id);
+    if (!found.ok()) return found.failure();
+    clinic = *found;
+    return Status();
+  });
+  if (!loaded.ok()) return send_failure(res, loaded.failure());
+  const LocalTime local_start = LocalTime(*booking_date) + std::chrono::minutes(*booking_time);
+  booking.start = Instant(clinic->checked().zone.to_instant(local_start));
+  const std::string date_text = format_date(*booking_date);
+  const std::string time_text = format_hh_mm(local_start);
+
+  auto result = app.bookings.book(booking, nullptr);
+  if (!result.ok()) {
+    spdlog::error("external booking failed: {}", result.failure().message);
+    if (result.failure().kind == FailureKind::kStorage) {
+      return send_detail(res, 500, "Booking error: the booking could not be stored");
+    }
+    return send_detail(res, http_status(result.failure()), result.failure().message);
+  }
+  const BookingDecision& d = result->decision;
+  switch (d.refusal) {
+    case Refusal::kNone:
+      break;
+    case Refusal::kInPast:
+      return send_detail(res, 400, "Cannot book in the past");
+    case Refusal::kTooSoon:
+      return send_detail(res, 400,
+                         "Bookings must be made at least " +
+                             hours_text(d.clinic->rule_min_notice_minutes()) + " in advance");
+    case Refusal::kTooFar:
+      return send_detail(res, 400,
+                         "Cannot book more than " +
+                             std::to_string(d.clinic->rule_max_advance_days()) +
+                             " days in advance");
+    case Refusal::kUnknownAppointmentType:
+    case Refusal::kUnknownPractitioner:
+      return send_detail(res, 404, "Business hours not found for agent " + *agent_id);
+    default:
+      return send_detail(res, 409,
+                         "Time slot " + time_text + " on " + date_text + " is not available");
+  }
+  spdlog::info("external booking created: {} for agent {}", d.booking.id, *agent_id);
+  send_json(res, 201,
+            Json{{"status", "success"},
+                 {"booking_id", d.booking.id},
+                 {"message", "Booking confirmed for " + date_text + " at " + time_text},
+                 {"details",
+                  {{"event_id", d.booking.id},
+                   {"agent_id", *agent_id},
+                   {"participant_name", *name},
+                   {"booking_date", date_text},
+                   {"booking_time", time_text},
+                   {"duration_minutes", minutes},
+                   {"external_reference_id", reference ? Json(*reference) : Json(nullptr)}}}});
+}
+
+}  // namespace
+
+void register_partner_routes(httplib::Server& server, AppContext& app) {
+  server.Get(
+      R"(/api/calendar/free-slots/([^/]+))",
+      [&app](const httplib::Request& req, httplib::Response& res) { free_slots(app, req, res); });
+  server.Post("/api/calendar/external-booking",
+              [&app](const httplib::Request& req, httplib::Response& res) {
+                external_booking(app, req, res);
+              });
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,176 @@
+#include "http/public_routes.h"
+
+#include "http/booking_view.h"
+#include "http/cors.h"
+#include "http/refusal_view.h"
+#include "http/request_fields.h"
+#include "http/responses.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+namespace {
+
+void send_field_errors(httplib::Response& res, const std::vector<FieldError>& errors) {
+  Json fields = Json::object();
+  for (const FieldError& e : errors) {
+    if (!fields.contains(e.field)) fields[e.field] = e.message;
+  }
+  send_error(res, 422, "validation_failed", "some fields are missing or invalid",
+             Json{{"fields", std::move(fields)}});
+}
+
+// The answer to a booking decision; the same bytes are stored for an Idempotency-Key.
+StoredReply render_booking(const BookingDecision& decision) {
+  if (decision.refusal != Refusal::kNone) {
+    return {refusal_status(decision.refusal), refusal_body(decision.refusal).dump()};
+  }
+  Json body = {{"booking", patient_booking_json(decision.booking, *decision.clinic,
+                                                decision.manage_token, true, false)}};
+  return {201, body.dump()};
+}
+
+void get_snapshot(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+  apply_cors(req, res, app.settings.allowed_origins);
+  auto prepared = app.snapshots.get(req.matches[1]);
+  if (!prepared.ok()) return send_failure(res, prepared.failure());
+  res.set_header("ETag", (*prepared)->etag);
+  res.set_header("Cache-Control", "no-cache");
+  if (req.get_header_value("If-None-Match") == (*prepared)->etag) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content((*prepared)->body, "application/json");
+}
+
+void get_clinic(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+  apply_cors(req, res, app.settings.allowed_origins);
+  std::shared_ptr<const ClinicConfig> clinic;
+  Status status = app.storage.read([&](ReadView& view) -> Status {
+    auto found = app.catalog.get(view, req.matches[1].str());
+    if (!found.ok()) return found.failure();
+    clinic = *found;
+    return Status();
+  });
+  if (!status.ok()) return send_failure(res, status.failure());
+  const Snapshot& s = clinic->checked();
+  Json types = Json::array();
+  for (const AppointmentType& t : s.appointment_types) {
+    types.push_back({{"id", t.id},
+                     {"name", t.name.empty() ? t.id : t.name},
+                     {"duration_minutes", t.duration_minutes}});
+  }
+  Json practitioners = Json::array();
+  for (const Practitioner& p : s.practitioners) {
+    Json offered = Json::array();
+    for (const std::string& type : p.appointment_types) {
+      if (s.find_type(type)) offered.push_back(type);
+    }
+    practitioners.push_back({{"id", p.id},
+                             {"name", p.name.empty() ? p.id : p.name},
+                             {"appointment_types", std::move(offered)}});
+  }
+  send_json(res, 200,
+            Json{{"clinic",
+                  {{"id", s.clinic_id},
+                   {"name", s.clinic_name.empty() ? s.clinic_id : s.clinic_name},
+                   {"timezone", clinic->timezone()}}},
+                 {"appointment_types", std::move(types)},
+                 {"practitioners", std::move(practitioners)}});
+}
+
+void post_booking(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+  apply_cors(req, res, app.settings.allowed_origins);
+  if (!within_booking_rate_limit(app, req, res)) return;
+  nlohmann::json body;
+  if (!parse_json_body(req, res, &body)) return;
+  std::vector<FieldError> errors;
+  if (!body.is_object()) {
+    errors.push_back({"body", "must be a JSON object", "type_error"});
+    return send_field_errors(res, errors);
+  }
+  FieldReader fields(body, "", &errors);
+  NewBooking booking;
+  booking.source = "widget";
+  auto clinic_id = fields.text("clinic_id", true, kMaxText);
+  auto type = fields.text("appointment_type", true, kMaxText);
+  auto practitioner = fields.text("practitioner_id", false, kMaxText);
+  auto start_text = fields.text("start", true, 64);
+  std::optional<Instant> start;
+  if (start_text) {
+    start = parse_instant(*start_text);
+    if (!start) fields.fail("start", "must be an RFC 3339 instant, e.g. 2026-12-01T14:00:00Z");
+  }
+  if (const nlohmann::json* patient = fields.object("patient", true)) {
+    FieldReader p(*patient, "patient.", &errors);
+    auto name = p.text("name", true, kMaxText);
+    auto email = p.text("email", false, kMaxText);
+    auto phone = p.text("phone", false, kMaxPhone);
+    if (email && !email->empty() && !looks_like_email(*email)) {
+      p.fail("email", "must be an email address");
+    }
+    const bool has_contact = (email && !email->empty()) || (phone && !phone->empty());
+    if (!has_contact) {
+      p.fail("email", "an email address or a phone number is required", "missing");
+    }
+    booking.patient = {name.value_or(""), email.value_or(""), phone.value_or("")};
+  }
+  auto notes = fields.text("notes", false, kMaxNotes);
+  std::string idempotency_key = req.get_header_value("Idempotency-Key");
+  if (utf8_length(idempotency_key) > kMaxText) {
+    errors.push_back({"Idempotency-Key", "must be at most 255 characters", "value_error"});
+  }
+  if (!errors.empty()) return send_field_errors(res, errors);
+
+  booking.clinic_id = *clinic_id;
+  booking.appointment_type = *type;
+  booking.practitioner_id = practitioner.value_or("any");
+  booking.start = *start;
+  booking.notes = notes.value_or("");
+
+  IdempotentRequest idempotent;
+  if (!idempotency_key.empty()) {
+    idempotent.key = idempotency_key;
+    idempotent.request_hash = sha256_hex(req.body);
+    idempotent.render = render_booking;
+  }
+  auto result = app.bookings.book(booking, idempotency_key.empty() ? nullptr : &idempotent);
+  if (!result.ok()) {
+    const Failure& failure = result.failure();
+    if (failure.kind == FailureKind::kNotFound) {
+      return send_error(res, 404, "not_found", failure.message);
+    }
+    return send_failure(res, failure);
+  }
+  StoredReply reply = result->replay ? *result->replay : render_booking(result->decision);
+  res.status = reply.status;
+  res.set_content(std::move(reply.body), "application/json");
+}
+
+}  // namespace
+
+bool within_booking_rate_limit(AppContext& app, const httplib::Request& req,
+                               httplib::Response& res) {
+  const int wait = app.booking_rate_limiter.acquire(req.remote_addr);
+  if (wait == 0) return true;
+  res.set_header("Retry-After", std::to_string(wait));
+  send_error(res, 429, "rate_limited", "too many booking requests; retry later");
+  return false;
+}
+
+void register_public_routes(httplib::Server& server, AppContext& app) {
+  server.Get(
+      R"(/api/v1/clinics/([^/]+)/snapshot)",
+      [&app](const httplib::Request& req, httplib::Response& res) { get_snapshot(app, req, res); });
+  server.Get(
+      R"(/api/v1/clinics/([^/]+))",
+      [&app](const httplib::Request& req, httplib::Response& res) { get_clinic(app, req, res); });
+  server.Post("/api/v1/bookings", [&app](const httplib::Request& req, httplib::Response& res) {
+    post_booking(app, req, res);
+  });
+  server.Options(R"(/api/v1/.*)", [&app](const httplib::Request& req, httplib::Response& res) {
+    answer_preflight(req, res, app.settings.allowed_origins);
+  });
+}
+
+}  // namespace slotbook::server

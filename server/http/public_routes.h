@@ -1,0 +1,20 @@
+// Public endpoints for patients and the widget (docs/api.md, "Public"): clinic info, the
+// prepared snapshot, and booking. CORS for the allowed origins; booking POSTs are
+// rate-limited per client address.
+#ifndef SLOTBOOK_SERVER_HTTP_PUBLIC_ROUTES_H_
+#define SLOTBOOK_SERVER_HTTP_PUBLIC_ROUTES_H_
+
+#include <httplib.h>
+
+#include "http/app_context.h"
+
+namespace slotbook::server {
+
+void register_public_routes(httplib::Server& server, AppContext& app);
+// Applies the booking rate limit; on refusal sends 429 and returns false.
+bool within_booking_rate_limit(AppContext& app, const httplib::Request& req,
+                               httplib::Response& res);
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_HTTP_PUBLIC_ROUTES_H_

@@ -1,0 +1,55 @@
+// Reading fields of a JSON request body with field-level errors. Strings are capped in
+// characters (UTF-8 code points); numbers must be JSON integers (30.0, "30" and true are
+// refused). A null optional field counts as absent.
+#ifndef SLOTBOOK_SERVER_HTTP_REQUEST_FIELDS_H_
+#define SLOTBOOK_SERVER_HTTP_REQUEST_FIELDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace slotbook::server {
+
+inline constexpr std::size_t kMaxText = 255;    // names, emails, ids (the seed's limit)
+inline constexpr std::size_t kMaxPhone = 50;    // the seed's phone limit
+inline constexpr std::size_t kMaxNotes = 2000;  // free text a patient writes
+
+struct FieldError {
+  std::string field;    // dotted path, e.g. "patient.email"
+  std::string message;  // for people
+  std::string type;     // machine kind: "missing", "type_error", "value_error"
+};
+
+class FieldReader {
+ public:
+  // `object` must outlive the reader. `prefix` is prepended to field paths ("patient.").
+  FieldReader(const nlohmann::json& object, std::string prefix, std::vector<FieldError>* errors)
+      : object_(object), prefix_(std::move(prefix)), errors_(errors) {}
+
+  // A string of at most `max_chars`; required strings must not be blank.
+  std::optional<std::string> text(const char* name, bool required, std::size_t max_chars);
+  std::optional<std::int64_t> integer(const char* name, bool required, std::int64_t min,
+                                      std::int64_t max);
+  // The nested object (nullptr when absent or not an object; an error if required).
+  const nlohmann::json* object(const char* name, bool required);
+  bool has(const char* name) const;
+  void fail(const char* name, std::string message, std::string type = "value_error");
+
+ private:
+  const nlohmann::json* find(const char* name) const;
+  const nlohmann::json& object_;
+  std::string prefix_;
+  std::vector<FieldError>* errors_;
+};
+
+std::size_t utf8_length(std::string_view text);
+// A plausible address: one '@', something before it, a dot in the domain, no spaces.
+bool looks_like_email(std::string_view text);
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_HTTP_REQUEST_FIELDS_H_

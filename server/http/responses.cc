@@ -1,0 +1,52 @@
+#include "http/responses.h"
+
+#include <spdlog/spdlog.h>
+
+namespace slotbook::server {
+
+void send_json(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
+}
+
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
+                const Json& extra) {
+  Json error = {{"code", code}, {"message", message}};
+  for (auto it = extra.begin(); it != extra.end(); ++it) error[it.key()] = it.value();
+  send_json(res, status, Json{{"error", std::move(error)}});
+}
+
+int http_status(const Failure& failure) {
+  switch (failure.kind) {
+    case FailureKind::kNotFound:
+      return 404;
+    case FailureKind::kInvalid:
+      return 422;
+    case FailureKind::kInvalidState:
+      return 409;
+    case FailureKind::kStorage:
+      return 500;
+  }
+  return 500;
+}
+
+void send_failure(httplib::Response& res, const Failure& failure) {
+  if (failure.kind == FailureKind::kStorage) {
+    spdlog::error("internal failure: {}", failure.message);
+    send_error(res, 500, "internal_error", "the server could not complete the request");
+    return;
+  }
+  send_error(res, http_status(failure), failure.code, failure.message);
+}
+
+bool parse_json_body(const httplib::Request& req, httplib::Response& res, nlohmann::json* out) {
+  *out = nlohmann::json::parse(req.body, nullptr, false);
+  if (out->is_discarded()) {
+    send_error(res, 400, "invalid_json", "the request body is not valid JSON");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace slotbook::server

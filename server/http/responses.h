@@ -1,0 +1,34 @@
+// Writing JSON responses, and the one mapping from a service Failure to an HTTP status.
+// Error bodies are {"error": {"code", "message", ...}} (docs/api.md) except where a
+// protocol fixes another shape (partner endpoints: {"detail": ...}).
+#ifndef SLOTBOOK_SERVER_HTTP_RESPONSES_H_
+#define SLOTBOOK_SERVER_HTTP_RESPONSES_H_
+
+#include <string_view>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "common/expected.h"
+
+namespace slotbook::server {
+
+using Json = nlohmann::ordered_json;  // responses keep their documented key order
+
+void send_json(httplib::Response& res, int status, const Json& body);
+// {"error": {"code": code, "message": message, ...extra}}
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
+                const Json& extra = Json::object());
+
+// kNotFound 404, kInvalid 422, kInvalidState 409, kStorage 500.
+int http_status(const Failure& failure);
+// Sends `failure` in the standard error shape; storage failures are logged and shown
+// only as "internal_error".
+void send_failure(httplib::Response& res, const Failure& failure);
+
+// Parses a JSON body. On failure sends 400 invalid_json and returns false.
+bool parse_json_body(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_HTTP_RESPONSES_H_

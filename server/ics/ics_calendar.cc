@@ -1,0 +1,66 @@
+#include "ics/ics_calendar.h"
+
+#include <cstdlib>
+#include <memory>
+
+#include <libical/ical.h>
+
+namespace slotbook::server {
+namespace {
+
+struct ComponentDeleter {
+  void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+
+icaltimetype utc_time(std::int64_t unix_seconds) {
+  return icaltime_from_timet_with_zone(static_cast<time_t>(unix_seconds), 0,
+                                       icaltimezone_get_utc_timezone());
+}
+
+icalproperty_status ics_status(const std::string& status) {
+  if (status == kCancelled) return ICAL_STATUS_CANCELLED;
+  if (status == kPending) return ICAL_STATUS_TENTATIVE;
+  return ICAL_STATUS_CONFIRMED;
+}
+
+}  // namespace
+
+void init_ics() { (void)icaltimezone_get_utc_timezone(); }
+
+std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic,
+                        std::int64_t now) {
+  std::unique_ptr<icalcomponent, ComponentDeleter> calendar(
+      icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+  icalcomponent_add_property(calendar.get(), icalproperty_new_version("2.0"));
+  icalcomponent_add_property(calendar.get(),
+                             icalproperty_new_prodid("-//slotbook//booking-server//EN"));
+  icalcomponent_add_property(calendar.get(), icalproperty_new_method(ICAL_METHOD_PUBLISH));
+
+  icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+  const std::string uid = booking.id + "@slotbook";
+  const std::string type_name = booking.appointment_type.empty()
+                                    ? std::string("Appointment")
+                                    : clinic.type_name(booking.appointment_type);
+  const std::string summary =
+      type_name + " with " + clinic.practitioner_name(booking.practitioner_id);
+  const std::string clinic_name =
+      clinic.checked().clinic_name.empty() ? clinic.id() : clinic.checked().clinic_name;
+  const std::string description = "Confirmation number: " + booking.confirmation_number;
+  icalcomponent_add_property(event, icalproperty_new_uid(uid.c_str()));
+  icalcomponent_add_property(event, icalproperty_new_dtstamp(utc_time(now)));
+  icalcomponent_add_property(event, icalproperty_new_dtstart(utc_time(booking.start_utc)));
+  icalcomponent_add_property(event, icalproperty_new_dtend(utc_time(booking.end_utc)));
+  icalcomponent_add_property(event, icalproperty_new_summary(summary.c_str()));
+  icalcomponent_add_property(event, icalproperty_new_location(clinic_name.c_str()));
+  icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
+  icalcomponent_add_property(event, icalproperty_new_sequence(booking.sequence));
+  icalcomponent_add_property(event, icalproperty_new_status(ics_status(booking.status)));
+  icalcomponent_add_component(calendar.get(), event);
+
+  char* text = icalcomponent_as_ical_string_r(calendar.get());
+  std::string out = text ? text : "";
+  std::free(text);
+  return out;
+}
+
+}  // namespace slotbook::server

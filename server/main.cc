@@ -1,0 +1,185 @@
+// booking-server: the slotbook HTTP server (docs/api.md).
+//
+//   booking-server --db FILE [--clinic FILE]... --port N [--host 127.0.0.1]
+//                  [--allow-origin ORIGIN]... [--web-root DIR] [--threads N]
+//                  [--rate-limit N]
+//
+// Prints "listening on http://HOST:PORT" once ready (--port 0 picks a free port), logs
+// one line per request to stderr, and stops cleanly on SIGTERM or SIGINT. The staff and
+// partner API key comes from the environment variable CALENDAR_API_KEY.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include "booking/booking_service.h"
+#include "booking/clinic_config.h"
+#include "booking/widget_snapshot.h"
+#include "http/app_context.h"
+#include "http/http_server.h"
+#include "http/rate_limiter.h"
+#include "ics/ics_calendar.h"
+#include "slotbook/system_zones.h"
+#include "storage/sqlite_storage.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace slotbook::server;
+
+struct Options {
+  std::string db;
+  std::vector<std::string> clinics;
+  int port = 8080;
+  std::string host = "127.0.0.1";
+  std::vector<std::string> allowed_origins;
+  std::string web_root;
+  int threads = 32;
+  int rate_limit = 30;
+};
+
+// build/web relative to the working directory, else the binary's ../web.
+std::string default_web_root() {
+  if (fs::is_directory("build/web")) return "build/web";
+  std::error_code error;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+  if (!error) return (exe.parent_path().parent_path() / "web").string();
+  return "build/web";
+}
+
+bool load_clinic(BookingService& bookings, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    spdlog::critical("cannot read clinic file {}", path);
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto json = nlohmann::json::parse(text.str(), nullptr, false);
+  if (json.is_discarded()) {
+    spdlog::critical("clinic file {} is not valid JSON", path);
+    return false;
+  }
+  auto stored = bookings.put_clinic(json);
+  if (!stored.ok()) {
+    spdlog::critical("clinic file {} refused: {}", path, stored.failure().message);
+    return false;
+  }
+  spdlog::info("clinic '{}' loaded from {} (configuration version {})", (*stored)->id(), path,
+               (*stored)->version());
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App cli{"slotbook booking server"};
+  cli.add_option("--db", options.db, "SQLite database file (created if missing)")->required();
+  cli.add_option("--clinic", options.clinics,
+                 "clinic configuration (engine snapshot form, no busy); repeatable")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--port", options.port, "TCP port; 0 picks a free one")
+      ->check(CLI::Range(0, 65535));
+  cli.add_option("--host", options.host, "address to listen on");
+  cli.add_option("--allow-origin", options.allowed_origins,
+                 "origin allowed to call the public API from a browser (CORS); repeatable");
+  cli.add_option("--web-root", options.web_root,
+                 "directory of the widget and demo files (default: build/web or <binary>/../web)");
+  cli.add_option("--threads", options.threads, "HTTP worker threads")->check(CLI::Range(2, 1024));
+  cli.add_option("--rate-limit", options.rate_limit,
+                 "booking POSTs per minute per client address; 0 disables")
+      ->check(CLI::Range(0, 1000000));
+  CLI11_PARSE(cli, argc, argv);
+  if (options.web_root.empty()) options.web_root = default_web_root();
+
+  // Block the stop signals before any thread starts; one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  spdlog::init_thread_pool(8192, 1);
+  auto logger = std::make_shared<spdlog::async_logger>(
+      "server", std::make_shared<spdlog::sinks::stderr_sink_mt>(), spdlog::thread_pool(),
+      spdlog::async_overflow_policy::block);
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  init_ics();
+
+  auto storage = SqliteStorage::open(options.db, options.threads);
+  if (!storage.ok()) {
+    spdlog::critical("cannot open database {}: {}", options.db, storage.failure().message);
+    spdlog::shutdown();
+    return 1;
+  }
+  slotbook::SystemZoneSource zones;
+  ClinicCatalog catalog(zones);
+  WidgetSnapshots snapshots(**storage, catalog, zones);
+  BookingService bookings(**storage, catalog, zones, [&snapshots](const std::string& clinic) {
+    snapshots.invalidate(clinic);
+  });
+  for (const std::string& path : options.clinics) {
+    if (!load_clinic(bookings, path)) {
+      spdlog::shutdown();
+      return 1;
+    }
+  }
+  RateLimiter rate_limiter(options.rate_limit);
+  const char* api_key = std::getenv("CALENDAR_API_KEY");
+  AppContext app{**storage,
+                 catalog,
+                 zones,
+                 bookings,
+                 snapshots,
+                 rate_limiter,
+                 ServerSettings{options.allowed_origins, options.web_root, api_key ? api_key : ""}};
+  if (app.settings.api_key.empty()) {
+    spdlog::warn("CALENDAR_API_KEY is not set: staff and partner endpoints answer 401");
+  }
+
+  auto server = make_http_server(app, options.threads);
+  int port = options.port;
+  if (port == 0) {
+    port = server->bind_to_any_port(options.host);
+  } else if (!server->bind_to_port(options.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    spdlog::critical("cannot listen on {}:{}", options.host, options.port);
+    spdlog::shutdown();
+    return 1;
+  }
+
+  std::thread signal_waiter([&server, stop_signals] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    spdlog::info("signal {} received: stopping", received);
+    server->stop();
+  });
+
+  spdlog::info("serving web root {}", options.web_root);
+  std::printf("listening on http://%s:%d\n", options.host.c_str(), port);
+  std::fflush(stdout);
+  const bool clean = server->listen_after_bind();
+  // If listening ended on its own, wake the signal thread so it can be joined.
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  server.reset();
+  spdlog::info("stopped");
+  spdlog::shutdown();
+  return clean ? 0 : 1;
+}

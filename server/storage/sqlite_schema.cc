@@ -1,0 +1,53 @@
+#include "storage/sqlite_schema.h"
+
+namespace slotbook::server {
+
+const std::vector<const char*>& sqlite_migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: clinics, bookings, idempotent answers.
+      R"sql(
+CREATE TABLE clinics (
+  id          TEXT PRIMARY KEY,
+  config_json TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE TABLE bookings (
+  id                    TEXT PRIMARY KEY,
+  clinic_id             TEXT NOT NULL REFERENCES clinics(id),
+  practitioner_id       TEXT NOT NULL,
+  appointment_type      TEXT NOT NULL,
+  start_utc             INTEGER NOT NULL,
+  end_utc               INTEGER NOT NULL CHECK (end_utc > start_utc),
+  status                TEXT NOT NULL CHECK (status IN
+                          ('pending','confirmed','completed','cancelled','no_show')),
+  confirmation_number   TEXT NOT NULL UNIQUE,
+  patient_name          TEXT NOT NULL,
+  patient_email         TEXT NOT NULL,
+  patient_phone         TEXT NOT NULL,
+  notes                 TEXT NOT NULL,
+  source                TEXT NOT NULL,
+  external_reference_id TEXT NOT NULL,
+  manage_token_hash     TEXT NOT NULL,
+  sequence              INTEGER NOT NULL,
+  cancel_reason         TEXT NOT NULL,
+  cancelled_at          INTEGER,
+  reminder_sent_at      INTEGER,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL
+);
+CREATE INDEX bookings_by_practitioner ON bookings (clinic_id, practitioner_id, start_utc);
+CREATE INDEX bookings_by_start ON bookings (clinic_id, start_utc);
+CREATE TABLE idempotent_answers (
+  key_hash     TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  sealed_body  BLOB NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace slotbook::server

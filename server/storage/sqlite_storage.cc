@@ -1,0 +1,327 @@
+#include "storage/sqlite_storage.h"
+
+#include <string>
+#include <utility>
+
+#include "storage/sqlite_connection.h"
+#include "storage/sqlite_schema.h"
+
+namespace slotbook::server {
+namespace {
+
+// Stored bookings never last longer than the engine's longest duration (480 minutes), so
+// a booking intersecting [from, to) starts after from - 1 day: that bound lets the
+// (clinic_id, start_utc) index answer occupancy queries.
+constexpr std::int64_t kLongestBookingSeconds = 24 * 3600;
+
+constexpr const char* kBookingColumns =
+    "id, clinic_id, practitioner_id, appointment_type, start_utc, end_utc, status, "
+    "confirmation_number, patient_name, patient_email, patient_phone, notes, source, "
+    "external_reference_id, manage_token_hash, sequence, cancel_reason, cancelled_at, "
+    "reminder_sent_at, created_at, updated_at";
+
+BookingRecord booking_from_row(const SqliteStatement& row) {
+  BookingRecord b;
+  b.id = row.text(0);
+  b.clinic_id = row.text(1);
+  b.practitioner_id = row.text(2);
+  b.appointment_type = row.text(3);
+  b.start_utc = row.integer(4);
+  b.end_utc = row.integer(5);
+  b.status = row.text(6);
+  b.confirmation_number = row.text(7);
+  b.patient_name = row.text(8);
+  b.patient_email = row.text(9);
+  b.patient_phone = row.text(10);
+  b.notes = row.text(11);
+  b.source = row.text(12);
+  b.external_reference_id = row.text(13);
+  b.manage_token_hash = row.text(14);
+  b.sequence = static_cast<int>(row.integer(15));
+  b.cancel_reason = row.text(16);
+  b.cancelled_at = row.optional_integer(17);
+  b.reminder_sent_at = row.optional_integer(18);
+  b.created_at = row.integer(19);
+  b.updated_at = row.integer(20);
+  return b;
+}
+
+Expected<std::vector<BookingRecord>> collect_bookings(SqliteStatement& stmt) {
+  std::vector<BookingRecord> out;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row.ok()) return row.failure();
+    if (!*row) return out;
+    out.push_back(booking_from_row(stmt));
+  }
+}
+
+// Both reads and writes run their queries through this one class.
+class SqliteTransaction final : public WriteTransaction {
+ public:
+  explicit SqliteTransaction(SqliteConnection& connection) : c_(connection) {}
+
+  Expected<std::optional<ClinicRecord>> clinic(std::string_view id) override {
+    auto stmt = c_.prepare("SELECT id, config_json, version FROM clinics WHERE id = ?");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    if (!row.ok()) return row.failure();
+    if (!*row) return std::optional<ClinicRecord>();
+    return std::optional<ClinicRecord>(
+        ClinicRecord{stmt->text(0), stmt->text(1), stmt->integer(2)});
+  }
+
+  Expected<std::vector<std::string>> clinic_ids() override {
+    auto stmt = c_.prepare("SELECT id FROM clinics ORDER BY id");
+    if (!stmt.ok()) return stmt.failure();
+    std::vector<std::string> ids;
+    for (;;) {
+      auto row = stmt->step();
+      if (!row.ok()) return row.failure();
+      if (!*row) return ids;
+      ids.push_back(stmt->text(0));
+    }
+  }
+
+  Expected<std::optional<BookingRecord>> booking(std::string_view id) override {
+    auto stmt =
+        c_.prepare(std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = ?");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, id);
+    auto rows = collect_bookings(*stmt);
+    if (!rows.ok()) return rows.failure();
+    if (rows->empty()) return std::optional<BookingRecord>();
+    return std::optional<BookingRecord>(std::move(rows->front()));
+  }
+
+  Expected<std::vector<BookingRecord>> occupying_bookings(std::string_view clinic_id,
+                                                          std::int64_t from,
+                                                          std::int64_t to) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kBookingColumns +
+                           " FROM bookings WHERE clinic_id = ? AND start_utc > ? AND "
+                           "start_utc < ? AND end_utc > ? AND status <> 'cancelled' "
+                           "ORDER BY start_utc, id");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, clinic_id).bind(2, from - kLongestBookingSeconds).bind(3, to).bind(4, from);
+    return collect_bookings(*stmt);
+  }
+
+  Expected<std::vector<BookingRecord>> list_bookings(const BookingFilter& filter,
+                                                     std::int64_t* total) override {
+    std::string where = " WHERE clinic_id = ?1 AND start_utc >= ?2 AND start_utc < ?3";
+    if (filter.practitioner_id) where += " AND practitioner_id = ?4";
+    if (filter.status) where += " AND status = ?5";
+    auto bind_filter = [&](SqliteStatement& stmt) {
+      stmt.bind(1, filter.clinic_id).bind(2, filter.start_from).bind(3, filter.start_before);
+      if (filter.practitioner_id) stmt.bind(4, *filter.practitioner_id);
+      if (filter.status) stmt.bind(5, *filter.status);
+    };
+    {
+      auto count = c_.prepare("SELECT COUNT(*) FROM bookings" + where);
+      if (!count.ok()) return count.failure();
+      bind_filter(*count);
+      auto row = count->step();
+      if (!row.ok()) return row.failure();
+      *total = count->integer(0);
+    }
+    auto stmt = c_.prepare(std::string("SELECT ") + kBookingColumns + " FROM bookings" + where +
+                           " ORDER BY start_utc, id LIMIT ?6 OFFSET ?7");
+    if (!stmt.ok()) return stmt.failure();
+    bind_filter(*stmt);
+    stmt->bind(6, static_cast<std::int64_t>(filter.limit))
+        .bind(7, static_cast<std::int64_t>(filter.skip));
+    return collect_bookings(*stmt);
+  }
+
+  Expected<std::int64_t> upcoming_count(std::string_view clinic_id,
+                                        std::string_view practitioner_id,
+                                        std::int64_t from) override {
+    auto stmt = c_.prepare(
+        "SELECT COUNT(*) FROM bookings WHERE clinic_id = ? AND practitioner_id = ? AND "
+        "start_utc >= ? AND status <> 'cancelled'");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, clinic_id).bind(2, practitioner_id).bind(3, from);
+    auto row = stmt->step();
+    if (!row.ok()) return row.failure();
+    return stmt->integer(0);
+  }
+
+  Expected<bool> confirmation_number_exists(std::string_view number) override {
+    auto stmt = c_.prepare("SELECT 1 FROM bookings WHERE confirmation_number = ?");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, number);
+    return stmt->step();
+  }
+
+  Expected<std::optional<StoredAnswer>> stored_answer(std::string_view key_hash) override {
+    auto stmt = c_.prepare(
+        "SELECT request_hash, status, sealed_body FROM idempotent_answers WHERE key_hash = ?");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, key_hash);
+    auto row = stmt->step();
+    if (!row.ok()) return row.failure();
+    if (!*row) return std::optional<StoredAnswer>();
+    return std::optional<StoredAnswer>(
+        StoredAnswer{stmt->text(0), static_cast<int>(stmt->integer(1)), stmt->blob(2)});
+  }
+
+  Status put_clinic(std::string_view id, std::string_view config_json) override {
+    // Re-storing an identical configuration changes nothing (not even the version).
+    auto stmt = c_.prepare(
+        "INSERT INTO clinics (id, config_json, version, updated_at) "
+        "VALUES (?1, ?2, 1, CAST(strftime('%s','now') AS INTEGER)) "
+        "ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json, "
+        "version = clinics.version + 1, updated_at = excluded.updated_at "
+        "WHERE clinics.config_json <> excluded.config_json");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, id).bind(2, config_json);
+    return stmt->run();
+  }
+
+  Status insert_booking(const BookingRecord& b) override {
+    auto stmt = c_.prepare(std::string("INSERT INTO bookings (") + kBookingColumns +
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, b.id).bind(2, b.clinic_id).bind(3, b.practitioner_id).bind(4, b.appointment_type);
+    stmt->bind(5, b.start_utc).bind(6, b.end_utc).bind(7, b.status).bind(8, b.confirmation_number);
+    stmt->bind(9, b.patient_name).bind(10, b.patient_email).bind(11, b.patient_phone);
+    stmt->bind(12, b.notes).bind(13, b.source).bind(14, b.external_reference_id);
+    stmt->bind(15, b.manage_token_hash).bind(16, static_cast<std::int64_t>(b.sequence));
+    stmt->bind(17, b.cancel_reason).bind(18, b.cancelled_at).bind(19, b.reminder_sent_at);
+    stmt->bind(20, b.created_at).bind(21, b.updated_at);
+    return stmt->run();
+  }
+
+  Status update_booking(const BookingRecord& b) override {
+    auto stmt = c_.prepare(
+        "UPDATE bookings SET practitioner_id = ?2, appointment_type = ?3, start_utc = ?4, "
+        "end_utc = ?5, status = ?6, notes = ?7, sequence = ?8, cancel_reason = ?9, "
+        "cancelled_at = ?10, reminder_sent_at = ?11, updated_at = ?12 WHERE id = ?1");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, b.id).bind(2, b.practitioner_id).bind(3, b.appointment_type);
+    stmt->bind(4, b.start_utc).bind(5, b.end_utc).bind(6, b.status).bind(7, b.notes);
+    stmt->bind(8, static_cast<std::int64_t>(b.sequence)).bind(9, b.cancel_reason);
+    stmt->bind(10, b.cancelled_at).bind(11, b.reminder_sent_at).bind(12, b.updated_at);
+    return stmt->run();
+  }
+
+  Status store_answer(std::string_view key_hash, const StoredAnswer& answer,
+                      std::int64_t now) override {
+    auto stmt = c_.prepare(
+        "INSERT OR REPLACE INTO idempotent_answers "
+        "(key_hash, request_hash, status, sealed_body, created_at) VALUES (?, ?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, key_hash).bind(2, answer.request_hash);
+    stmt->bind(3, static_cast<std::int64_t>(answer.status)).bind_blob(4, answer.sealed_body);
+    stmt->bind(5, now);
+    return stmt->run();
+  }
+
+ private:
+  SqliteConnection& c_;
+};
+
+Status migrate(SqliteConnection& connection) {
+  auto version_stmt = connection.prepare("PRAGMA user_version");
+  if (!version_stmt.ok()) return version_stmt.failure();
+  auto row = version_stmt->step();
+  if (!row.ok()) return row.failure();
+  const auto version = static_cast<std::size_t>(version_stmt->integer(0));
+  const auto& migrations = sqlite_migrations();
+  if (version > migrations.size()) {
+    return storage_failure("database schema version " + std::to_string(version) +
+                           " is newer than this server knows (" +
+                           std::to_string(migrations.size()) + ")");
+  }
+  for (std::size_t i = version; i < migrations.size(); ++i) {
+    Status status = connection.exec("BEGIN IMMEDIATE");
+    if (status.ok()) status = connection.exec(migrations[i]);
+    if (status.ok()) {
+      status = connection.exec(("PRAGMA user_version = " + std::to_string(i + 1)).c_str());
+    }
+    if (status.ok()) status = connection.exec("COMMIT");
+    if (!status.ok()) {
+      (void)connection.exec("ROLLBACK");
+      return storage_failure("migration " + std::to_string(i + 1) +
+                             " failed: " + status.failure().message);
+    }
+  }
+  // Idempotent answers are kept for a day; a retry comes within minutes.
+  return connection.exec(
+      "DELETE FROM idempotent_answers WHERE created_at < CAST(strftime('%s','now') AS INTEGER) - "
+      "86400");
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& path, int readers) {
+  std::unique_ptr<SqliteStorage> storage(new SqliteStorage());
+  auto writer = SqliteConnection::open(path);
+  if (!writer.ok()) return writer.failure();
+  storage->writer_ = std::move(*writer);
+  Status migrated = migrate(*storage->writer_);
+  if (!migrated.ok()) return migrated.failure();
+  for (int i = 0; i < std::max(1, readers); ++i) {
+    auto reader = SqliteConnection::open(path);
+    if (!reader.ok()) return reader.failure();
+    storage->idle_readers_.push_back(reader->get());
+    storage->readers_.push_back(std::move(*reader));
+  }
+  return storage;
+}
+
+SqliteStorage::~SqliteStorage() = default;
+
+Status SqliteStorage::write(const std::function<Status(WriteTransaction&)>& work) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  Status status = writer_->exec("BEGIN IMMEDIATE");
+  if (!status.ok()) return status;
+  SqliteTransaction transaction(*writer_);
+  try {
+    status = work(transaction);
+  } catch (...) {
+    (void)writer_->exec("ROLLBACK");
+    throw;
+  }
+  if (status.ok()) status = writer_->exec("COMMIT");
+  if (!status.ok()) (void)writer_->exec("ROLLBACK");
+  return status;
+}
+
+Status SqliteStorage::read(const std::function<Status(ReadView&)>& work) {
+  SqliteConnection* connection = acquire_reader();
+  Status status = connection->exec("BEGIN");
+  if (status.ok()) {
+    SqliteTransaction view(*connection);
+    try {
+      status = work(view);
+    } catch (...) {
+      (void)connection->exec("ROLLBACK");
+      release_reader(connection);
+      throw;
+    }
+    (void)connection->exec(status.ok() ? "COMMIT" : "ROLLBACK");
+  }
+  release_reader(connection);
+  return status;
+}
+
+SqliteConnection* SqliteStorage::acquire_reader() {
+  std::unique_lock<std::mutex> lock(readers_mutex_);
+  reader_available_.wait(lock, [this] { return !idle_readers_.empty(); });
+  SqliteConnection* connection = idle_readers_.back();
+  idle_readers_.pop_back();
+  return connection;
+}
+
+void SqliteStorage::release_reader(SqliteConnection* connection) {
+  {
+    std::lock_guard<std::mutex> lock(readers_mutex_);
+    idle_readers_.push_back(connection);
+  }
+  reader_available_.notify_one();
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,51 @@
+// SqliteStorage: the embedded default Storage (storage.h) on one SQLite file.
+//
+// WAL journal, synchronous=FULL (a commit is on disk before write() returns), foreign
+// keys on, busy_timeout 5 s. One writer connection behind a mutex runs every write() as
+// BEGIN IMMEDIATE ... COMMIT, so writes are serialized in this process and against any
+// other process on the same file; a pool of reader connections serves read() in parallel
+// (WAL readers never block the writer). The schema is migrated on open (sqlite_schema.h).
+// Thread-safe.
+#ifndef SLOTBOOK_SERVER_STORAGE_SQLITE_STORAGE_H_
+#define SLOTBOOK_SERVER_STORAGE_SQLITE_STORAGE_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/storage.h"
+
+namespace slotbook::server {
+
+class SqliteConnection;
+
+class SqliteStorage final : public Storage {
+ public:
+  // Opens or creates the database at `path` and migrates it to the newest schema, with
+  // `readers` reader connections (at least 1). Fails with kStorage if the file cannot be
+  // opened or its schema is newer than this build knows.
+  static Expected<std::unique_ptr<SqliteStorage>> open(const std::string& path, int readers);
+  ~SqliteStorage() override;
+
+  Status write(const std::function<Status(WriteTransaction&)>& work) override;
+  Status read(const std::function<Status(ReadView&)>& work) override;
+
+ private:
+  SqliteStorage() = default;
+  SqliteConnection* acquire_reader();
+  void release_reader(SqliteConnection* connection);
+
+  std::mutex write_mutex_;
+  std::unique_ptr<SqliteConnection> writer_;
+
+  std::mutex readers_mutex_;
+  std::condition_variable reader_available_;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  std::vector<SqliteConnection*> idle_readers_;
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_STORAGE_SQLITE_STORAGE_H_
