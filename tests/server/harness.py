@@ -1,0 +1,174 @@
+"""Starts the real booking-server on an ephemeral loopback port with a fresh database and
+talks HTTP to it. Standard library only. Every wait has a timeout so nothing hangs."""
+
+import http.client
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+API_KEY = "test-key-0123456789"
+ZONE = ZoneInfo("America/New_York")  # the fixture clinic's zone
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "fixtures", "test-clinic.json")
+
+
+def binary():
+    path = os.environ.get("BOOKING_SERVER")
+    if not path or not os.path.exists(path):
+        sys.exit("set BOOKING_SERVER to the booking-server binary")
+    return path
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def __repr__(self):
+        return f"<{self.status} {self.body[:300]!r}>"
+
+
+class Server:
+    """One booking-server process. `db` defaults to a fresh file in a temp dir."""
+
+    def __init__(self, db=None, clinics=(FIXTURE,), api_key=API_KEY, args=()):
+        self.dir = tempfile.mkdtemp(prefix="slotbook-server-test-")
+        self.db = db or os.path.join(self.dir, "bookings.db")
+        self.clinics = list(clinics)
+        self.api_key = api_key
+        self.args = list(args)
+        self.proc = None
+        self.port = None
+        self.log_path = os.path.join(self.dir, "server.log")
+
+    def start(self, timeout=15):
+        cmd = [binary(), "--db", self.db, "--port", "0", "--host", "127.0.0.1"] + self.args
+        for clinic in self.clinics:
+            cmd += ["--clinic", clinic]
+        env = dict(os.environ)
+        env.pop("CALENDAR_API_KEY", None)
+        if self.api_key is not None:
+            env["CALENDAR_API_KEY"] = self.api_key
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=env)
+        deadline = time.monotonic() + timeout
+        line = b""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if ready:
+                line = self.proc.stdout.readline()
+                break
+            if self.proc.poll() is not None:
+                break
+        match = re.match(rb"listening on http://127\.0\.0\.1:(\d+)", line)
+        if not match:
+            self.kill()
+            raise RuntimeError(f"server did not start: {line!r}\n{self.read_log()}")
+        self.port = int(match.group(1))
+        return self
+
+    def read_log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout=15):
+        """SIGTERM; returns the exit status."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+                raise RuntimeError("server ignored SIGTERM")
+        self._close()
+        return self.proc.returncode if self.proc else None
+
+    def _close(self):
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self._close()
+
+    def request(self, method, path, body=None, headers=None, timeout=20):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            payload = body
+            hdrs = dict(headers or {})
+            if body is not None and not isinstance(body, (bytes, str)):
+                payload = json.dumps(body)
+                hdrs.setdefault("Content-Type", "application/json")
+            conn.request(method, path, body=payload, headers=hdrs)
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            conn.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path, body=None, headers=None):
+        return self.request("POST", path, body=body, headers=headers)
+
+    def staff(self, method, path, body=None, headers=None):
+        hdrs = {"X-API-Key": API_KEY}
+        hdrs.update(headers or {})
+        return self.request(method, path, body=body, headers=hdrs)
+
+
+# ---- dates relative to the real clock (the server uses the real clock) --------------
+
+def today_local():
+    return datetime.now(ZONE).date()
+
+
+def future_date(days_ahead, weekday=None):
+    """A local date at least `days_ahead` days from today; with `weekday` (0 = Monday) the
+    first such date on that weekday. Skips the fixture's closed date."""
+    d = today_local() + timedelta(days=days_ahead)
+    while (weekday is not None and d.weekday() != weekday) or d == date(2026, 12, 25):
+        d += timedelta(days=1)
+    return d
+
+
+def utc_instant(day, hh_mm):
+    """The RFC 3339 UTC instant of local wall time `hh_mm` on `day` in the clinic zone."""
+    h, m = map(int, hh_mm.split(":"))
+    local = datetime(day.year, day.month, day.day, h, m, tzinfo=ZONE)
+    return local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def booking_body(start, practitioner="dr-a", type_="consultation", name="Pat Patient",
+                 email="pat@example.com", clinic="testclinic", **extra):
+    body = {"clinic_id": clinic, "appointment_type": type_, "practitioner_id": practitioner,
+            "start": start, "patient": {"name": name, "email": email, "phone": "+1 555 0100"},
+            "notes": "test"}
+    body.update(extra)
+    return body
