@@ -128,7 +128,8 @@ RandomCase RandomClinics::next() {
 
   json& b = out.booking;
   b["appointment_type"] = q["appointment_type"];
-  b["practitioner_id"] = "pr-" + std::to_string(uniform(0, practitioner_count));
+  b["practitioner_id"] =
+      "pr-" + std::to_string(chance(0.1) ? practitioner_count : uniform(0, practitioner_count - 1));
   b["start"] = random_instant_near(chance(0.5) ? start_date : end_date);
   b["now"] = q["now"];
   return out;
