@@ -1,5 +1,7 @@
 #include "booking/availability.h"
 
+#include <nlohmann/json.hpp>
+
 #include "common/clock.h"
 
 namespace slotbook::server {
@@ -26,12 +28,20 @@ Expected<std::unique_ptr<Availability>> list_availability(Storage& storage, Clin
   });
   if (!status.ok()) return status.failure();
 
-  out->query.appointment_type =
-      request.ad_hoc ? ad_hoc_type_id(*request.ad_hoc) : request.appointment_type;
-  out->query.practitioner_id = request.practitioner_id;
-  out->query.start_date = request.start_date;
-  out->query.end_date = request.end_date;
-  out->query.now = Instant(now);
+  // The engine owns the query rules (range order, 90-day limit): ask it to parse.
+  nlohmann::json query = {
+      {"appointment_type",
+       request.ad_hoc ? ad_hoc_type_id(*request.ad_hoc) : request.appointment_type},
+      {"practitioner_id",
+       request.practitioner_id ? nlohmann::json(*request.practitioner_id) : nlohmann::json()},
+      {"start_date", format_date(request.start_date)},
+      {"end_date", format_date(request.end_date)},
+      {"now", format_instant(Instant(now))}};
+  auto parsed = parse_slot_query(query);
+  if (!parsed.ok()) {
+    return invalid(std::string(to_string(parsed.error().code)), parsed.error().message);
+  }
+  out->query = std::move(parsed).value();
   auto slots = list_slots(out->snapshot, out->query);
   if (!slots.ok()) {
     const Error& error = slots.error();

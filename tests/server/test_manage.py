@@ -1,0 +1,125 @@
+"""Manage by token: view, reschedule (same id, re-validated), cancel (frees the slot) and
+the RFC 5545 file (stable UID, SEQUENCE per change, STATUS:CANCELLED)."""
+
+import re
+import unittest
+
+from harness import Server, booking_body, future_date, utc_instant
+
+server = None
+
+
+def setUpModule():
+    global server
+    server = Server(args=["--rate-limit", "0"]).start()
+
+
+def tearDownModule():
+    server.stop()
+
+
+def create(day, hh, **kw):
+    r = server.post("/api/v1/bookings", booking_body(utc_instant(day, hh), **kw))
+    assert r.status == 201, r
+    b = r.json()["booking"]
+    return b["id"], b["manage_token"]
+
+
+def ics_fields(text):
+    unfolded = re.sub(r"\r\n[ \t]", "", text)
+    fields = {}
+    for line in unfolded.split("\r\n"):
+        if ":" in line:
+            key, value = line.split(":", 1)
+            fields.setdefault(key.split(";")[0], value)
+    return fields
+
+
+class Manage(unittest.TestCase):
+    def test_view_needs_the_right_token(self):
+        bid, token = create(future_date(3), "09:00", name="Viewer")
+        r = server.get(f"/api/v1/bookings/{bid}?token={token}")
+        self.assertEqual(r.status, 200, r)
+        b = r.json()["booking"]
+        self.assertEqual(b["patient"]["name"], "Viewer")
+        self.assertNotIn("manage_token", b)
+        for path in [f"/api/v1/bookings/{bid}?token=wrong", f"/api/v1/bookings/{bid}",
+                     f"/api/v1/bookings/b_000000000000000000000000?token={token}",
+                     f"/api/v1/bookings/{bid}.ics?token=wrong"]:
+            r = server.get(path)
+            self.assertEqual((r.status, r.json()["error"]["code"]), (404, "not_found"), path)
+
+    def test_ics_reschedule_cancel_lifecycle(self):
+        day = future_date(4)
+        bid, token = create(day, "10:00")
+        r = server.get(f"/api/v1/bookings/{bid}.ics?token={token}")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.header("Content-Type").startswith("text/calendar"))
+        text = r.body.decode()
+        self.assertTrue(text.startswith("BEGIN:VCALENDAR\r\n"))
+        f = ics_fields(text)
+        uid = f["UID"]
+        self.assertEqual((f["SEQUENCE"], f["STATUS"], f["VERSION"]), ("0", "CONFIRMED", "2.0"))
+        self.assertEqual(f["DTSTART"], utc_instant(day, "10:00").replace("-", "").replace(":", ""))
+
+        # Reschedule to a taken slot: 409, unchanged.
+        create(day, "13:00", name="Other")
+        r = server.post(f"/api/v1/bookings/{bid}/reschedule?token={token}",
+                        {"start": utc_instant(day, "13:00")})
+        self.assertEqual((r.status, r.json()["error"]["reason"]), (409, "conflict"))
+        # Malformed: 422.
+        r = server.post(f"/api/v1/bookings/{bid}/reschedule?token={token}", {"start": "soon"})
+        self.assertEqual(r.status, 422)
+        # Off grid: 409 off_grid.
+        r = server.post(f"/api/v1/bookings/{bid}/reschedule?token={token}",
+                        {"start": utc_instant(day, "14:10")})
+        self.assertEqual(r.json()["error"]["reason"], "off_grid")
+        # Reschedule to a free slot: same id, new time, SEQUENCE 1, old slot freed.
+        r = server.post(f"/api/v1/bookings/{bid}/reschedule?token={token}",
+                        {"start": utc_instant(day, "15:00")})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json()["booking"]["id"], r.json()["booking"]["start"]),
+                         (bid, utc_instant(day, "15:00")))
+        f = ics_fields(server.get(f"/api/v1/bookings/{bid}.ics?token={token}").body.decode())
+        self.assertEqual((f["UID"], f["SEQUENCE"]), (uid, "1"))
+        create(day, "10:00", name="Takes the freed slot")
+        # Moving within its own occupancy is allowed (it does not block itself).
+        r = server.post(f"/api/v1/bookings/{bid}/reschedule?token={token}",
+                        {"start": utc_instant(day, "15:30")})
+        self.assertEqual(r.status, 200, r)
+
+        # Cancel: status cancelled, STATUS:CANCELLED, slot free again.
+        r = server.post(f"/api/v1/bookings/{bid}/cancel?token={token}", {"reason": "cannot come"})
+        self.assertEqual((r.status, r.json()["booking"]["status"]), (200, "cancelled"))
+        f = ics_fields(server.get(f"/api/v1/bookings/{bid}.ics?token={token}").body.decode())
+        self.assertEqual((f["UID"], f["SEQUENCE"], f["STATUS"]), (uid, "3", "CANCELLED"))
+        create(day, "15:30", name="After cancel")
+        # Cancelling again is harmless; rescheduling a cancelled booking is refused.
+        r = server.post(f"/api/v1/bookings/{bid}/cancel?token={token}")
+        self.assertEqual((r.status, r.json()["booking"]["status"]), (200, "cancelled"))
+        r = server.post(f"/api/v1/bookings/{bid}/reschedule?token={token}",
+                        {"start": utc_instant(day, "16:30")})
+        self.assertEqual((r.status, r.json()["error"]["code"]), (409, "invalid_state"))
+
+    def test_reschedule_to_another_practitioner(self):
+        day = future_date(5)
+        bid, token = create(day, "09:00", practitioner="dr-a")
+        r = server.post(f"/api/v1/bookings/{bid}/reschedule?token={token}",
+                        {"start": utc_instant(day, "09:00"), "practitioner_id": "dr-b"})
+        self.assertEqual((r.status, r.json()["booking"]["practitioner_id"]), (200, "dr-b"))
+        r = server.post(f"/api/v1/bookings/{bid}/cancel?token={token}", "[1]")
+        self.assertEqual(r.status, 422)
+
+    def test_snapshot_forgets_cancelled(self):
+        day = future_date(6)
+        bid, token = create(day, "16:00")
+        start = utc_instant(day, "16:00")
+        busy = server.get("/api/v1/clinics/testclinic/snapshot").json()["busy"]
+        self.assertIn(start, [b["start"] for b in busy])
+        server.post(f"/api/v1/bookings/{bid}/cancel?token={token}")
+        busy = server.get("/api/v1/clinics/testclinic/snapshot").json()["busy"]
+        self.assertNotIn(start, [b["start"] for b in busy])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
