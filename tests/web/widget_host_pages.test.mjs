@@ -53,6 +53,16 @@ test('another origin, hostile CSS, strict CSP, Spanish, 320 px', { timeout: 1800
     pages['/csp'] = { html: page(server.url), headers: { 'Content-Security-Policy': csp } };
     pages['/es'] = { html: page(server.url, { lang: 'es' }) };
 
+    // the widget's files are fetched cross-origin too (the .wasm by fetch), so they need CORS
+    const widgetJs = await fetch(`${server.url}/widget/booking-widget.js`, { headers: { Origin: host.url } });
+    const engineWasm = /"(slot-engine\.[0-9a-f]+\.wasm)"/.exec(await widgetJs.text())[1];
+    const wasm = await fetch(`${server.url}/widget/${engineWasm}`, { headers: { Origin: host.url } });
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    assert.ok(
+      ['*', host.url].includes(wasm.headers.get('access-control-allow-origin')),
+      '/widget/* must send Access-Control-Allow-Origin for host pages on other origins (docs/api.md, Static files)',
+    );
+
     // reference look on a plain cross-origin page
     const browser = await launchBrowser();
     defer(browser.close);

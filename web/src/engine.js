@@ -92,15 +92,34 @@ function loadFactoryScript(scriptUrl) {
  * - wasmBinary: the .wasm bytes, which skips fetching it (Node)
  */
 export async function loadSlotEngine(options = {}) {
-  const factory = options.factory || (await loadFactoryScript(options.scriptUrl));
   const moduleArgs = {};
-  if (options.wasmBinary) moduleArgs.wasmBinary = options.wasmBinary;
+  let instantiationFailed = new Promise(() => {});
   const wasmUrl =
     options.wasmUrl || (options.scriptUrl && new URL('slot-engine.wasm', options.scriptUrl).href);
-  if (wasmUrl) moduleArgs.locateFile = (path) => (path.endsWith('.wasm') ? wasmUrl : path);
+  if (options.wasmBinary) {
+    moduleArgs.wasmBinary = options.wasmBinary;
+  } else if (wasmUrl && typeof fetch === 'function' && WebAssembly.instantiateStreaming) {
+    // Fetch the .wasm now, alongside the glue script, instead of after it: on a first
+    // visit that takes one round trip off the time to the first times shown.
+    const response = fetch(wasmUrl, { credentials: 'same-origin' });
+    let fail;
+    instantiationFailed = new Promise((_, reject) => (fail = reject));
+    moduleArgs.instantiateWasm = (imports, receiveInstance) => {
+      response
+        .then((r) => WebAssembly.instantiateStreaming(r.clone(), imports).catch(() =>
+          // a server that does not send application/wasm: compile from the bytes
+          r.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports))))
+        .then((result) => receiveInstance(result.instance, result.module), fail);
+      return {}; // exports arrive through receiveInstance
+    };
+  } else if (wasmUrl) {
+    moduleArgs.locateFile = (path) => (path.endsWith('.wasm') ? wasmUrl : path);
+  }
   try {
-    return new SlotEngine(await factory(moduleArgs));
+    const factory = options.factory || (await loadFactoryScript(options.scriptUrl));
+    return new SlotEngine(await Promise.race([factory(moduleArgs), instantiationFailed]));
   } catch (cause) {
+    if (cause instanceof SlotEngineError) throw cause;
     throw new SlotEngineError('engine_unavailable', `the engine failed to start: ${cause && cause.message ? cause.message : cause}`);
   }
 }
