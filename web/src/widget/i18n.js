@@ -203,7 +203,7 @@ export function localizer(languageTag, timeZone) {
     weekdayShort: (date) => shortWeekday.format(Date.parse(date)),
     weekdayLong: (date) => longWeekday.format(Date.parse(date)),
     time: (instant, zone = timeZone) => timeIn(zone).format(Date.parse(instant)),
-    dateTime: (instant, zone = timeZone) => dateTimeIn(zone).format(Date.parse(instant)),
+    dateTime: (instant, zone = timeZone) => upperFirst(dateTimeIn(zone).format(Date.parse(instant))),
     shortDate: (instant, zone = timeZone) => shortDateIn(zone).format(Date.parse(instant)),
     zoneName(zone) {
       const part = fmt({ timeZone: zone, timeZoneName: 'longGeneric' })
