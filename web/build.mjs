@@ -7,6 +7,7 @@
 //   manage.js, manage.html the booking management page (/manage)
 //   demo/index.html        the demo clinic website (/)
 // The unhashed slot-engine.js/.wasm written by the wasm build stay for direct use.
+// Every .js/.mjs/.wasm/.html also gets precompressed NAME.br and NAME.gz siblings.
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -33,13 +34,43 @@ const contentHash = (bytes) => createHash('sha256').update(bytes).digest('hex').
 function writeHashed(name, bytes) {
   const ext = path.extname(name);
   const hashed = `${path.basename(name, ext)}.${contentHash(bytes)}${ext}`;
-  fs.writeFileSync(path.join(outDir, hashed), bytes);
+  // same name, same bytes: leave it (and its precompressed siblings) untouched
+  if (!fs.existsSync(path.join(outDir, hashed))) fs.writeFileSync(path.join(outDir, hashed), bytes);
   return hashed;
 }
 
 function removeOldHashedFiles(keep) {
   for (const file of fs.readdirSync(outDir)) {
-    if (HASHED.test(file) && !keep.has(file)) fs.rmSync(path.join(outDir, file));
+    const base = file.replace(/\.(br|gz)$/, '');
+    if (HASHED.test(base) && !keep.has(base)) fs.rmSync(path.join(outDir, file));
+  }
+}
+
+// Compressing at build time, once and at the strongest settings, spares the server from
+// compressing per request (brotli at quality 11 costs ~100 ms for the widget script) and
+// lets it send the .wasm compressed at all. See docs/api.md, "Static files".
+const COMPRESSIBLE = /\.(js|mjs|wasm|html)$/;
+
+function writePrecompressed() {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (COMPRESSIBLE.test(entry.name)) files.push(full);
+    }
+  };
+  walk(outDir);
+  for (const file of files) {
+    const bytes = fs.readFileSync(file);
+    const stamp = fs.statSync(file).mtimeMs;
+    const fresh = (sibling) => fs.existsSync(sibling) && fs.statSync(sibling).mtimeMs >= stamp;
+    if (!fresh(`${file}.gz`)) fs.writeFileSync(`${file}.gz`, zlib.gzipSync(bytes, { level: 9 }));
+    if (!fresh(`${file}.br`)) {
+      fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(bytes, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+      }));
+    }
   }
 }
 
@@ -90,6 +121,7 @@ async function main() {
   fs.copyFileSync(path.join(webDir, 'manage.html'), path.join(outDir, 'manage.html'));
   fs.copyFileSync(path.join(webDir, 'demo', 'index.html'), path.join(outDir, 'demo', 'index.html'));
   removeOldHashedFiles(keep);
+  writePrecompressed();
 
   const gz = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
   const report = [['booking-widget.js', widget]];
