@@ -1,5 +1,6 @@
 // A patient books with the mouse on the demo clinic site (/, the one-line script install),
-// sees field errors in place, gets a confirmation, and the booking is then in the staff API.
+// sees field errors in place, survives a network failure with the form intact, gets a
+// confirmation, and the booking is then in the staff API.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -56,6 +57,18 @@ test('mouse booking on the demo site, then visible in the staff API', { timeout:
     assert.equal(await w.root.locator('.field-error:not(:empty)').count(), 0, 'errors clear once fixed');
     assert.match(await w.root.locator('.summary').textContent(), new RegExp(timeLabel.replace(/\s/g, '\\s')));
     await screenshot(page, 'mouse-4-details');
+
+    // the network fails on confirm: the patient is told, and nothing typed is lost
+    const bookingsUrl = `${server.url}/api/v1/bookings`;
+    await page.route(bookingsUrl, (route) => route.abort('internetdisconnected'));
+    await w.confirmButton.click();
+    await w.root.locator('.notice:not(:empty)').waitFor();
+    assert.match(await w.notice.textContent(), /could not reach the clinic/);
+    assert.equal(await w.field('name').inputValue(), 'Ana Ruiz');
+    assert.equal(await w.field('notes').inputValue(), 'First visit');
+    await screenshot(page, 'mouse-4b-network-error');
+    await page.unroute(bookingsUrl);
+
     await w.confirmButton.click();
     await w.done.waitFor();
     await screenshot(page, 'mouse-5-confirmed');
@@ -85,6 +98,6 @@ test('mouse booking on the demo site, then visible in the staff API', { timeout:
     const list = await fetch(`${server.url}/api/calendar/appointments?days=365&limit=50`, { headers: { 'X-API-Key': TEST_API_KEY } });
     assert.match(await list.text(), new RegExp(confirmed.detail.id));
 
-    assert.deepEqual(browser.problems, []);
+    assert.deepEqual(browser.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
   }),
 );

@@ -16,7 +16,7 @@ export class CalendarGrid {
     this.onSelect = onSelect;
     this.onMonthChange = onMonthChange;
     const titleId = uid('month');
-    this.title = h('h3', { class: 'month-title', id: titleId, attrs: { 'aria-live': 'polite' } });
+    this.title = h('h3', { class: 'month-title', id: titleId }); // changes are announced by the owner
     this.prev = h('button', { type: 'button', class: 'icon-button', part: 'button month-nav', attrs: { 'aria-label': l10n.t('previousMonth') }, onclick: () => this.changeMonth(-1) }, '‹');
     this.next = h('button', { type: 'button', class: 'icon-button', part: 'button month-nav', attrs: { 'aria-label': l10n.t('nextMonth') }, onclick: () => this.changeMonth(1) }, '›');
     this.body = h('tbody');
