@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   } else if (!server->bind_to_port(options.host, port)) {
     port = -1;
   }
-  if (port < 0) {
+  if (port < 0 || !server->set_listen_backlog(1024)) {
     spdlog::critical("cannot listen on {}:{}", options.host, options.port);
     spdlog::shutdown();
     return 1;

@@ -10,9 +10,6 @@
 namespace slotbook::server {
 namespace {
 
-// Occupancy that could overlap a booking starting at `start` begins and ends within this
-// distance of it (buffers are at most a day each, durations at most 8 hours).
-constexpr std::int64_t kOccupancyReachSeconds = 3 * 24 * 3600;
 constexpr int kManageTokenBytes = 24;  // 192 bits
 // No 0/O or 1/I: a confirmation number is read aloud and typed by people.
 constexpr std::string_view kConfirmationAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -36,10 +33,13 @@ Expected<BookingService::Placement> BookingService::place(
   Placement placement;
   const std::string engine_type = ad_hoc ? ad_hoc_type_id(*ad_hoc) : type_id;
   int duration_minutes = 0;
+  std::int64_t buffer_before = 0, buffer_after = 0;
   if (ad_hoc) {
     duration_minutes = ad_hoc->duration_minutes;
   } else if (const AppointmentType* type = clinic.checked().find_type(type_id)) {
     duration_minutes = type->duration_minutes;
+    buffer_before = type->buffer_before_minutes * 60;
+    buffer_after = type->buffer_after_minutes * 60;
   } else {
     placement.refusal = Refusal::kUnknownAppointmentType;
     return placement;
@@ -58,12 +58,24 @@ Expected<BookingService::Placement> BookingService::place(
     candidates.push_back(practitioner_id);
   }
 
+  // Load only bookings whose occupancy could overlap this one's: [start - buffer_before,
+  // end + buffer_after) against theirs, which reach at most the clinic's largest buffers
+  // beyond their own times. The engine still decides; this is a superset of what matters.
   const std::int64_t start_s =
       std::chrono::floor<std::chrono::seconds>(start).time_since_epoch().count();
-  auto bookings = tx.occupying_bookings(clinic.id(), start_s - kOccupancyReachSeconds,
-                                        start_s + kOccupancyReachSeconds);
-  if (!bookings.ok()) return bookings.failure();
-  auto snapshot = engine_snapshot({&clinic, &*bookings, ad_hoc, exclude_booking_id}, zones_);
+  const std::int64_t from = start_s - buffer_before - clinic.max_buffer_after_seconds() - 60;
+  const std::int64_t to =
+      start_s + duration_minutes * 60 + buffer_after + clinic.max_buffer_before_seconds() + 60;
+  std::vector<BookingRecord> bookings;
+  for (const std::string& candidate : candidates) {
+    auto some = tx.occupying_bookings(clinic.id(), from, to, candidate);
+    if (!some.ok()) return some.failure();
+    bookings.insert(bookings.end(), std::make_move_iterator(some->begin()),
+                    std::make_move_iterator(some->end()));
+  }
+  SnapshotInput input{&clinic, &bookings, ad_hoc, exclude_booking_id};
+  input.only_practitioners = &candidates;
+  auto snapshot = engine_snapshot(input, zones_);
   if (!snapshot.ok()) return snapshot.failure();
 
   std::vector<std::string> free;

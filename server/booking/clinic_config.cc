@@ -37,6 +37,22 @@ int ClinicConfig::horizon_days() const {
   return days;
 }
 
+std::int64_t ClinicConfig::max_buffer_before_seconds() const {
+  int minutes = 0;
+  for (const auto& type : checked_.appointment_types) {
+    minutes = std::max(minutes, type.buffer_before_minutes);
+  }
+  return minutes * 60;
+}
+
+std::int64_t ClinicConfig::max_buffer_after_seconds() const {
+  int minutes = 0;
+  for (const auto& type : checked_.appointment_types) {
+    minutes = std::max(minutes, type.buffer_after_minutes);
+  }
+  return minutes * 60;
+}
+
 int ClinicConfig::rule_min_notice_minutes() const {
   const auto rules = json_.find("rules");
   if (rules == json_.end() || !rules->is_object()) return 120;

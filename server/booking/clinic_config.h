@@ -41,6 +41,9 @@ class ClinicConfig {
   std::pair<std::int64_t, std::int64_t> occupancy(const BookingRecord& booking) const;
   // The furthest any appointment type can be booked ahead, in days.
   int horizon_days() const;
+  // The largest buffers of any configured type, in seconds (how far occupancy reaches).
+  std::int64_t max_buffer_before_seconds() const;
+  std::int64_t max_buffer_after_seconds() const;
   // The clinic-wide rules (engine.md defaults when absent), which ad hoc types follow.
   int rule_min_notice_minutes() const;
   int rule_max_advance_days() const;

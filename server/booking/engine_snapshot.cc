@@ -1,5 +1,7 @@
 #include "booking/engine_snapshot.h"
 
+#include <algorithm>
+
 #include "common/clock.h"
 #include "slotbook/time.h"
 
@@ -11,7 +13,23 @@ std::string ad_hoc_type_id(const AdHocType& type) {
 }
 
 nlohmann::json engine_snapshot_json(const SnapshotInput& input) {
-  nlohmann::json snapshot = input.clinic->json();
+  nlohmann::json snapshot;
+  if (input.only_practitioners) {
+    for (const auto& [key, value] : input.clinic->json().items()) {
+      if (key != "practitioners") snapshot[key] = value;
+    }
+    snapshot["practitioners"] = nlohmann::json::array();
+    for (const auto& practitioner : input.clinic->json()["practitioners"]) {
+      const auto id = practitioner.find("id");
+      if (id != practitioner.end() && id->is_string() &&
+          std::find(input.only_practitioners->begin(), input.only_practitioners->end(),
+                    id->get_ref<const std::string&>()) != input.only_practitioners->end()) {
+        snapshot["practitioners"].push_back(practitioner);
+      }
+    }
+  } else {
+    snapshot = input.clinic->json();
+  }
   if (input.ad_hoc) {
     const std::string id = ad_hoc_type_id(*input.ad_hoc);
     snapshot["appointment_types"].push_back({{"id", id},

@@ -34,6 +34,8 @@ struct SnapshotInput {
   const std::vector<BookingRecord>* bookings = nullptr;  // occupying bookings (may be null)
   std::optional<AdHocType> ad_hoc;
   std::string_view exclude_booking_id;  // a booking being rescheduled does not block itself
+  // Only these practitioners (null: all). Validation needs only the candidates.
+  const std::vector<std::string>* only_practitioners = nullptr;
 };
 
 // The contract snapshot JSON: configuration, the ad hoc type if any, and `busy` = each

@@ -1,5 +1,7 @@
 #include "http/http_server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -38,8 +40,13 @@ const char* default_code(int status) {
 
 }  // namespace
 
-std::unique_ptr<httplib::Server> make_http_server(AppContext& app, int threads) {
-  auto server = std::make_unique<httplib::Server>();
+bool HttpServer::set_listen_backlog(int backlog) {
+  // listen() on a listening socket only updates its backlog (Linux, POSIX).
+  return ::listen(svr_sock_, backlog) == 0;
+}
+
+std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
+  auto server = std::make_unique<HttpServer>();
   const auto workers = static_cast<std::size_t>(std::max(2, threads));
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   server->set_payload_max_length(kMaxBodyBytes);

@@ -14,8 +14,16 @@ namespace slotbook::server {
 
 inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 
+// httplib::Server whose listen backlog can be raised after binding: the library is built
+// with a backlog of 5, too small for a burst of clients connecting at once.
+class HttpServer : public httplib::Server {
+ public:
+  // REQUIRES: bound (bind_to_port or bind_to_any_port succeeded). False if listen() fails.
+  bool set_listen_backlog(int backlog);
+};
+
 // `app` must outlive the server. `threads` workers serve connections.
-std::unique_ptr<httplib::Server> make_http_server(AppContext& app, int threads);
+std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads);
 
 }  // namespace slotbook::server
 

@@ -95,15 +95,17 @@ class SqliteTransaction final : public WriteTransaction {
     return std::optional<BookingRecord>(std::move(rows->front()));
   }
 
-  Expected<std::vector<BookingRecord>> occupying_bookings(std::string_view clinic_id,
-                                                          std::int64_t from,
-                                                          std::int64_t to) override {
-    auto stmt = c_.prepare(std::string("SELECT ") + kBookingColumns +
-                           " FROM bookings WHERE clinic_id = ? AND start_utc > ? AND "
-                           "start_utc < ? AND end_utc > ? AND status <> 'cancelled' "
-                           "ORDER BY start_utc, id");
+  Expected<std::vector<BookingRecord>> occupying_bookings(
+      std::string_view clinic_id, std::int64_t from, std::int64_t to,
+      std::string_view practitioner_id) override {
+    std::string sql = std::string("SELECT ") + kBookingColumns +
+                      " FROM bookings WHERE clinic_id = ?1 AND start_utc > ?2 AND start_utc < ?3 "
+                      "AND end_utc > ?4 AND status <> 'cancelled'";
+    if (!practitioner_id.empty()) sql += " AND practitioner_id = ?5";
+    auto stmt = c_.prepare(sql + " ORDER BY start_utc, id");
     if (!stmt.ok()) return stmt.failure();
     stmt->bind(1, clinic_id).bind(2, from - kLongestBookingSeconds).bind(3, to).bind(4, from);
+    if (!practitioner_id.empty()) stmt->bind(5, practitioner_id);
     return collect_bookings(*stmt);
   }
 

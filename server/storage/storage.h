@@ -32,10 +32,11 @@ class ReadView {
   virtual Expected<std::vector<std::string>> clinic_ids() = 0;
   virtual Expected<std::optional<BookingRecord>> booking(std::string_view id) = 0;
   // Bookings of `clinic_id` that occupy time (status other than cancelled) whose
-  // [start, end) intersects [from, to), in start order.
-  virtual Expected<std::vector<BookingRecord>> occupying_bookings(std::string_view clinic_id,
-                                                                  std::int64_t from,
-                                                                  std::int64_t to) = 0;
+  // [start, end) intersects [from, to), in start order; only `practitioner_id`'s when it
+  // is not empty.
+  virtual Expected<std::vector<BookingRecord>> occupying_bookings(
+      std::string_view clinic_id, std::int64_t from, std::int64_t to,
+      std::string_view practitioner_id = {}) = 0;
   // Bookings matching `filter` in start order (skip/limit applied), and the count of all
   // matches in *total.
   virtual Expected<std::vector<BookingRecord>> list_bookings(const BookingFilter& filter,
