@@ -2,6 +2,7 @@
 
 #include "booking/engine_snapshot.h"
 #include "common/clock.h"
+#include "common/compress.h"
 #include "slotbook/json_api.h"
 #include "tokens/tokens.h"
 
@@ -61,7 +62,9 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::build(
   }
   auto out = std::make_shared<PreparedSnapshot>();
   out->etag = "\"" + sha256_hex(prepared.json).substr(0, 32) + "\"";
-  out->body = std::move(prepared.json);
+  out->brotli = std::make_shared<const std::string>(brotli_compress(prepared.json));
+  out->gzip = std::make_shared<const std::string>(gzip_compress(prepared.json));
+  out->body = std::make_shared<const std::string>(std::move(prepared.json));
   return std::shared_ptr<const PreparedSnapshot>(std::move(out));
 }
 

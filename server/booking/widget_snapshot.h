@@ -20,8 +20,10 @@
 namespace slotbook::server {
 
 struct PreparedSnapshot {
-  std::string body;
-  std::string etag;  // strong, quoted
+  std::shared_ptr<const std::string> body;
+  std::shared_ptr<const std::string> brotli;  // the same, compressed once
+  std::shared_ptr<const std::string> gzip;
+  std::string etag;  // strong, quoted, of `body`
 };
 
 class WidgetSnapshots {

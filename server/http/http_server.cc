@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/compression.h"
 #include "http/manage_routes.h"
 #include "http/partner_routes.h"
 #include "http/public_routes.h"
@@ -64,7 +65,9 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
   // (or httplib itself: 404 no route, 413 body too large) left none.
   server->set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (!res.body.empty() || res.content_provider_) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
         send_error(res, res.status, default_code(res.status),
                    res.status == 404   ? "no such endpoint"
                    : res.status == 413 ? "the request body is larger than 64 KB"
@@ -83,6 +86,7 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
         spdlog::error("unhandled exception on {} {}: {}", req.method, req.path, what);
         send_error(res, 500, "internal_error", "the server could not complete the request");
       });
+  server->set_post_routing_handler(compress_response);
   server->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                 request_started)

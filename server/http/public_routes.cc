@@ -1,6 +1,7 @@
 #include "http/public_routes.h"
 
 #include "http/booking_view.h"
+#include "http/compression.h"
 #include "http/cors.h"
 #include "http/refusal_view.h"
 #include "http/request_fields.h"
@@ -40,7 +41,14 @@ void get_snapshot(AppContext& app, const httplib::Request& req, httplib::Respons
     return;
   }
   res.status = 200;
-  res.set_content((*prepared)->body, "application/json");
+  res.set_header("Vary", "Accept-Encoding");
+  const PreparedSnapshot& p = **prepared;
+  const Encoding encoding = preferred_encoding(req, !p.brotli->empty(), !p.gzip->empty());
+  send_prepared(res,
+                encoding == Encoding::kBrotli ? p.brotli
+                : encoding == Encoding::kGzip ? p.gzip
+                                              : p.body,
+                "application/json", encoding);
 }
 
 void get_clinic(AppContext& app, const httplib::Request& req, httplib::Response& res) {

@@ -4,6 +4,7 @@
 #include <regex>
 #include <sstream>
 
+#include "http/compression.h"
 #include "http/responses.h"
 #include "tokens/tokens.h"
 
@@ -53,9 +54,10 @@ bool read_file(const std::string& path, std::string* out) {
   return static_cast<bool>(in) || in.eof();
 }
 
-// Serves the first readable file of `candidates`; false if none exists.
+// Serves the first readable file of `candidates`; false if none exists. A precompressed
+// sibling (NAME.br, NAME.gz) is sent as is when the request accepts its encoding.
 bool serve_file(const httplib::Request& req, httplib::Response& res,
-                std::initializer_list<std::string> candidates) {
+                std::initializer_list<std::string> candidates, bool any_origin) {
   static const std::regex kHashed(R"(.*\.[0-9a-f]{8,}\.[A-Za-z0-9]+$)");
   for (const std::string& path : candidates) {
     std::string content;
@@ -65,14 +67,30 @@ bool serve_file(const httplib::Request& req, httplib::Response& res,
     } else {
       res.set_header("Cache-Control", "no-cache");
     }
-    const std::string etag = "\"" + sha256_hex(content).substr(0, 32) + "\"";
+    // Public files without credentials: any page may load the widget.
+    if (any_origin) res.set_header("Access-Control-Allow-Origin", "*");
+    res.set_header("Vary", "Accept-Encoding");
+    std::string etag = sha256_hex(content).substr(0, 32);
+    std::string brotli, gzip;
+    const bool has_brotli = read_file(path + ".br", &brotli);
+    const bool has_gzip = read_file(path + ".gz", &gzip);
+    Encoding encoding = preferred_encoding(req, has_brotli, has_gzip);
+    if (encoding == Encoding::kBrotli) {
+      content = std::move(brotli);
+      etag += "-br";
+    } else if (encoding == Encoding::kGzip) {
+      content = std::move(gzip);
+      etag += "-gz";
+    }
+    etag = "\"" + etag + "\"";
     res.set_header("ETag", etag);
     if (req.get_header_value("If-None-Match") == etag) {
       res.status = 304;
       return true;
     }
     res.status = 200;
-    res.set_content(std::move(content), content_type(path));
+    send_prepared(res, std::make_shared<const std::string>(std::move(content)), content_type(path),
+                  encoding);
     return true;
   }
   return false;
@@ -85,23 +103,25 @@ void not_found(httplib::Response& res) { send_error(res, 404, "not_found", "no s
 void register_static_routes(httplib::Server& server, AppContext& app) {
   const std::string root = app.settings.web_root;
   server.Get("/", [root](const httplib::Request& req, httplib::Response& res) {
-    if (!serve_file(req, res, {root + "/demo/index.html", root + "/index.html"})) not_found(res);
+    if (!serve_file(req, res, {root + "/demo/index.html", root + "/index.html"}, false)) {
+      not_found(res);
+    }
   });
   server.Get("/manage", [root](const httplib::Request& req, httplib::Response& res) {
-    if (!serve_file(req, res, {root + "/manage.html", root + "/manage/index.html"})) {
+    if (!serve_file(req, res, {root + "/manage.html", root + "/manage/index.html"}, false)) {
       not_found(res);
     }
   });
   server.Get(R"(/widget/(.+))", [root](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
     if (!safe_relative_path(name) ||
-        !serve_file(req, res, {root + "/" + name, root + "/widget/" + name})) {
+        !serve_file(req, res, {root + "/" + name, root + "/widget/" + name}, true)) {
       not_found(res);
     }
   });
   server.Get(R"(/demo/(.+))", [root](const httplib::Request& req, httplib::Response& res) {
     const std::string name = req.matches[1];
-    if (!safe_relative_path(name) || !serve_file(req, res, {root + "/demo/" + name})) {
+    if (!safe_relative_path(name) || !serve_file(req, res, {root + "/demo/" + name}, false)) {
       not_found(res);
     }
   });

@@ -1,6 +1,7 @@
 """Public patient/widget endpoints: clinic info, snapshot, booking and its error paths,
 idempotency, CORS, rate limit, body cap, static files."""
 
+import gzip
 import hashlib
 import json
 import os
@@ -20,6 +21,10 @@ def setUpModule():
     global server
     web = tempfile.mkdtemp(prefix="slotbook-web-")
     os.makedirs(os.path.join(web, "demo"))
+    with open(os.path.join(web, "booking-widget.js.gz"), "wb") as f:
+        f.write(gzip.compress(b"console.log('widget');"))
+    with open(os.path.join(web, "booking-widget.js.br"), "wb") as f:
+        f.write(b"pretend-brotli")
     for name, content in {"booking-widget.js": "console.log('widget');",
                           "slot-engine.wasm": "\0asm", "slot-engine.0123abcd.js": "hashed",
                           "demo/index.html": "<html>demo</html>"}.items():
@@ -233,6 +238,22 @@ class HttpBehaviour(unittest.TestCase):
                            headers={"Origin": ORIGIN, "X-API-Key": "test-key-0123456789"})
         self.assertIsNone(r.header("Access-Control-Allow-Origin"), "staff API has no CORS")
 
+    def test_json_compression(self):
+        plain = server.get("/api/v1/clinics/testclinic/snapshot")
+        r = server.get("/api/v1/clinics/testclinic/snapshot", {"Accept-Encoding": "gzip"})
+        self.assertEqual(r.header("Content-Encoding"), "gzip")
+        self.assertEqual(gzip.decompress(r.body), plain.body)
+        self.assertEqual(r.header("ETag"), plain.header("ETag"))
+        r = server.get("/api/v1/clinics/testclinic/snapshot", {"Accept-Encoding": "br"})
+        self.assertEqual(r.header("Content-Encoding"), "br")
+        self.assertLess(len(r.body), len(plain.body))
+        r = server.staff("GET", "/api/calendar/clinic", headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(json.loads(gzip.decompress(r.body))["success"], True)
+        r = server.post("/api/v1/bookings", {"clinic_id": "testclinic"}, {"Accept-Encoding": "gzip"})
+        self.assertEqual(r.status, 422)
+        body = gzip.decompress(r.body) if r.header("Content-Encoding") == "gzip" else r.body
+        self.assertEqual(json.loads(body)["error"]["code"], "validation_failed")
+
     def test_unknown_endpoint_is_json_404(self):
         r = server.get("/nope/nothing")
         self.assertEqual(r.status, 404)
@@ -245,6 +266,15 @@ class HttpBehaviour(unittest.TestCase):
         self.assertEqual(r.header("Cache-Control"), "no-cache")
         self.assertEqual(server.get("/widget/booking-widget.js",
                                     {"If-None-Match": r.header("ETag")}).status, 304)
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "*")
+        self.assertIsNone(r.header("Content-Encoding"))
+        # Precompressed siblings are sent as they are, brotli first.
+        r = server.get("/widget/booking-widget.js", {"Accept-Encoding": "gzip, deflate, br"})
+        self.assertEqual((r.header("Content-Encoding"), r.body), ("br", b"pretend-brotli"))
+        r = server.get("/widget/booking-widget.js", {"Accept-Encoding": "gzip"})
+        self.assertEqual(r.header("Content-Encoding"), "gzip")
+        self.assertEqual(gzip.decompress(r.body), b"console.log('widget');")
+        self.assertIn("Accept-Encoding", r.header("Vary"))
         r = server.get("/widget/slot-engine.wasm")
         self.assertEqual((r.status, r.header("Content-Type")), (200, "application/wasm"))
         r = server.get("/widget/slot-engine.0123abcd.js")
@@ -252,6 +282,7 @@ class HttpBehaviour(unittest.TestCase):
         r = server.get("/")
         self.assertEqual((r.status, r.body), (200, b"<html>demo</html>"))
         self.assertEqual(server.get("/manage").status, 404)
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), None)
         self.assertEqual(server.get("/widget/missing.js").status, 404)
         self.assertEqual(server.get("/widget/../harness.py").status, 404)
         self.assertEqual(server.get("/widget/%2e%2e/%2e%2e/etc/passwd").status, 404)
