@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Server benchmark: starts build/bin/booking-server (built beforehand; this script builds
 # nothing) on a temporary database and measures with wrk on loopback:
-#   1. GET /api/v1/clinics/demo/snapshot        (the widget's prepared snapshot)
+#   1. GET /api/v1/clinics/demo/snapshot        (the widget's prepared snapshot, plain and br)
 #   2. GET /api/calendar/free-slots/dr-lee      (partner free slots, 7 days)
 #   3. POST /api/v1/bookings                    (durable bookings, each a distinct free slot)
 # Prints wrk's figures (requests/s, p50, p99). Never fails on time.
@@ -68,6 +68,10 @@ start_date=$(date -u -d '+2 days' +%F)
 end_date=$(date -u -d '+8 days' +%F)
 echo "== GET snapshot ($(curl -s "$base/api/v1/clinics/demo/snapshot" | wc -c) bytes)"
 wrk -t2 -c16 -d"$duration" --latency "$base/api/v1/clinics/demo/snapshot"
+echo
+echo "== GET snapshot, as browsers ask (Accept-Encoding: gzip, deflate, br)"
+wrk -t2 -c16 -d"$duration" --latency -H "Accept-Encoding: gzip, deflate, br" \
+  "$base/api/v1/clinics/demo/snapshot"
 echo
 echo "== GET partner free-slots (7 days)"
 wrk -t2 -c16 -d"$duration" --latency -H "X-API-Key: bench-key" \

@@ -19,9 +19,14 @@ Expected<std::unique_ptr<Availability>> list_availability(Storage& storage, Clin
     // a day and a half beyond a slot, so three days either side covers everything.
     const auto from = date::sys_days(request.start_date.time_since_epoch()) - date::days(3);
     const auto to = date::sys_days(request.end_date.time_since_epoch()) + date::days(4);
-    auto bookings = view.occupying_bookings(request.clinic_id, to_unix(from), to_unix(to));
+    // One practitioner asked for: the engine needs only theirs.
+    const std::string only = request.practitioner_id.value_or("");
+    auto bookings = view.occupying_bookings(request.clinic_id, to_unix(from), to_unix(to), only);
     if (!bookings.ok()) return bookings.failure();
-    auto snapshot = engine_snapshot({out->clinic.get(), &*bookings, request.ad_hoc, ""}, zones);
+    const std::vector<std::string> only_list = {only};
+    SnapshotInput input{out->clinic.get(), &*bookings, request.ad_hoc, ""};
+    if (!only.empty()) input.only_practitioners = &only_list;
+    auto snapshot = engine_snapshot(input, zones);
     if (!snapshot.ok()) return snapshot.failure();
     out->snapshot = std::move(*snapshot);
     return Status();
