@@ -536,8 +536,9 @@ void put_clinic_config(AppContext& app, const Request& req, Response& res) {
   nlohmann::json config = call.body;
   config.erase("api_key");
   const std::string requested = req.get_param_value("clinic_id");
-  if (!requested.empty() && !(config.contains("clinic") && config["clinic"].is_object() &&
-                              config["clinic"].value("id", "") == requested)) {
+  const bool matches = config.contains("clinic") && config["clinic"].is_object() &&
+                       config["clinic"].contains("id") && config["clinic"]["id"] == requested;
+  if (!requested.empty() && !matches) {
     return staff_error(res, 400, "clinic_id_mismatch",
                        "the configuration's clinic.id differs from clinic_id");
   }
