@@ -13,14 +13,17 @@ constexpr auto kMaxAge = std::chrono::seconds(60);
 
 Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::get(
     const std::string& clinic_id) {
-  std::uint64_t generation;
+  std::uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    Entry& entry = entries_[clinic_id];
-    if (entry.prepared && std::chrono::steady_clock::now() - entry.built_at < kMaxAge) {
-      return entry.prepared;
+    auto it = entries_.find(clinic_id);  // no entry for ids that were never served
+    if (it != entries_.end()) {
+      const Entry& entry = it->second;
+      if (entry.prepared && std::chrono::steady_clock::now() - entry.built_at < kMaxAge) {
+        return entry.prepared;
+      }
+      generation = entry.generation;
     }
-    generation = entry.generation;
   }
   auto built = build(clinic_id);
   if (!built.ok()) return built;
