@@ -134,6 +134,21 @@ class Appointments(unittest.TestCase):
         r = staff("PATCH", f"/api/calendar/appointments/{other}/status", {"status": "no_show"})
         self.assertEqual(r.json()["appointment"]["status"], "no_show")
 
+    def test_change_type_and_practitioner(self):
+        day = future_date(30)
+        aid = create(day, "09:00").json()["appointment_id"]
+        r = staff("PATCH", f"/api/calendar/appointments/{aid}", {"practitioner_id": "dr-b"})
+        self.assertEqual((r.status, r.json()["appointment"]["practitioner_id"]), (200, "dr-b"))
+        r = staff("PATCH", f"/api/calendar/appointments/{aid}", {"appointment_type": "therapy"})
+        self.assertEqual((r.status, r.json()["error"]["code"]), (404, "not_found"),
+                         "dr-b does not offer therapy")
+        r = staff("PATCH", f"/api/calendar/appointments/{aid}",
+                  {"appointment_type": "therapy", "practitioner_id": "dr-a"})
+        appt = r.json()["appointment"]
+        self.assertEqual((r.status, appt["type"], appt["duration_minutes"]), (200, "Therapy", 60))
+        self.assertEqual(staff("PATCH", "/api/calendar/appointments/b_ffffffffffffffffffffffff",
+                               {"notes": "x"}).status, 404)
+
     def test_cancel_frees_slot_and_remind(self):
         day = future_date(29)
         aid = create(day, "14:00").json()["appointment_id"]
