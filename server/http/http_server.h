@@ -1,6 +1,6 @@
 // Assembles the cpp-httplib server: routes, the one error handler and the one exception
 // handler (every failure becomes a JSON body, never a stack trace), the 64 KB body cap,
-// the worker pool, and one log line per request.
+// the worker pool, response compression (compression.h), and one log line per request.
 #ifndef SLOTBOOK_SERVER_HTTP_HTTP_SERVER_H_
 #define SLOTBOOK_SERVER_HTTP_HTTP_SERVER_H_
 
