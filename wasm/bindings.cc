@@ -2,25 +2,72 @@
 // public wrapper). Answers, errors included, come back as the contract's JSON text, so no
 // C++ exception or object ever crosses into JS.
 #include <emscripten/bind.h>
+#include <emscripten/em_js.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/val.h>
 
 #include <string>
 
 #include "slotbook/json_api.h"
 
+// Answers go back as JS strings decoded in one TextDecoder call: a 90-day listing can be
+// hundreds of kilobytes, and embind's std::string conversion scans it byte by byte in JS.
+// clang-format off
+EM_JS(emscripten::EM_VAL, decode_utf8, (const char* data, std::size_t length), {
+  return Emval.toHandle(UTF8Decoder.decode(HEAPU8.subarray(data, data + length)));
+});
+// clang-format on
+
 namespace {
 
+using emscripten::val;
+
 // WebAssembly has no tz database: snapshots must carry "zone_rules" (slot-engine prepare).
-slotbook::SnapshotCache& session() {
-  static slotbook::SnapshotCache cache(nullptr);
-  return cache;
+// The session remembers the last snapshot it parsed; the binding also remembers the JS
+// string it came from, so asking again with the very same string (the widget does, for
+// every day the patient looks at) skips copying a large snapshot into wasm memory.
+struct Session {
+  slotbook::SnapshotCache cache{nullptr};
+  val last_snapshot = val::undefined();
+  std::string last_text;
+
+  const std::string& snapshot_text(const val& snapshot) {
+    if (!snapshot.strictlyEquals(last_snapshot)) {
+      last_text = snapshot.as<std::string>();
+      last_snapshot = snapshot;
+    }
+    return last_text;
+  }
+};
+
+Session& session() {
+  static Session instance;
+  return instance;
 }
 
-std::string slots(const std::string& snapshot, const std::string& query) {
-  return session().slots(snapshot, query).json;
+val to_js_string(const std::string& text) {
+  return val::take_ownership(decode_utf8(text.data(), text.size()));
 }
 
-std::string validate(const std::string& snapshot, const std::string& booking) {
-  return session().validate(snapshot, booking).json;
+// Arguments arrive as JS values, so a non-string gets the contract's error rather than an
+// embind exception.
+val not_text(const char* what) {
+  return to_js_string(slotbook::error_json(slotbook::make_error(
+      slotbook::ErrorCode::kInvalidJson, std::string("the ") + what + " must be JSON text")));
+}
+
+val slots(const val& snapshot, const val& query) {
+  if (!snapshot.isString()) return not_text("snapshot");
+  if (!query.isString()) return not_text("query");
+  Session& s = session();
+  return to_js_string(s.cache.slots(s.snapshot_text(snapshot), query.as<std::string>()).json);
+}
+
+val validate(const val& snapshot, const val& booking) {
+  if (!snapshot.isString()) return not_text("snapshot");
+  if (!booking.isString()) return not_text("booking");
+  Session& s = session();
+  return to_js_string(s.cache.validate(s.snapshot_text(snapshot), booking.as<std::string>()).json);
 }
 
 }  // namespace

@@ -171,11 +171,11 @@ Result<SlotList> list_slots(const Snapshot& snapshot, const SlotQuery& query) {
       collect_day(snapshot, *type, window, who[k], date, cursors[k], day);
     }
     if (day.empty()) continue;
-    // Practitioners were visited in id order, so a stable sort by start keeps the ids of
-    // equal starts sorted.
+    // Practitioner indices follow id order, so this also sorts the ids of equal starts.
     if (who.size() > 1) {
-      std::stable_sort(day.begin(), day.end(),
-                       [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
+      std::sort(day.begin(), day.end(), [](const Candidate& a, const Candidate& b) {
+        return a.start < b.start || (a.start == b.start && a.practitioner < b.practitioner);
+      });
     }
     SlotDay slot_day{date, static_cast<std::uint32_t>(list.slots.size()), 0};
     for (std::size_t i = 0; i < day.size();) {

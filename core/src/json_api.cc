@@ -1,5 +1,9 @@
 #include "slotbook/json_api.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 namespace slotbook {
@@ -41,48 +45,111 @@ std::string verdict_json(Refusal reason) {
   return out;
 }
 
+namespace {
+
+// Writes into memory reserved up front: the listing can hold thousands of slots, and
+// appending char by char to a std::string is slow where the standard library is not
+// inlined (WebAssembly).
+class Writer {
+ public:
+  Writer(std::string& out, std::size_t capacity) : out_(out) {
+    out_.resize(capacity);
+    at_ = out_.data();
+  }
+  template <std::size_t N>
+  void literal(const char (&text)[N]) {
+    std::memcpy(at_, text, N - 1);
+    at_ += N - 1;
+  }
+  void text(std::string_view text) {
+    std::memcpy(at_, text.data(), text.size());
+    at_ += text.size();
+  }
+  void character(char c) { *at_++ = c; }
+  void number(std::size_t value) { at_ += std::snprintf(at_, 24, "%zu", value); }
+  void date(LocalDate date) { at_ = write_date(at_, date); }
+  void instant(Instant instant) { at_ = write_instant(at_, instant); }
+  void hh_mm(LocalTime time) { at_ = write_hh_mm(at_, time); }
+  void finish() { out_.resize(static_cast<std::size_t>(at_ - out_.data())); }
+
+ private:
+  std::string& out_;
+  char* at_;
+};
+
+}  // namespace
+
 std::string slot_list_json(const Snapshot& snapshot, const SlotQuery& query, const SlotList& list) {
   std::vector<std::string> practitioner_ids;
   practitioner_ids.reserve(snapshot.practitioners.size());
-  for (const Practitioner& p : snapshot.practitioners)
+  std::size_t longest_id = 0;
+  for (const Practitioner& p : snapshot.practitioners) {
     practitioner_ids.push_back(json_string(p.id));
-  const std::string duration = std::to_string(list.type->duration_minutes);
+    longest_id = std::max(longest_id, practitioner_ids.back().size());
+  }
+  const std::string header[] = {json_string(snapshot.clinic_id), json_string(list.type->id),
+                                json_string(query.practitioner_id.value_or("any")),
+                                json_string(snapshot.zone.name())};
+  std::size_t capacity = 512;
+  for (const auto& part : header) capacity += part.size();
+  // Generous bounds per day and per slot (keys, two local times, two instants, numbers).
+  capacity += list.days.size() * (96 + 2 * kMaxFormattedLength) +
+              list.slots.size() * (160 + 4 * kMaxFormattedLength) +
+              list.practitioners.size() * (longest_id + 1);
 
   std::string out;
-  out.reserve(256 + list.slots.size() * 200);
-  out += "{\"clinic_id\":" + json_string(snapshot.clinic_id);
-  out += ",\"appointment_type\":" + json_string(list.type->id);
-  out += ",\"practitioner_id\":" + json_string(query.practitioner_id.value_or("any"));
-  out += ",\"start_date\":\"" + format_date(query.start_date);
-  out += "\",\"end_date\":\"" + format_date(query.end_date);
-  out += "\",\"timezone\":" + json_string(snapshot.zone.name());
-  out += ",\"slot_duration_minutes\":" + duration;
-  out += ",\"total_days_with_availability\":" + std::to_string(list.days.size());
-  out += ",\"available_slots\":[";
+  Writer w(out, capacity);
+  w.literal("{\"clinic_id\":");
+  w.text(header[0]);
+  w.literal(",\"appointment_type\":");
+  w.text(header[1]);
+  w.literal(",\"practitioner_id\":");
+  w.text(header[2]);
+  w.literal(",\"start_date\":\"");
+  w.date(query.start_date);
+  w.literal("\",\"end_date\":\"");
+  w.date(query.end_date);
+  w.literal("\",\"timezone\":");
+  w.text(header[3]);
+  w.literal(",\"slot_duration_minutes\":");
+  w.number(static_cast<std::size_t>(list.type->duration_minutes));
+  w.literal(",\"total_days_with_availability\":");
+  w.number(list.days.size());
+  w.literal(",\"available_slots\":[");
   for (std::size_t d = 0; d < list.days.size(); ++d) {
     const SlotDay& day = list.days[d];
-    if (d > 0) out += ',';
-    out += "{\"date\":\"" + format_date(day.date);
-    out += "\",\"day_of_week\":\"";
-    out += weekday_name(day.date);
-    out += "\",\"total_slots\":" + std::to_string(day.slot_count) + ",\"slots\":[";
+    if (d > 0) w.character(',');
+    w.literal("{\"date\":\"");
+    w.date(day.date);
+    w.literal("\",\"day_of_week\":\"");
+    w.text(weekday_name(day.date));
+    w.literal("\",\"total_slots\":");
+    w.number(day.slot_count);
+    w.literal(",\"slots\":[");
     for (std::uint32_t s = 0; s < day.slot_count; ++s) {
       const Slot& slot = list.slots[day.first_slot + s];
-      if (s > 0) out += ',';
-      out += "{\"start\":\"" + format_hh_mm(snapshot.zone.to_local(slot.start));
-      out += "\",\"end\":\"" + format_hh_mm(snapshot.zone.to_local(slot.end));
-      out += "\",\"start_utc\":\"" + format_instant(slot.start);
-      out += "\",\"end_utc\":\"" + format_instant(slot.end);
-      out += "\",\"duration_minutes\":" + duration + ",\"practitioner_ids\":[";
+      if (s > 0) w.character(',');
+      w.literal("{\"start\":\"");
+      w.hh_mm(snapshot.zone.to_local(slot.start));
+      w.literal("\",\"end\":\"");
+      w.hh_mm(snapshot.zone.to_local(slot.end));
+      w.literal("\",\"start_utc\":\"");
+      w.instant(slot.start);
+      w.literal("\",\"end_utc\":\"");
+      w.instant(slot.end);
+      w.literal("\",\"duration_minutes\":");
+      w.number(static_cast<std::size_t>(list.type->duration_minutes));
+      w.literal(",\"practitioner_ids\":[");
       for (std::uint32_t k = 0; k < slot.practitioner_count; ++k) {
-        if (k > 0) out += ',';
-        out += practitioner_ids[list.practitioners[slot.first_practitioner + k]];
+        if (k > 0) w.character(',');
+        w.text(practitioner_ids[list.practitioners[slot.first_practitioner + k]]);
       }
-      out += "]}";
+      w.literal("]}");
     }
-    out += "]}";
+    w.literal("]}");
   }
-  out += "]}";
+  w.literal("]}");
+  w.finish();
   return out;
 }
 

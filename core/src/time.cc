@@ -35,19 +35,23 @@ std::optional<date::year_month_day> parse_ymd(std::string_view text) {
   return ymd;
 }
 
-void append_2(std::string& out, int value) {
-  out.push_back(static_cast<char>('0' + value / 10));
-  out.push_back(static_cast<char>('0' + value % 10));
+char* write_2(char* out, int value) {
+  out[0] = static_cast<char>('0' + value / 10);
+  out[1] = static_cast<char>('0' + value % 10);
+  return out + 2;
 }
 
-void append_ymd(std::string& out, date::year_month_day ymd) {
+char* write_ymd(char* out, date::year_month_day ymd) {
   int y = static_cast<int>(ymd.year());
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-", y);
-  out += buf;
-  append_2(out, static_cast<int>(static_cast<unsigned>(ymd.month())));
-  out.push_back('-');
-  append_2(out, static_cast<int>(static_cast<unsigned>(ymd.day())));
+  if (y >= 0 && y <= 9999) {
+    out = write_2(write_2(out, y / 100), y % 100);
+  } else {  // an instant just outside 0000..9999 after applying an offset
+    out += std::snprintf(out, 8, "%05d", y);
+  }
+  *out++ = '-';
+  out = write_2(out, static_cast<int>(static_cast<unsigned>(ymd.month())));
+  *out++ = '-';
+  return write_2(out, static_cast<int>(static_cast<unsigned>(ymd.day())));
 }
 
 }  // namespace
@@ -121,46 +125,45 @@ std::optional<int> parse_time_of_day(std::string_view text) {
   return hh * 60 + mm;
 }
 
-std::string format_date(LocalDate date) {
-  std::string out;
-  out.reserve(10);
-  append_ymd(out, date::year_month_day{date});
-  return out;
-}
+char* write_date(char* out, LocalDate date) { return write_ymd(out, date::year_month_day{date}); }
 
-std::string format_instant(Instant instant) {
+char* write_instant(char* out, Instant instant) {
   auto seconds = date::floor<Seconds>(instant);
   auto days = date::floor<date::days>(seconds);
   date::hh_mm_ss<Seconds> tod{seconds - days};
-  std::string out;
-  out.reserve(27);
-  append_ymd(out, date::year_month_day{days});
-  out.push_back('T');
-  append_2(out, static_cast<int>(tod.hours().count()));
-  out.push_back(':');
-  append_2(out, static_cast<int>(tod.minutes().count()));
-  out.push_back(':');
-  append_2(out, static_cast<int>(tod.seconds().count()));
+  out = write_ymd(out, date::year_month_day{days});
+  *out++ = 'T';
+  out = write_2(out, static_cast<int>(tod.hours().count()));
+  *out++ = ':';
+  out = write_2(out, static_cast<int>(tod.minutes().count()));
+  *out++ = ':';
+  out = write_2(out, static_cast<int>(tod.seconds().count()));
   auto fraction = (instant - seconds).count();
-  if (fraction != 0) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(fraction));
-    out += buf;
-  }
-  out.push_back('Z');
+  if (fraction != 0) out += std::snprintf(out, 9, ".%06lld", static_cast<long long>(fraction));
+  *out++ = 'Z';
   return out;
 }
 
-std::string format_hh_mm(LocalTime time) {
-  auto day = date::floor<date::days>(time);
-  auto minutes = date::floor<Minutes>(time - day).count();
-  std::string out;
-  out.reserve(5);
-  append_2(out, static_cast<int>(minutes / 60));
-  out.push_back(':');
-  append_2(out, static_cast<int>(minutes % 60));
-  return out;
+char* write_hh_mm(char* out, LocalTime time) {
+  auto minutes = date::floor<Minutes>(time - date::floor<date::days>(time)).count();
+  out = write_2(out, static_cast<int>(minutes / 60));
+  *out++ = ':';
+  return write_2(out, static_cast<int>(minutes % 60));
 }
+
+namespace {
+
+template <typename T>
+std::string format_with(char* (*write)(char*, T), T value) {
+  char buffer[kMaxFormattedLength];
+  return std::string(buffer, write(buffer, value));
+}
+
+}  // namespace
+
+std::string format_date(LocalDate date) { return format_with(write_date, date); }
+std::string format_instant(Instant instant) { return format_with(write_instant, instant); }
+std::string format_hh_mm(LocalTime time) { return format_with(write_hh_mm, time); }
 
 std::string_view weekday_name(LocalDate date) {
   static constexpr std::string_view kNames[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",

@@ -32,9 +32,15 @@ std::optional<Instant> parse_instant(std::string_view text);
 // Parses "HH:MM", 00:00..24:00, into minutes since midnight.
 std::optional<int> parse_time_of_day(std::string_view text);
 
-std::string format_date(LocalDate date);        // "2026-12-01"
-std::string format_instant(Instant instant);    // "2026-12-01T14:00:00Z" (+ ".ffffff" if any)
-std::string format_hh_mm(LocalTime time);       // "09:45" (seconds dropped)
+std::string format_date(LocalDate date);      // "2026-12-01"
+std::string format_instant(Instant instant);  // "2026-12-01T14:00:00Z" (+ ".ffffff" if any)
+std::string format_hh_mm(LocalTime time);     // "09:45" (seconds dropped)
+// The same, written at `out`, returning the end of what was written (the JSON writer's hot
+// path: no temporary strings). REQUIRES: room for kMaxFormattedLength chars.
+constexpr std::size_t kMaxFormattedLength = 32;
+char* write_date(char* out, LocalDate date);
+char* write_instant(char* out, Instant instant);
+char* write_hh_mm(char* out, LocalTime time);
 std::string_view weekday_name(LocalDate date);  // "Tuesday"
 // Lower-case weekday index key of weekly_hours: 0 = "monday" .. 6 = "sunday".
 int weekday_index(LocalDate date);
