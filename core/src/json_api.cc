@@ -168,32 +168,39 @@ const Result<Snapshot>& SnapshotCache::load(std::string_view text) {
   return *parsed_;
 }
 
-JsonAnswer SnapshotCache::slots(std::string_view snapshot_text, std::string_view query_text) {
+template <typename AnswerFn>
+JsonAnswer SnapshotCache::answer(std::string_view snapshot_text, std::string_view request_text,
+                                 const char* request_name, AnswerFn&& answer_fn) {
+  // The contract's order: invalid_json of either text, then the snapshot's own errors,
+  // then the request's.
   const Result<Snapshot>& snapshot = load(snapshot_text);
   if (!snapshot.ok() && snapshot.error().code == ErrorCode::kInvalidJson) {
     return error_answer(snapshot.error());
   }
-  json query_json = parse_text(query_text);
-  if (query_json.is_discarded()) return error_answer(invalid_json("query"));
+  json request = parse_text(request_text);
+  if (request.is_discarded()) return error_answer(invalid_json(request_name));
   if (!snapshot.ok()) return error_answer(snapshot.error());
-  auto query = parse_slot_query(query_json);
-  if (!query.ok()) return error_answer(query.error());
-  auto list = list_slots(*snapshot, *query);
-  if (!list.ok()) return error_answer(list.error());
-  return {slot_list_json(*snapshot, *query, *list), false};
+  return answer_fn(*snapshot, request);
+}
+
+JsonAnswer SnapshotCache::slots(std::string_view snapshot_text, std::string_view query_text) {
+  return answer(snapshot_text, query_text, "query",
+                [](const Snapshot& snapshot, const json& input) {
+                  auto query = parse_slot_query(input);
+                  if (!query.ok()) return error_answer(query.error());
+                  auto list = list_slots(snapshot, *query);
+                  if (!list.ok()) return error_answer(list.error());
+                  return JsonAnswer{slot_list_json(snapshot, *query, *list), false};
+                });
 }
 
 JsonAnswer SnapshotCache::validate(std::string_view snapshot_text, std::string_view booking_text) {
-  const Result<Snapshot>& snapshot = load(snapshot_text);
-  if (!snapshot.ok() && snapshot.error().code == ErrorCode::kInvalidJson) {
-    return error_answer(snapshot.error());
-  }
-  json booking_json = parse_text(booking_text);
-  if (booking_json.is_discarded()) return error_answer(invalid_json("booking"));
-  if (!snapshot.ok()) return error_answer(snapshot.error());
-  auto booking = parse_booking_request(booking_json);
-  if (!booking.ok()) return error_answer(booking.error());
-  return {verdict_json(validate_booking(*snapshot, *booking)), false};
+  return answer(snapshot_text, booking_text, "booking",
+                [](const Snapshot& snapshot, const json& input) {
+                  auto booking = parse_booking_request(input);
+                  if (!booking.ok()) return error_answer(booking.error());
+                  return JsonAnswer{verdict_json(validate_booking(snapshot, *booking)), false};
+                });
 }
 
 JsonAnswer slots_json(std::string_view snapshot, std::string_view query, const ZoneSource* zones) {

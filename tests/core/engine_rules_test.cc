@@ -111,7 +111,7 @@ TEST_CASE("24:00 ends the day at 00:00 of the next date") {
   CHECK(slots[1]["end_utc"] == "2026-12-02T05:00:00Z");
 }
 
-TEST_CASE("overrides replace a day's hours; empty hours and closed dates close it") {
+TEST_CASE("overrides replace a day's hours, empty hours and closed dates close it") {
   json snapshot = basic_snapshot();
   snapshot["practitioners"][0]["overrides"] = json::parse(R"([
     {"date": "2026-12-01", "hours": [{"start": "13:00", "end": "14:00"}]},

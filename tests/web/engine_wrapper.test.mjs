@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { loadSlotEngine, SlotEngineError } = await import(path.join(repoRoot, 'web', 'src', 'engine.js'));
 const require = createRequire(import.meta.url);
-const examples = path.join(repoRoot, '..', 'shared', 'contract', 'examples');
+const examples = path.join(repoRoot, 'tests', 'data', 'contract-examples');
 const readJson = (file) => JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8'));
 
 // The browser gets snapshots with zone rules embedded; `slot-engine prepare` adds them.

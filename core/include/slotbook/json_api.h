@@ -39,6 +39,11 @@ class SnapshotCache {
  private:
   // The parsed snapshot; an invalid_json error when the text is not JSON.
   const Result<Snapshot>& load(std::string_view text);
+  // Parses both texts and reports their errors in the contract's order, then hands the
+  // snapshot and the parsed request to `answer_fn`.
+  template <typename AnswerFn>
+  JsonAnswer answer(std::string_view snapshot_text, std::string_view request_text,
+                    const char* request_name, AnswerFn&& answer_fn);
 
   const ZoneSource* zones_;
   std::string text_;
