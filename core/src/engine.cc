@@ -1,5 +1,5 @@
 // Listing and validation share every decision below: the grid of a day's interval
-// (interval_window), the notice and horizon rule (BookingWindow) and the occupancy test
+// (DayClock, interval_window), the notice and horizon rule (BookingWindow) and the occupancy test
 // (BusyCursor). slot_refusal() combines them; list_slots() keeps a candidate exactly when
 // it says kNone and validate_booking() returns what it says, so the two cannot disagree.
 #include <algorithm>
@@ -15,10 +15,30 @@ struct Window {
   date::sys_seconds end;
 };
 
-Window interval_window(const ZoneRules& zone, LocalDate date, HoursInterval hours) {
-  // 24:00 is 00:00 of the next date: adding minutes to the date's midnight does that.
-  return {zone.to_instant(LocalTime{date} + Minutes{hours.start_minute}),
-          zone.to_instant(LocalTime{date} + Minutes{hours.end_minute})};
+// One local date's wall-clock minutes as instants. Memoized: a clinic's practitioners
+// mostly share their hours, so each distinct minute is converted once per date.
+class DayClock {
+ public:
+  DayClock(const ZoneRules& zone, LocalDate date) : zone_(zone), date_(date) {}
+
+  date::sys_seconds at(int minute) {
+    for (const auto& [known, instant] : known_) {
+      if (known == minute) return instant;
+    }
+    // 24:00 is 00:00 of the next date: adding minutes to the date's midnight does that.
+    date::sys_seconds instant = zone_.to_instant(LocalTime{date_} + Minutes{minute});
+    known_.emplace_back(minute, instant);
+    return instant;
+  }
+
+ private:
+  const ZoneRules& zone_;
+  LocalDate date_;
+  std::vector<std::pair<int, date::sys_seconds>> known_;
+};
+
+Window interval_window(DayClock& clock, HoursInterval hours) {
+  return {clock.at(hours.start_minute), clock.at(hours.end_minute)};
 }
 
 LocalDate local_date(const ZoneRules& zone, Instant instant) {
@@ -93,18 +113,46 @@ struct Candidate {
 
 // Appends p's free starts on `date` to `out`, in increasing order.
 void collect_day(const Snapshot& snapshot, const AppointmentType& type, const BookingWindow& window,
-                 std::uint32_t practitioner, LocalDate date, BusyCursor& busy,
+                 std::uint32_t practitioner, LocalDate date, DayClock& clock, BusyCursor& busy,
                  std::vector<Candidate>& out) {
   const Practitioner& p = snapshot.practitioners[practitioner];
   const Minutes duration{type.duration_minutes};
   const Minutes step{type.slot_step_minutes};
   for (const HoursInterval& hours : snapshot.hours_on(p, date)) {
-    Window w = interval_window(snapshot.zone, date, hours);
+    Window w = interval_window(clock, hours);
     for (date::sys_seconds start = w.start; start + duration <= w.end; start += step) {
       if (slot_refusal(type, window, date, start, busy) == Refusal::kNone) {
         out.push_back({start, practitioner});
       }
     }
+  }
+}
+
+// Merges the adjacent sorted runs of `items` (run i is [bounds[i], bounds[i+1])) into one
+// sorted run. Stable: of equal starts, the earlier run's comes first, so runs collected in
+// practitioner-id order give each start's ids sorted. Pairwise passes of std::merge cost
+// O(n log runs), with no allocation once `scratch` has grown.
+void merge_runs(std::vector<Candidate>& items, std::vector<std::size_t>& bounds,
+                std::vector<Candidate>& scratch) {
+  const auto by_start = [](const Candidate& a, const Candidate& b) { return a.start < b.start; };
+  while (bounds.size() > 2) {
+    scratch.resize(items.size());
+    std::size_t kept = 1;
+    for (std::size_t i = 0; i + 1 < bounds.size(); i += 2) {
+      auto first = items.begin() + static_cast<std::ptrdiff_t>(bounds[i]);
+      auto middle = items.begin() + static_cast<std::ptrdiff_t>(bounds[i + 1]);
+      auto out = scratch.begin() + static_cast<std::ptrdiff_t>(bounds[i]);
+      if (i + 2 < bounds.size()) {
+        auto last = items.begin() + static_cast<std::ptrdiff_t>(bounds[i + 2]);
+        std::merge(first, middle, middle, last, out, by_start);
+        bounds[kept++] = bounds[i + 2];
+      } else {
+        std::copy(first, middle, out);
+        bounds[kept++] = bounds[i + 1];
+      }
+    }
+    bounds.resize(kept);
+    items.swap(scratch);
   }
 }
 
@@ -164,19 +212,18 @@ Result<SlotList> list_slots(const Snapshot& snapshot, const SlotQuery& query) {
   for (std::uint32_t i : who) cursors.emplace_back(snapshot.practitioners[i].busy);
 
   const auto duration = Minutes{type->duration_minutes};
-  std::vector<Candidate> day;
+  std::vector<Candidate> day, scratch;
+  std::vector<std::size_t> runs;
   for (LocalDate date = query.start_date; date <= last; date += date::days{1}) {
     day.clear();
+    runs.assign(1, 0);
+    DayClock clock(snapshot.zone, date);
     for (std::size_t k = 0; k < who.size(); ++k) {
-      collect_day(snapshot, *type, window, who[k], date, cursors[k], day);
+      collect_day(snapshot, *type, window, who[k], date, clock, cursors[k], day);
+      if (day.size() > runs.back()) runs.push_back(day.size());
     }
     if (day.empty()) continue;
-    // Practitioner indices follow id order, so this also sorts the ids of equal starts.
-    if (who.size() > 1) {
-      std::sort(day.begin(), day.end(), [](const Candidate& a, const Candidate& b) {
-        return a.start < b.start || (a.start == b.start && a.practitioner < b.practitioner);
-      });
-    }
+    merge_runs(day, runs, scratch);
     SlotDay slot_day{date, static_cast<std::uint32_t>(list.slots.size()), 0};
     for (std::size_t i = 0; i < day.size();) {
       Slot slot{day[i].start, day[i].start + duration,
@@ -207,8 +254,9 @@ Refusal validate_booking(const Snapshot& snapshot, const BookingRequest& request
   // Hours and grid come before occupancy in the contract's order of reasons.
   const Minutes duration{type->duration_minutes};
   const Micros step = Minutes{type->slot_step_minutes};
+  DayClock clock(snapshot.zone, date);
   for (const HoursInterval& hours : snapshot.hours_on(*p, date)) {
-    Window w = interval_window(snapshot.zone, date, hours);
+    Window w = interval_window(clock, hours);
     if (request.start < w.start || request.start + duration > w.end) continue;
     if ((request.start - w.start) % step != Micros::zero()) return Refusal::kOffGrid;
     BusyCursor busy(p->busy);

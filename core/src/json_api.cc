@@ -66,7 +66,16 @@ class Writer {
     at_ += text.size();
   }
   void character(char c) { *at_++ = c; }
-  void number(std::size_t value) { at_ += std::snprintf(at_, 24, "%zu", value); }
+  void number(std::size_t value) {
+    char digits[24];
+    char* end = digits + sizeof digits;
+    char* first = end;
+    do {
+      *--first = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value != 0);
+    text(std::string_view(first, static_cast<std::size_t>(end - first)));
+  }
   void date(LocalDate date) { at_ = write_date(at_, date); }
   void instant(Instant instant) { at_ = write_instant(at_, instant); }
   void hh_mm(LocalTime time) { at_ = write_hh_mm(at_, time); }
