@@ -1,7 +1,7 @@
 // Public JavaScript API of slotbook's browser side: the WebAssembly slot engine's wrapper
 // (build/web/slot-engine-api.mjs, source web/src/engine.js) and the <clinic-booking>
 // element (build/web/booking-widget.js). Shapes follow the engine contract
-// (shared/contract/engine.md) and the HTTP API (docs/api.md).
+// (docs/engine-contract.md) and the HTTP API (docs/api.md).
 
 // ---- the engine -------------------------------------------------------------------------
 
