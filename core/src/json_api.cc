@@ -1,7 +1,6 @@
 #include "slotbook/json_api.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 // The slot engine (engine.md, "Semantics"): which appointment starts are free, and whether
 // one requested start is bookable. One function decides whether a slot is free
-// (slot_is_free in src/), and both listing and validation call it, so they can never
+// (slot_refusal in src/engine.cc), and both listing and validation call it, so they can never
 // disagree; the server and the widget call these same functions.
 //
 // Pure: no clock (`now` is an input), no I/O, no globals, no exceptions. Thread-safe on
