@@ -1,7 +1,8 @@
 // The slot engine (engine.md, "Semantics"): which appointment starts are free, and whether
-// one requested start is bookable. One function decides whether a slot is free
-// (slot_refusal in src/engine.cc), and both listing and validation call it, so they can never
-// disagree; the server and the widget call these same functions.
+// one requested start is bookable. The rules that make a start free (notice and horizon,
+// then occupancy) live in one place, src/engine.cc: listing keeps a grid start when they
+// pass, validation applies the same two checks around its hours and grid checks, so the
+// two can never disagree. The server and the widget call these same functions.
 //
 // Pure: no clock (`now` is an input), no I/O, no globals, no exceptions. Thread-safe on
 // a shared const Snapshot.
