@@ -143,6 +143,20 @@ Instant local_instant(const ClinicConfig& clinic, LocalDate date, int minutes) {
 
 // ---- availability --------------------------------------------------------------------
 
+// The bookings `filter` selects; `total` counts them all, before skip and limit.
+Expected<std::vector<BookingRecord>> find_bookings(AppContext& app, const BookingFilter& filter,
+                                                   std::int64_t* total) {
+  std::vector<BookingRecord> rows;
+  Status status = app.storage.read([&](ReadView& view) -> Status {
+    auto found = view.list_bookings(filter, total);
+    if (!found.ok()) return found.failure();
+    rows = std::move(*found);
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  return rows;
+}
+
 void availability(AppContext& app, const Request& req, Response& res, bool range) {
   StaffCall call = begin(app, req, res);
   if (!call.ok) return;
@@ -261,15 +275,10 @@ void list_appointments(AppContext& app, const Request& req, Response& res) {
   filter.clinic_id = (*clinic)->id();
   filter.start_from = to_unix(now);
   filter.start_before = to_unix(now + date::days(days));
-  std::vector<BookingRecord> rows;
   std::int64_t total = 0;
-  Status status = app.storage.read([&](ReadView& view) -> Status {
-    auto found = view.list_bookings(filter, &total);
-    if (!found.ok()) return found.failure();
-    rows = std::move(*found);
-    return Status();
-  });
-  if (!status.ok()) return staff_failure(res, status.failure());
+  auto found = find_bookings(app, filter, &total);
+  if (!found.ok()) return staff_failure(res, found.failure());
+  const std::vector<BookingRecord>& rows = *found;
   Json appointments = Json::array();
   for (const BookingRecord& b : rows) appointments.push_back(staff_appointment_json(b, **clinic));
   send_json(res, 200,
@@ -494,15 +503,10 @@ void list_events(AppContext& app, const Request& req, Response& res) {
   filter.start_before = to_unix(
       date::sys_seconds((*clinic)->checked().zone.to_instant(LocalTime(*end + date::days(1)))));
   filter.limit = 100000;
-  std::vector<BookingRecord> rows;
   std::int64_t total = 0;
-  Status status = app.storage.read([&](ReadView& view) -> Status {
-    auto found = view.list_bookings(filter, &total);
-    if (!found.ok()) return found.failure();
-    rows = std::move(*found);
-    return Status();
-  });
-  if (!status.ok()) return staff_failure(res, status.failure());
+  auto found = find_bookings(app, filter, &total);
+  if (!found.ok()) return staff_failure(res, found.failure());
+  const std::vector<BookingRecord>& rows = *found;
   Json events = Json::array();
   for (const BookingRecord& b : rows) {
     if (b.status == kCancelled) continue;

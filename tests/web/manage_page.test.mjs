@@ -3,18 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fillPatient, launchBrowser, screenshot, startServer, widget, withCleanup } from './support.mjs';
+import { fillPatient, openDemoSite, screenshot, widget, withCleanup } from './support.mjs';
 
 test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
   withCleanup(async (defer) => {
-    const server = await startServer();
-    defer(server.stop);
-    const browser = await launchBrowser();
-    defer(browser.close);
-    const { page } = browser;
-    await page.goto(`${server.url}/`);
-    const w = widget(page);
-    await w.times.first().waitFor();
+    const { browser, page, w } = await openDemoSite(defer);
     await w.times.first().click();
     await w.continueButton.click();
     await fillPatient(w, { name: 'Mo Manage', email: 'mo@example.com' });

@@ -158,6 +158,21 @@ export async function fillPatient(w, { name = 'Ana Ruiz', email = 'ana@example.c
 }
 
 /** Runs `body` with the server and browsers it starts, always cleaning up. */
+// The usual start of a browser test: a fresh server and browser (both stopped by `defer`),
+// the demo site open (after `beforeLoad(page)`, e.g. an init script), its first times shown.
+export async function openDemoSite(defer, { beforeLoad } = {}) {
+  const server = await startServer();
+  defer(server.stop);
+  const browser = await launchBrowser();
+  defer(browser.close);
+  const { page } = browser;
+  if (beforeLoad) await beforeLoad(page);
+  await page.goto(`${server.url}/`);
+  const w = widget(page);
+  await w.times.first().waitFor();
+  return { server, browser, page, w };
+}
+
 export async function withCleanup(body) {
   const cleanups = [];
   try {

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { focusedInWidget, launchBrowser, screenshot, startServer, widget, withCleanup } from './support.mjs';
+import { focusedInWidget, openDemoSite, screenshot, withCleanup } from './support.mjs';
 
 async function tabUntil(page, predicate, limit = 30) {
   for (let i = 0; i < limit; i++) {
@@ -16,14 +16,7 @@ async function tabUntil(page, predicate, limit = 30) {
 
 test('keyboard-only booking', { timeout: 120000 }, () =>
   withCleanup(async (defer) => {
-    const server = await startServer();
-    defer(server.stop);
-    const browser = await launchBrowser();
-    defer(browser.close);
-    const { page } = browser;
-    await page.goto(`${server.url}/`);
-    const w = widget(page);
-    await w.times.first().waitFor();
+    const { browser, page, w } = await openDemoSite(defer);
 
     // Tab reaches the grid on exactly one day (roving tabindex)
     const gridDay = await tabUntil(page, (f) => f.tag === 'td');

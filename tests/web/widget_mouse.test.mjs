@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TEST_API_KEY, fillPatient, launchBrowser, screenshot, startServer, widget, withCleanup } from './support.mjs';
+import { TEST_API_KEY, fillPatient, openDemoSite, screenshot, withCleanup } from './support.mjs';
 
 const recordEvents = () => {
   window.bookingEvents = [];
@@ -15,16 +15,9 @@ const recordEvents = () => {
 
 test('mouse booking on the demo site, then visible in the staff API', { timeout: 120000 }, () =>
   withCleanup(async (defer) => {
-    const server = await startServer();
-    defer(server.stop);
-    const browser = await launchBrowser();
-    defer(browser.close);
-    const { page } = browser;
-    await page.addInitScript(recordEvents);
-    await page.goto(`${server.url}/`);
-    const w = widget(page);
-
-    await w.times.first().waitFor();
+    const { server, browser, page, w } = await openDemoSite(defer, {
+      beforeLoad: (p) => p.addInitScript(recordEvents),
+    });
     await screenshot(page, 'mouse-1-first-times');
     assert.ok((await w.freeDays.count()) > 0, 'some days have free times');
     assert.equal(await w.selectedDay.count(), 1, 'the first free day opens by itself');
