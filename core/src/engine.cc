@@ -1,7 +1,9 @@
 // Listing and validation share every decision below: the grid of a day's interval
-// (DayClock, interval_window), the notice and horizon rule (BookingWindow) and the occupancy test
-// (BusyCursor). slot_refusal() combines them; list_slots() keeps a candidate exactly when
-// it says kNone and validate_booking() returns what it says, so the two cannot disagree.
+// (DayClock, interval_window), the notice and horizon rule (BookingWindow, timing_refusal)
+// and the occupancy test (BusyCursor, occupancy_refusal). list_slots() keeps a grid start
+// exactly when slot_refusal() (timing, then occupancy) says kNone; validate_booking() asks
+// the same two questions with the hours and grid checks between them, as the contract
+// orders the reasons, so the two cannot disagree.
 #include <algorithm>
 
 #include "slotbook/engine.h"
