@@ -1,0 +1,168 @@
+// Automated WCAG 2.1 A/AA check with axe-core (web/node_modules/axe-core) on every state of
+// the booking widget and the manage page, against the real server: the calendar and times,
+// a time chosen, the patient form, its validation errors, the confirmation, the manage
+// page (booking, reschedule picker, cancel question), a Spanish host page (with the
+// "time just taken" notice) and a 320 px phone screen. axe-core 4.x looks inside open shadow roots by itself, so the whole
+// document is checked, widget included. Every violation is listed with its id, impact,
+// help text and the nodes it was found on; the test wants none.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fillPatient, launchBrowser, requireFromWeb, screenshot, startHostServer, startServer, widget, withCleanup } from './support.mjs';
+
+const AXE_PATH = requireFromWeb.resolve('axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Injects axe-core (once per document) and runs it on the page as it is now: the
+ * violations, and the checks axe could not decide ("incomplete", to be reviewed by a person).
+ */
+async function runAxe(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async (tags) => {
+    const results = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
+    // a target inside a shadow root is a list of selectors, host first
+    const target = (n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' >>> ');
+    const brief = (v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: target(n), summary: n.failureSummary })) });
+    return { violations: results.violations.map(brief), incomplete: results.incomplete.map(brief) };
+  }, WCAG_TAGS);
+}
+
+function describe(state, violations) {
+  const lines = [`${state}: ${violations.length} violation(s)`];
+  for (const v of violations) {
+    lines.push(`  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
+    for (const n of v.nodes) lines.push(`    - ${n.target}\n      ${(n.summary || '').replace(/\n/g, '\n      ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** Collects the findings of every state, so one run reports them all. */
+function auditor(t) {
+  const found = [];
+  const checked = [];
+  const review = new Set();
+  return {
+    async check(page, state) {
+      const { violations, incomplete } = await runAxe(page);
+      checked.push(state);
+      if (violations.length) found.push(describe(state, violations));
+      for (const v of incomplete) for (const n of v.nodes) review.add(`${v.id}: ${n.target}`);
+      await screenshot(page, `a11y-${state}`);
+    },
+    assertClean() {
+      // not failures: what axe left for a person to check (last reviewed: the selects'
+      // arrow gradient hides their plain white background, the aria-hidden check mark is
+      // 5.7:1, and the ‹ › month buttons' glyphs are symbols, not words of their label)
+      for (const item of review) t.diagnostic(`axe could not decide, review by hand: ${item}`);
+      assert.ok(checked.length > 0, 'nothing was checked');
+      assert.equal(found.length, 0, `axe-core found WCAG 2.1 A/AA violations:\n${found.join('\n\n')}`);
+    },
+  };
+}
+
+/**
+ * Walks the widget through its states, checking each. Returns the chosen time and type,
+ * and (with `confirm`) the manage link from the confirmation.
+ */
+async function walkWidget(page, audit, prefix, { confirm = true } = {}) {
+  const w = widget(page);
+  await w.times.first().waitFor();
+  await audit.check(page, `${prefix}1-calendar`);
+
+  const chosen = { start: await w.times.first().locator('input').inputValue(), type: await w.typeSelect.inputValue() };
+  await w.times.first().click();
+  await w.continueButton.waitFor();
+  assert.equal(await w.continueButton.isEnabled(), true, 'a chosen time enables Continue');
+  await audit.check(page, `${prefix}2-time-chosen`);
+
+  await w.continueButton.click();
+  await w.field('name').waitFor();
+  await audit.check(page, `${prefix}3-details`);
+
+  await w.confirmButton.click();
+  await w.root.locator('.field-error:not(:empty)').first().waitFor();
+  assert.equal(await w.field('name').getAttribute('aria-invalid'), 'true');
+  await audit.check(page, `${prefix}4-errors`);
+
+  await fillPatient(w, { name: 'Alex Axe', email: `axe-${prefix}@example.com` });
+  if (!confirm) return { ...chosen, w };
+  await w.confirmButton.click();
+  await w.done.waitFor();
+  await audit.check(page, `${prefix}5-confirmation`);
+  return { ...chosen, w, manageHref: await w.root.locator('a[part~="manage"]').getAttribute('href') };
+}
+
+const hostPage = (serverUrl, lang) => `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Clínica: reserve una cita</title></head>
+<body><main><h1>Reserve en línea</h1>
+<script src="${serverUrl}/widget/booking-widget.js" data-clinic="demo" async></script>
+</main></body></html>`;
+
+test('axe-core: no WCAG 2.1 A/AA violations in any state of the widget and manage page', { timeout: 200000 }, (t) =>
+  withCleanup(async (defer) => {
+    const audit = auditor(t);
+    const pages = {};
+    const host = await startHostServer(pages);
+    defer(host.stop);
+    const server = await startServer({ allowOrigins: [host.url] });
+    defer(server.stop);
+    pages['/es'] = { html: hostPage(server.url, 'es') };
+
+    // (1)-(5) the demo site, English, desktop
+    const browser = await launchBrowser();
+    defer(browser.close);
+    const { page } = browser;
+    await page.goto(`${server.url}/`);
+    const { manageHref } = await walkWidget(page, audit, '');
+    assert.match(manageHref, /\/manage\?booking=.+&token=.+/);
+
+    // (6) the manage page: the booking, the reschedule picker, the cancel question
+    await page.goto(manageHref);
+    const m = widget(page, 'clinic-booking-manage');
+    await m.root.locator('dl.details').waitFor();
+    await audit.check(page, '6a-manage');
+    await m.root.locator('button[part~="reschedule"]').click();
+    await m.times.first().waitFor();
+    await m.times.nth(1).click();
+    await audit.check(page, '6b-manage-reschedule');
+    await m.root.locator('button.link').click();
+    await m.root.locator('button[part~="cancel"]').click();
+    await m.root.locator('textarea').waitFor();
+    await audit.check(page, '6c-manage-cancel');
+    assert.deepEqual(browser.problems, []);
+
+    // (7) Spanish: a lang="es" host page on another origin, a clinic zone that differs
+    const spanish = await launchBrowser({ timezoneId: 'Europe/Madrid', locale: 'es-ES' });
+    defer(spanish.close);
+    await spanish.page.goto(`${host.url}/es`);
+    await widget(spanish.page).times.first().waitFor();
+    assert.match(await widget(spanish.page).root.locator('.root').textContent(), /Reserve una cita/);
+    const es = await walkWidget(spanish.page, audit, '7-es-', { confirm: false });
+    // someone else takes that time meanwhile: the refusal notice with the nearest times
+    const taken = await fetch(`${server.url}/api/v1/bookings`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'a11y-conflict-0001' },
+      body: JSON.stringify({ clinic_id: 'demo', appointment_type: es.type, practitioner_id: 'any', start: es.start, patient: { name: 'Quick Other', email: 'other@example.com', phone: '+1 555 0199' } }),
+    });
+    assert.equal(taken.status, 201, await taken.text());
+    await es.w.confirmButton.click();
+    await es.w.alternatives.first().waitFor();
+    await audit.check(spanish.page, '7-es-5-conflict');
+    await es.w.alternatives.first().click();
+    await es.w.confirmButton.click();
+    await es.w.done.waitFor();
+    await audit.check(spanish.page, '7-es-6-confirmation');
+    assert.deepEqual(spanish.problems, []);
+
+    // (8) a 320 px phone screen, the whole flow
+    const phone = await launchBrowser({ viewport: { width: 320, height: 720 } });
+    defer(phone.close);
+    await phone.page.goto(`${server.url}/`);
+    await walkWidget(phone.page, audit, '8-320px-');
+    assert.deepEqual(phone.problems, []);
+
+    audit.assertClean();
+  }),
+);
