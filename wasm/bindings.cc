@@ -23,20 +23,18 @@ namespace {
 using emscripten::val;
 
 // WebAssembly has no tz database: snapshots must carry "zone_rules" (slot-engine prepare).
-// The session remembers the last snapshot it parsed; the binding also remembers the JS
-// string it came from, so asking again with the very same string (the widget does, for
-// every day the patient looks at) skips copying a large snapshot into wasm memory.
+// The session parses a snapshot once; it also remembers the JS string the snapshot came
+// from, so asking again with the very same string (the widget does, for every day the
+// patient looks at) neither copies it into wasm memory nor compares it.
 struct Session {
   slotbook::SnapshotCache cache{nullptr};
   val last_snapshot = val::undefined();
-  std::string last_text;
 
-  const std::string& snapshot_text(const val& snapshot) {
+  void use(const val& snapshot) {
     if (!snapshot.strictlyEquals(last_snapshot)) {
-      last_text = snapshot.as<std::string>();
+      cache.use(snapshot.as<std::string>());
       last_snapshot = snapshot;
     }
-    return last_text;
   }
 };
 
@@ -60,14 +58,16 @@ val slots(const val& snapshot, const val& query) {
   if (!snapshot.isString()) return not_text("snapshot");
   if (!query.isString()) return not_text("query");
   Session& s = session();
-  return to_js_string(s.cache.slots(s.snapshot_text(snapshot), query.as<std::string>()).json);
+  s.use(snapshot);
+  return to_js_string(s.cache.slots(query.as<std::string>()).json);
 }
 
 val validate(const val& snapshot, const val& booking) {
   if (!snapshot.isString()) return not_text("snapshot");
   if (!booking.isString()) return not_text("booking");
   Session& s = session();
-  return to_js_string(s.cache.validate(s.snapshot_text(snapshot), booking.as<std::string>()).json);
+  s.use(snapshot);
+  return to_js_string(s.cache.validate(booking.as<std::string>()).json);
 }
 
 }  // namespace

@@ -163,25 +163,21 @@ std::string slot_list_json(const Snapshot& snapshot, const SlotQuery& query, con
 
 SnapshotCache::SnapshotCache(const ZoneSource* zones) : zones_(zones) {}
 
-const Result<Snapshot>& SnapshotCache::load(std::string_view text) {
-  if (!parsed_ || text != text_) {
-    json document = parse_text(text);
-    if (document.is_discarded()) {
-      parsed_.emplace(invalid_json("snapshot"));
-    } else {
-      parsed_.emplace(parse_snapshot(document, zones_));
-    }
-    text_.assign(text);
+void SnapshotCache::use(std::string_view text) {
+  if (parsed_ && text == text_) return;
+  json document = parse_text(text);
+  if (document.is_discarded()) {
+    parsed_.emplace(invalid_json("snapshot"));
+  } else {
+    parsed_.emplace(parse_snapshot(document, zones_));
   }
-  return *parsed_;
+  text_.assign(text);
 }
 
 template <typename AnswerFn>
-JsonAnswer SnapshotCache::answer(std::string_view snapshot_text, std::string_view request_text,
-                                 const char* request_name, AnswerFn&& answer_fn) {
-  // The contract's order: invalid_json of either text, then the snapshot's own errors,
-  // then the request's.
-  const Result<Snapshot>& snapshot = load(snapshot_text);
+JsonAnswer SnapshotCache::answer(std::string_view request_text, const char* request_name,
+                                 AnswerFn&& answer_fn) {
+  const Result<Snapshot>& snapshot = *parsed_;
   if (!snapshot.ok() && snapshot.error().code == ErrorCode::kInvalidJson) {
     return error_answer(snapshot.error());
   }
@@ -191,24 +187,32 @@ JsonAnswer SnapshotCache::answer(std::string_view snapshot_text, std::string_vie
   return answer_fn(*snapshot, request);
 }
 
+JsonAnswer SnapshotCache::slots(std::string_view query_text) {
+  return answer(query_text, "query", [](const Snapshot& snapshot, const json& input) {
+    auto query = parse_slot_query(input);
+    if (!query.ok()) return error_answer(query.error());
+    auto list = list_slots(snapshot, *query);
+    if (!list.ok()) return error_answer(list.error());
+    return JsonAnswer{slot_list_json(snapshot, *query, *list), false};
+  });
+}
+
+JsonAnswer SnapshotCache::validate(std::string_view booking_text) {
+  return answer(booking_text, "booking", [](const Snapshot& snapshot, const json& input) {
+    auto booking = parse_booking_request(input);
+    if (!booking.ok()) return error_answer(booking.error());
+    return JsonAnswer{verdict_json(validate_booking(snapshot, *booking)), false};
+  });
+}
+
 JsonAnswer SnapshotCache::slots(std::string_view snapshot_text, std::string_view query_text) {
-  return answer(snapshot_text, query_text, "query",
-                [](const Snapshot& snapshot, const json& input) {
-                  auto query = parse_slot_query(input);
-                  if (!query.ok()) return error_answer(query.error());
-                  auto list = list_slots(snapshot, *query);
-                  if (!list.ok()) return error_answer(list.error());
-                  return JsonAnswer{slot_list_json(snapshot, *query, *list), false};
-                });
+  use(snapshot_text);
+  return slots(query_text);
 }
 
 JsonAnswer SnapshotCache::validate(std::string_view snapshot_text, std::string_view booking_text) {
-  return answer(snapshot_text, booking_text, "booking",
-                [](const Snapshot& snapshot, const json& input) {
-                  auto booking = parse_booking_request(input);
-                  if (!booking.ok()) return error_answer(booking.error());
-                  return JsonAnswer{verdict_json(validate_booking(snapshot, *booking)), false};
-                });
+  use(snapshot_text);
+  return validate(booking_text);
 }
 
 JsonAnswer slots_json(std::string_view snapshot, std::string_view query, const ZoneSource* zones) {

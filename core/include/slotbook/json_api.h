@@ -33,20 +33,28 @@ JsonAnswer prepare_json(std::string_view snapshot, const ZoneSource& zones);
 class SnapshotCache {
  public:
   explicit SnapshotCache(const ZoneSource* zones);
+
+  // Makes `snapshot` the text later questions are about, parsing it unless it is the text
+  // already held.
+  void use(std::string_view snapshot);
+  // Questions about the snapshot last given to use(). REQUIRES: use() was called.
+  JsonAnswer slots(std::string_view query);
+  JsonAnswer validate(std::string_view booking);
+
+  // use(snapshot), then the question.
   JsonAnswer slots(std::string_view snapshot, std::string_view query);
   JsonAnswer validate(std::string_view snapshot, std::string_view booking);
 
  private:
-  // The parsed snapshot; an invalid_json error when the text is not JSON.
-  const Result<Snapshot>& load(std::string_view text);
-  // Parses both texts and reports their errors in the contract's order, then hands the
-  // snapshot and the parsed request to `answer_fn`.
+  // Parses the request and reports errors in the contract's order (either text not JSON,
+  // then the snapshot's own errors, then the request's), then hands the snapshot and the
+  // parsed request to `answer_fn`.
   template <typename AnswerFn>
-  JsonAnswer answer(std::string_view snapshot_text, std::string_view request_text,
-                    const char* request_name, AnswerFn&& answer_fn);
+  JsonAnswer answer(std::string_view request_text, const char* request_name, AnswerFn&& answer_fn);
 
   const ZoneSource* zones_;
   std::string text_;
+  // The parsed snapshot; an invalid_json error when the text is not JSON.
   std::optional<Result<Snapshot>> parsed_;
 };
 
