@@ -44,7 +44,16 @@ json RandomClinics::day_hours() {
 }
 
 std::string RandomClinics::random_date() {
-  // Within 2026-2027, so that every DST transition of those years gets visited.
+  // Within 2026-2027; half the time within days of a week in which many zones change
+  // their clocks (US, EU, southern hemisphere), so DST days are common, not rare.
+  static const std::vector<std::pair<unsigned, unsigned>> kTransitionWeeks = {
+      {3, 8}, {3, 25}, {4, 1}, {9, 6}, {9, 24}, {10, 1}, {10, 25}, {11, 1}};
+  if (chance(0.5)) {
+    const auto& [month, day] = pick(kTransitionWeeks);
+    date::year year{chance(0.5) ? 2026 : 2027};
+    return format_date(LocalDate{year / date::month{month} / date::day{day}} +
+                       date::days{uniform(-3, 6)});
+  }
   return format_date(LocalDate{date::year{2026} / 1 / 1} + date::days{uniform(0, 729)});
 }
 
