@@ -83,6 +83,20 @@ void send_fields(httplib::Response& res, const std::vector<FieldError>& errors) 
              Json{{"fields", std::move(fields)}});
 }
 
+// What a cancel or reschedule starts with: CORS, the booking rate limit, the token and an
+// optional JSON object body; nullopt after sending the error.
+std::optional<std::pair<Authorized, nlohmann::json>> begin_change(AppContext& app,
+                                                                  const httplib::Request& req,
+                                                                  httplib::Response& res) {
+  apply_cors(req, res, app.settings.allowed_origins);
+  if (!within_booking_rate_limit(app, req, res)) return std::nullopt;
+  auto found = authorize(app, req, res);
+  if (!found) return std::nullopt;
+  auto body = optional_object_body(req, res);
+  if (!body) return std::nullopt;
+  return std::make_pair(std::move(*found), std::move(*body));
+}
+
 }  // namespace
 
 void register_manage_routes(httplib::Server& server, AppContext& app) {
@@ -110,31 +124,24 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
 
   server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/cancel)",
               [&app](const httplib::Request& req, httplib::Response& res) {
-                apply_cors(req, res, app.settings.allowed_origins);
-                if (!within_booking_rate_limit(app, req, res)) return;
-                auto found = authorize(app, req, res);
-                if (!found) return;
-                auto body = optional_object_body(req, res);
-                if (!body) return;
+                auto change_request = begin_change(app, req, res);
+                if (!change_request) return;
+                auto& [found, body] = *change_request;
                 std::vector<FieldError> errors;
-                FieldReader fields(*body, "", &errors);
+                FieldReader fields(body, "", &errors);
                 auto reason = fields.text("reason", false, kMaxText);
                 if (!errors.empty()) return send_fields(res, errors);
-                send_decision(res,
-                              app.bookings.cancel(found->booking.id, reason.value_or(""), true),
-                              found->token);
+                send_decision(res, app.bookings.cancel(found.booking.id, reason.value_or(""), true),
+                              found.token);
               });
 
   server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/reschedule)",
               [&app](const httplib::Request& req, httplib::Response& res) {
-                apply_cors(req, res, app.settings.allowed_origins);
-                if (!within_booking_rate_limit(app, req, res)) return;
-                auto found = authorize(app, req, res);
-                if (!found) return;
-                auto body = optional_object_body(req, res);
-                if (!body) return;
+                auto change_request = begin_change(app, req, res);
+                if (!change_request) return;
+                auto& [found, body] = *change_request;
                 std::vector<FieldError> errors;
-                FieldReader fields(*body, "", &errors);
+                FieldReader fields(body, "", &errors);
                 RescheduleRequest change;
                 change.by_patient = true;
                 auto start_text = fields.text("start", true, 64);
@@ -146,8 +153,7 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
                 }
                 change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
                 if (!errors.empty()) return send_fields(res, errors);
-                send_decision(res, app.bookings.reschedule(found->booking.id, change),
-                              found->token);
+                send_decision(res, app.bookings.reschedule(found.booking.id, change), found.token);
               });
 }
 
