@@ -59,8 +59,14 @@ const char* encoding_name(Encoding encoding) {
 void send_prepared(httplib::Response& res, std::shared_ptr<const std::string> body,
                    const std::string& content_type, Encoding encoding) {
   if (encoding != Encoding::kIdentity) res.set_header("Content-Encoding", encoding_name(encoding));
-  res.headers.erase("Content-Type");  // set_content_provider sets it again
+  res.headers.erase("Content-Type");  // set_content / set_content_provider set it again
   const std::size_t size = body->size();
+  // httplib never ends a zero-length provider (it waits for data forever), so an empty
+  // body is sent as plain content.
+  if (size == 0) {
+    res.set_content("", content_type);
+    return;
+  }
   res.set_content_provider(size, content_type.c_str(),
                            [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
                              sink.write(body->data() + offset, length);

@@ -1,5 +1,6 @@
 #include "http/static_files.h"
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -45,7 +46,11 @@ const char* content_type(const std::string& path) {
   return "application/octet-stream";
 }
 
+// Reads a regular file (following symlinks) whole. A directory, device or socket is not a
+// file to serve: opening a directory "succeeds" on Linux and reads as empty.
 bool read_file(const std::string& path, std::string* out) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
   std::ostringstream buffer;
