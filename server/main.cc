@@ -26,12 +26,14 @@
 #include "booking/booking_service.h"
 #include "booking/clinic_config.h"
 #include "booking/widget_snapshot.h"
+#include "common/clock.h"
+#include "common/periodic_task.h"
 #include "http/app_context.h"
 #include "http/http_server.h"
 #include "http/rate_limiter.h"
 #include "ics/ics_calendar.h"
 #include "slotbook/system_zones.h"
-#include "storage/sqlite_storage.h"
+#include "storage/sqlite/storage.h"
 
 namespace {
 
@@ -126,12 +128,23 @@ int main(int argc, char** argv) {
     spdlog::shutdown();
     return 1;
   }
+  const SystemClock clock;
   slotbook::SystemZoneSource zones;
   ClinicCatalog catalog(zones);
-  WidgetSnapshots snapshots(**storage, catalog, zones);
-  BookingService bookings(**storage, catalog, zones, [&snapshots](const std::string& clinic) {
-    snapshots.invalidate(clinic);
-  });
+  WidgetSnapshots snapshots(**storage, catalog, zones, clock);
+  BookingService bookings(
+      **storage, catalog, zones, clock,
+      [&snapshots](const std::string& clinic) { snapshots.invalidate(clinic); });
+  auto prune_answers = [&storage, &clock] {
+    auto pruned = (*storage)->prune_answers(clock.now() - kAnswerLifetime);
+    if (!pruned.ok()) {
+      spdlog::error("pruning idempotent answers failed: {}", pruned.failure().message);
+    } else if (*pruned > 0) {
+      spdlog::info("pruned {} idempotent answers older than a day", *pruned);
+    }
+  };
+  prune_answers();
+  PeriodicTask pruning(std::chrono::minutes(10), prune_answers);
   for (const std::string& path : options.clinics) {
     if (!load_clinic(bookings, path)) {
       spdlog::shutdown();
@@ -140,7 +153,8 @@ int main(int argc, char** argv) {
   }
   RateLimiter rate_limiter(options.rate_limit);
   const char* api_key = std::getenv("CALENDAR_API_KEY");
-  AppContext app{**storage,
+  AppContext app{clock,
+                 **storage,
                  catalog,
                  zones,
                  bookings,

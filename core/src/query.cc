@@ -3,6 +3,7 @@
 
 #include "json_fields.h"
 #include "slotbook/engine.h"
+#include "slotbook/limits.h"
 
 namespace slotbook {
 namespace {
@@ -10,7 +11,6 @@ namespace {
 using internal::Fields;
 
 constexpr ErrorCode kCode = ErrorCode::kInvalidQuery;
-constexpr int kMaxRangeDays = 90;
 
 Error query_error(const std::string& message) { return make_error(kCode, message); }
 
@@ -39,10 +39,10 @@ Result<SlotQuery> parse_slot_query(const nlohmann::json& input) {
   auto now = parse_instant(now_text);
   if (!now) return query_error("query.now must be an RFC 3339 instant with seconds");
   if (*end < *start) return make_error(ErrorCode::kInvalidRange, "end_date is before start_date");
-  if (*end - *start > date::days{kMaxRangeDays}) {
+  if (*end - *start > date::days{kMaxQueryRangeDays}) {
     return make_error(
         ErrorCode::kRangeTooLarge,
-        "end_date is more than " + std::to_string(kMaxRangeDays) + " days after start_date");
+        "end_date is more than " + std::to_string(kMaxQueryRangeDays) + " days after start_date");
   }
   query.start_date = *start;
   query.end_date = *end;

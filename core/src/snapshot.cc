@@ -66,11 +66,6 @@ std::optional<Error> parse_dates(const json* list, const std::string& where,
   return std::nullopt;
 }
 
-struct ClinicRules {
-  int min_notice_minutes = 120;
-  int max_advance_days = 90;
-};
-
 std::optional<Error> parse_types(const json& list, const ClinicRules& rules,
                                  std::vector<AppointmentType>& out) {
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -78,13 +73,15 @@ std::optional<Error> parse_types(const json& list, const ClinicRules& rules,
     AppointmentType type;
     type.id = fields.string("id");
     type.name = fields.optional_string("name").value_or("");
-    type.duration_minutes = fields.integer("duration_minutes", 1, 480, {});
-    type.buffer_before_minutes = fields.integer("buffer_before_minutes", 0, 1440, 0);
-    type.buffer_after_minutes = fields.integer("buffer_after_minutes", 0, 1440, 0);
-    type.slot_step_minutes = fields.integer("slot_step_minutes", 1, 1440, type.duration_minutes);
+    type.duration_minutes = fields.integer("duration_minutes", 1, kMaxDurationMinutes, {});
+    type.buffer_before_minutes = fields.integer("buffer_before_minutes", 0, kMaxBufferMinutes, 0);
+    type.buffer_after_minutes = fields.integer("buffer_after_minutes", 0, kMaxBufferMinutes, 0);
+    type.slot_step_minutes =
+        fields.integer("slot_step_minutes", 1, kMaxStepMinutes, type.duration_minutes);
     type.min_notice_minutes =
-        fields.integer("min_notice_minutes", 0, 525600, rules.min_notice_minutes);
-    type.max_advance_days = fields.integer("max_advance_days", 0, 3650, rules.max_advance_days);
+        fields.integer("min_notice_minutes", 0, kMaxMinNoticeMinutes, rules.min_notice_minutes);
+    type.max_advance_days =
+        fields.integer("max_advance_days", 0, kMaxAdvanceDaysLimit, rules.max_advance_days);
     if (fields.failed()) return fields.error();
     for (const auto& other : out) {
       if (other.id == type.id)
@@ -253,11 +250,13 @@ Result<Snapshot> parse_snapshot(const json& input, const ZoneSource* zones) {
   if (clinic_fields.failed()) return clinic_fields.error();
   if (auto error = parse_dates(closed, "clinic.closed_dates", snapshot.closed_dates)) return *error;
 
-  ClinicRules rules;
+  ClinicRules& rules = snapshot.rules;
   if (rules_json) {
     Fields rule_fields(*rules_json, kCode, "rules");
-    rules.min_notice_minutes = rule_fields.integer("min_notice_minutes", 0, 525600, 120);
-    rules.max_advance_days = rule_fields.integer("max_advance_days", 0, 3650, 90);
+    rules.min_notice_minutes = rule_fields.integer("min_notice_minutes", 0, kMaxMinNoticeMinutes,
+                                                   kDefaultMinNoticeMinutes);
+    rules.max_advance_days =
+        rule_fields.integer("max_advance_days", 0, kMaxAdvanceDaysLimit, kDefaultMaxAdvanceDays);
     if (rule_fields.failed()) return rule_fields.error();
   }
   if (auto error = parse_types(*types, rules, snapshot.appointment_types)) return *error;

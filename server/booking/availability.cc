@@ -2,26 +2,23 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/clock.h"
+#include "booking/occupancy.h"
 
 namespace slotbook::server {
 
 Expected<std::unique_ptr<Availability>> list_availability(Storage& storage, ClinicCatalog& catalog,
-                                                          const ZoneSource& zones,
+                                                          const ZoneSource& zones, UtcSeconds now,
                                                           const AvailabilityRequest& request) {
   auto out = std::make_unique<Availability>();
-  const auto now = now_seconds();
   Status status = storage.read([&](ReadView& view) -> Status {
     auto clinic = catalog.get(view, request.clinic_id);
     if (!clinic.ok()) return clinic.failure();
     out->clinic = *clinic;
-    // Local dates are within a day of the same UTC dates; occupancy reaches at most
-    // a day and a half beyond a slot, so three days either side covers everything.
-    const auto from = date::sys_days(request.start_date.time_since_epoch()) - date::days(3);
-    const auto to = date::sys_days(request.end_date.time_since_epoch()) + date::days(4);
+    const TimeWindow load =
+        bookings_to_load(**clinic, listing_span(**clinic, request.start_date, request.end_date));
     // One practitioner asked for: the engine needs only theirs.
     const std::string only = request.practitioner_id.value_or("");
-    auto bookings = view.occupying_bookings(request.clinic_id, to_unix(from), to_unix(to), only);
+    auto bookings = view.occupying_bookings(request.clinic_id, load, only);
     if (!bookings.ok()) return bookings.failure();
     const std::vector<std::string> only_list = {only};
     SnapshotInput input{out->clinic.get(), &*bookings, request.ad_hoc, ""};

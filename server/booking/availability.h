@@ -9,6 +9,7 @@
 
 #include "booking/clinic_config.h"
 #include "booking/engine_snapshot.h"
+#include "common/clock.h"
 #include "common/expected.h"
 #include "slotbook/engine.h"
 #include "storage/storage.h"
@@ -35,7 +36,7 @@ struct Availability {
 // Lists free slots. Failures: clinic_not_found; the engine's unknown_appointment_type and
 // unknown_practitioner (kNotFound); invalid_range and range_too_large (kInvalid); storage.
 Expected<std::unique_ptr<Availability>> list_availability(Storage& storage, ClinicCatalog& catalog,
-                                                          const ZoneSource& zones,
+                                                          const ZoneSource& zones, UtcSeconds now,
                                                           const AvailabilityRequest& request);
 
 }  // namespace slotbook::server

@@ -4,7 +4,7 @@
 #include <limits>
 #include <vector>
 
-#include "common/clock.h"
+#include "booking/occupancy.h"
 #include "tokens/tokens.h"
 
 namespace slotbook::server {
@@ -13,74 +13,105 @@ namespace {
 constexpr int kManageTokenBytes = 24;  // 192 bits
 // No 0/O or 1/I: a confirmation number is read aloud and typed by people.
 constexpr std::string_view kConfirmationAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+// A booking's practitioner can change between reading it and locking it; that many
+// re-reads are plenty (each needs a concurrent reschedule to lose).
+constexpr int kScopeAttempts = 4;
 
 std::string idempotency_key_hash(std::string_view key) {
   return sha256_hex("idempotency:" + std::string(key));
 }
 
-bool occupies_time(std::string_view status) { return status != kCancelled; }
+std::vector<std::string> sorted_unique(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+bool in_scope(const WriteScope& scope, const std::string& practitioner_id) {
+  return std::binary_search(scope.practitioner_ids.begin(), scope.practitioner_ids.end(),
+                            practitioner_id);
+}
 
 }  // namespace
 
 BookingService::BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
+                               const Clock& clock,
                                std::function<void(const std::string&)> on_change)
-    : storage_(storage), catalog_(catalog), zones_(zones), on_change_(std::move(on_change)) {}
+    : storage_(storage),
+      catalog_(catalog),
+      zones_(zones),
+      clock_(clock),
+      on_change_(std::move(on_change)) {}
+
+std::vector<std::string> BookingService::candidates(const ClinicConfig& clinic,
+                                                    const std::string& type_id, bool ad_hoc,
+                                                    const std::string& practitioner_id) {
+  std::vector<std::string> out;
+  if (practitioner_id != "any") {
+    out.push_back(practitioner_id);
+    return out;
+  }
+  for (const Practitioner& p : clinic.checked().practitioners) {  // sorted by id
+    if (ad_hoc || p.offers(type_id)) out.push_back(p.id);
+  }
+  return out;
+}
+
+Expected<std::shared_ptr<const ClinicConfig>> BookingService::current_clinic(
+    std::string_view clinic_id) {
+  std::shared_ptr<const ClinicConfig> clinic;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto found = catalog_.get(view, clinic_id);
+    if (!found.ok()) return found.failure();
+    clinic = *found;
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  return clinic;
+}
 
 Expected<BookingService::Placement> BookingService::place(
     WriteTransaction& tx, const ClinicConfig& clinic, const std::string& type_id,
     const std::optional<AdHocType>& ad_hoc, const std::string& practitioner_id, Instant start,
-    date::sys_seconds now, std::string_view exclude_booking_id) {
+    UtcSeconds now, std::string_view exclude_booking_id) {
   Placement placement;
   const std::string engine_type = ad_hoc ? ad_hoc_type_id(*ad_hoc) : type_id;
-  int duration_minutes = 0;
-  std::int64_t buffer_before = 0, buffer_after = 0;
+  int duration_minutes = 0, buffer_before = 0, buffer_after = 0;
   if (ad_hoc) {
     duration_minutes = ad_hoc->duration_minutes;
   } else if (const AppointmentType* type = clinic.checked().find_type(type_id)) {
     duration_minutes = type->duration_minutes;
-    buffer_before = type->buffer_before_minutes * 60;
-    buffer_after = type->buffer_after_minutes * 60;
+    buffer_before = type->buffer_before_minutes;
+    buffer_after = type->buffer_after_minutes;
   } else {
     placement.refusal = Refusal::kUnknownAppointmentType;
     return placement;
   }
-
-  std::vector<std::string> candidates;
-  if (practitioner_id == "any") {
-    for (const Practitioner& p : clinic.checked().practitioners) {  // sorted by id
-      if (ad_hoc || p.offers(type_id)) candidates.push_back(p.id);
-    }
-    if (candidates.empty()) {
-      placement.refusal = Refusal::kUnknownPractitioner;
-      return placement;
-    }
-  } else {
-    candidates.push_back(practitioner_id);
+  std::vector<std::string> who = candidates(clinic, type_id, ad_hoc.has_value(), practitioner_id);
+  if (who.empty()) {
+    placement.refusal = Refusal::kUnknownPractitioner;
+    return placement;
   }
 
-  // Load only bookings whose occupancy could overlap this one's: [start - buffer_before,
-  // end + buffer_after) against theirs, which reach at most the clinic's largest buffers
-  // beyond their own times. The engine still decides; this is a superset of what matters.
-  const std::int64_t start_s =
-      std::chrono::floor<std::chrono::seconds>(start).time_since_epoch().count();
-  const std::int64_t from = start_s - buffer_before - clinic.max_buffer_after_seconds() - 60;
-  const std::int64_t to =
-      start_s + duration_minutes * 60 + buffer_after + clinic.max_buffer_before_seconds() + 60;
+  const UtcSeconds start_s = to_seconds(start);
+  const UtcSeconds end_s = start_s + std::chrono::minutes(duration_minutes);
+  const TimeWindow load =
+      bookings_to_load(clinic, booking_span(start_s, end_s, buffer_before, buffer_after));
   std::vector<BookingRecord> bookings;
-  for (const std::string& candidate : candidates) {
-    auto some = tx.occupying_bookings(clinic.id(), from, to, candidate);
+  for (const std::string& candidate : who) {
+    auto some = tx.occupying_bookings(clinic.id(), load, candidate);
     if (!some.ok()) return some.failure();
     bookings.insert(bookings.end(), std::make_move_iterator(some->begin()),
                     std::make_move_iterator(some->end()));
   }
   SnapshotInput input{&clinic, &bookings, ad_hoc, exclude_booking_id};
-  input.only_practitioners = &candidates;
+  input.only_practitioners = &who;
   auto snapshot = engine_snapshot(input, zones_);
   if (!snapshot.ok()) return snapshot.failure();
 
   std::vector<std::string> free;
   Refusal furthest = Refusal::kNone;
-  for (const std::string& candidate : candidates) {
+  for (const std::string& candidate : who) {
     Refusal refusal =
         validate_booking(*snapshot, BookingRequest{engine_type, candidate, start, Instant(now)});
     if (refusal == Refusal::kNone) {
@@ -97,9 +128,11 @@ Expected<BookingService::Placement> BookingService::place(
   }
   placement.practitioner_id = free.front();
   if (free.size() > 1) {
+    // Fairness looks as far ahead as patients can book, no further.
+    const TimeWindow horizon{now, now + date::days(clinic.horizon_days() + 1)};
     std::int64_t fewest = std::numeric_limits<std::int64_t>::max();
     for (const std::string& candidate : free) {
-      auto count = tx.upcoming_count(clinic.id(), candidate, to_unix(now));
+      auto count = tx.occupying_count(clinic.id(), candidate, horizon);
       if (!count.ok()) return count.failure();
       if (*count < fewest) {
         fewest = *count;
@@ -107,7 +140,7 @@ Expected<BookingService::Placement> BookingService::place(
       }
     }
   }
-  placement.end_utc = start_s + duration_minutes * 60;
+  placement.end_utc = end_s;
   return placement;
 }
 
@@ -130,16 +163,23 @@ Expected<std::string> BookingService::new_confirmation_number(WriteTransaction& 
 
 Expected<BookResult> BookingService::book(const NewBooking& request,
                                           const IdempotentRequest* idempotent) {
-  const auto now = now_seconds();
+  const UtcSeconds now = clock_.now();
+  auto clinic_now = current_clinic(request.clinic_id);
+  if (!clinic_now.ok()) return clinic_now.failure();
+  WriteScope scope{request.clinic_id,
+                   sorted_unique(candidates(**clinic_now, request.appointment_type,
+                                            request.ad_hoc.has_value(), request.practitioner_id))};
   BookResult result;
   bool changed = false;
-  Status status = storage_.write([&](WriteTransaction& tx) -> Status {
+  Status status = storage_.write(scope, [&](WriteTransaction& tx) -> Status {
+    result = BookResult();  // `work` may run again
+    changed = false;
     std::string key_hash;
     if (idempotent) {
       key_hash = idempotency_key_hash(idempotent->key);
       auto stored = tx.stored_answer(key_hash);
       if (!stored.ok()) return stored.failure();
-      if (stored->has_value()) {
+      if (stored->has_value() && (*stored)->created_at + kAnswerLifetime > now) {
         if ((*stored)->request_hash != idempotent->request_hash) {
           return invalid("idempotency_key_reused",
                          "this Idempotency-Key was already used for a different request");
@@ -158,14 +198,17 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
                            request.practitioner_id, request.start, now, "");
     if (!placement.ok()) return placement.failure();
     decision.refusal = placement->refusal;
+    if (decision.refusal == Refusal::kNone && !in_scope(scope, placement->practitioner_id)) {
+      // A practitioner added to the clinic after the scope was taken is not locked.
+      decision.refusal = Refusal::kConflict;
+    }
     if (decision.refusal == Refusal::kNone) {
       BookingRecord& b = decision.booking;
       b.id = new_booking_id();
       b.clinic_id = request.clinic_id;
       b.practitioner_id = placement->practitioner_id;
       b.appointment_type = request.ad_hoc ? "" : request.appointment_type;
-      b.start_utc =
-          std::chrono::floor<std::chrono::seconds>(request.start).time_since_epoch().count();
+      b.start_utc = to_seconds(request.start);
       b.end_utc = placement->end_utc;
       b.status = request.status;
       auto number = new_confirmation_number(tx, **clinic, request.start);
@@ -181,17 +224,16 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
         decision.manage_token = random_token(kManageTokenBytes);
         b.manage_token_hash = sha256_hex(decision.manage_token);
       }
-      b.created_at = b.updated_at = to_unix(now);
+      b.created_at = b.updated_at = now;
       Status inserted = tx.insert_booking(b);
       if (!inserted.ok()) return inserted;
       changed = true;
     }
     if (idempotent) {
       StoredReply reply = idempotent->render(decision);
-      Status stored = tx.store_answer(
-          key_hash,
-          StoredAnswer{idempotent->request_hash, reply.status, seal(idempotent->key, reply.body)},
-          to_unix(now));
+      Status stored =
+          tx.store_answer(key_hash, StoredAnswer{idempotent->request_hash, reply.status,
+                                                 seal(idempotent->key, reply.body), now});
       if (!stored.ok()) return stored;
       result.replay = std::move(reply);
     }
@@ -204,60 +246,100 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
 
 Expected<BookingDecision> BookingService::change_booking(
     std::string_view id,
-    const std::function<Status(WriteTransaction&, BookingDecision&, date::sys_seconds)>& change) {
-  const auto now = now_seconds();
-  BookingDecision decision;
-  bool changed = false;
-  Status status = storage_.write([&](WriteTransaction& tx) -> Status {
-    auto booking = tx.booking(id);
-    if (!booking.ok()) return booking.failure();
-    if (!booking->has_value()) return not_found("booking_not_found", "no such booking");
-    decision.booking = std::move(**booking);
-    auto clinic = catalog_.get(tx, decision.booking.clinic_id);
-    if (!clinic.ok()) return clinic.failure();
-    decision.clinic = *clinic;
-    const BookingRecord before = decision.booking;
-    Status applied = change(tx, decision, now);
-    if (!applied.ok() || decision.refusal != Refusal::kNone) return applied;
-    BookingRecord& after = decision.booking;
-    if (after.status == before.status && after.start_utc == before.start_utc &&
-        after.practitioner_id == before.practitioner_id && after.notes == before.notes &&
-        after.appointment_type == before.appointment_type &&
-        after.reminder_sent_at == before.reminder_sent_at) {
+    const std::function<std::vector<std::string>(const BookingRecord&, const ClinicConfig&)>&
+        practitioners_touched,
+    const Change& change) {
+  const UtcSeconds now = clock_.now();
+  for (int attempt = 0; attempt < kScopeAttempts; ++attempt) {
+    // Read the booking to learn what to lock, then re-read it under the lock.
+    WriteScope scope;
+    Status read = storage_.read([&](ReadView& view) -> Status {
+      auto booking = view.booking(id);
+      if (!booking.ok()) return booking.failure();
+      if (!booking->has_value()) return not_found("booking_not_found", "no such booking");
+      auto clinic = catalog_.get(view, (*booking)->clinic_id);
+      if (!clinic.ok()) return clinic.failure();
+      std::vector<std::string> ids = practitioners_touched(**booking, **clinic);
+      ids.push_back((*booking)->practitioner_id);
+      scope = WriteScope{(*booking)->clinic_id, sorted_unique(std::move(ids))};
       return Status();
-    }
-    after.updated_at = to_unix(now);
-    changed = true;
-    return tx.update_booking(after);
-  });
-  if (!status.ok()) return status.failure();
-  if (changed) on_change_(decision.booking.clinic_id);
-  return decision;
+    });
+    if (!read.ok()) return read.failure();
+
+    BookingDecision decision;
+    bool changed = false, moved_meanwhile = false;
+    Status status = storage_.write(scope, [&](WriteTransaction& tx) -> Status {
+      decision = BookingDecision();  // `work` may run again
+      changed = moved_meanwhile = false;
+      auto booking = tx.booking(id);
+      if (!booking.ok()) return booking.failure();
+      if (!booking->has_value()) return not_found("booking_not_found", "no such booking");
+      if (!in_scope(scope, (*booking)->practitioner_id)) {
+        moved_meanwhile = true;  // someone moved it to a practitioner this scope lacks
+        return Status();
+      }
+      decision.booking = std::move(**booking);
+      auto clinic = catalog_.get(tx, decision.booking.clinic_id);
+      if (!clinic.ok()) return clinic.failure();
+      decision.clinic = *clinic;
+      const BookingRecord before = decision.booking;
+      Status applied = change(tx, decision, now);
+      if (!applied.ok() || decision.refusal != Refusal::kNone) return applied;
+      BookingRecord& after = decision.booking;
+      if (!in_scope(scope, after.practitioner_id)) {
+        decision.refusal = Refusal::kConflict;  // only a concurrent configuration change
+        return Status();
+      }
+      if (after.status == before.status && after.start_utc == before.start_utc &&
+          after.practitioner_id == before.practitioner_id && after.notes == before.notes &&
+          after.appointment_type == before.appointment_type &&
+          after.reminder_sent_at == before.reminder_sent_at) {
+        return Status();
+      }
+      after.updated_at = now;
+      changed = true;
+      return tx.update_booking(after);
+    });
+    if (!status.ok()) return status.failure();
+    if (moved_meanwhile) continue;
+    if (changed) on_change_(decision.booking.clinic_id);
+    return decision;
+  }
+  return storage_failure("booking " + std::string(id) + " kept moving while being changed");
 }
 
 Expected<BookingDecision> BookingService::reschedule(std::string_view id,
                                                      const RescheduleRequest& request) {
+  auto touched = [&](const BookingRecord& b, const ClinicConfig& clinic) {
+    const std::string type = request.appointment_type.value_or(b.appointment_type);
+    return candidates(clinic, type, type.empty(),
+                      request.practitioner_id.value_or(b.practitioner_id));
+  };
   return change_booking(
-      id, [&](WriteTransaction& tx, BookingDecision& d, date::sys_seconds now) -> Status {
+      id, touched, [&](WriteTransaction& tx, BookingDecision& d, UtcSeconds now) -> Status {
         BookingRecord& b = d.booking;
-        if (b.status != kPending && b.status != kConfirmed) {
-          return invalid_state("a " + b.status + " booking cannot be rescheduled");
+        if (!is_active(b.status)) {
+          return invalid_state("a " + std::string(to_string(b.status)) +
+                               " booking cannot be rescheduled");
         }
-        if (request.by_patient && b.start_utc <= to_unix(now)) {
+        if (request.by_patient && b.start_utc <= now) {
           return invalid_state("the appointment has already started");
         }
         if (request.notes) b.notes = *request.notes;
-        const Instant start = request.start ? *request.start : Instant(from_unix(b.start_utc));
+        const Instant start = request.start ? *request.start : Instant(b.start_utc);
         const std::string practitioner = request.practitioner_id.value_or(b.practitioner_id);
         const std::string type = request.appointment_type.value_or(b.appointment_type);
-        const std::int64_t start_s =
-            std::chrono::floor<std::chrono::seconds>(start).time_since_epoch().count();
+        const UtcSeconds start_s = to_seconds(start);
         if (start_s == b.start_utc && practitioner == b.practitioner_id &&
             type == b.appointment_type) {
           return Status();  // nothing about the time changes
         }
         std::optional<AdHocType> ad_hoc;
-        if (type.empty()) ad_hoc = AdHocType{static_cast<int>((b.end_utc - b.start_utc) / 60), 1};
+        if (type.empty()) {
+          const auto minutes =
+              std::chrono::duration_cast<std::chrono::minutes>(b.end_utc - b.start_utc);
+          ad_hoc = AdHocType{static_cast<int>(minutes.count()), 1};
+        }
         auto placement = place(tx, *d.clinic, type, ad_hoc, practitioner, start, now, b.id);
         if (!placement.ok()) return placement.failure();
         d.refusal = placement->refusal;
@@ -271,56 +353,62 @@ Expected<BookingDecision> BookingService::reschedule(std::string_view id,
       });
 }
 
+namespace {
+std::vector<std::string> only_its_own(const BookingRecord&, const ClinicConfig&) { return {}; }
+}  // namespace
+
 Expected<BookingDecision> BookingService::cancel(std::string_view id, std::string_view reason,
                                                  bool by_patient) {
-  return change_booking(
-      id, [&](WriteTransaction&, BookingDecision& d, date::sys_seconds now) -> Status {
-        BookingRecord& b = d.booking;
-        if (b.status == kCancelled) return Status();
-        if (b.status != kPending && b.status != kConfirmed) {
-          return invalid_state("a " + b.status + " booking cannot be cancelled");
-        }
-        if (by_patient && b.start_utc <= to_unix(now)) {
-          return invalid_state("the appointment has already started");
-        }
-        b.status = kCancelled;
-        b.cancel_reason = std::string(reason);
-        b.cancelled_at = to_unix(now);
-        b.sequence += 1;
-        return Status();
-      });
+  return change_booking(id, only_its_own,
+                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
+                          BookingRecord& b = d.booking;
+                          if (b.status == BookingStatus::kCancelled) return Status();
+                          if (!is_active(b.status)) {
+                            return invalid_state("a " + std::string(to_string(b.status)) +
+                                                 " booking cannot be cancelled");
+                          }
+                          if (by_patient && b.start_utc <= now) {
+                            return invalid_state("the appointment has already started");
+                          }
+                          b.status = BookingStatus::kCancelled;
+                          b.cancel_reason = std::string(reason);
+                          b.cancelled_at = now;
+                          b.sequence += 1;
+                          return Status();
+                        });
 }
 
-Expected<BookingDecision> BookingService::set_status(std::string_view id, std::string_view status) {
+Expected<BookingDecision> BookingService::set_status(std::string_view id, BookingStatus status) {
   return change_booking(
-      id, [&](WriteTransaction&, BookingDecision& d, date::sys_seconds now) -> Status {
+      id, only_its_own, [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
         BookingRecord& b = d.booking;
+        using S = BookingStatus;
         const bool allowed =
-            (b.status == kPending && (status == kConfirmed || status == kCancelled)) ||
-            (b.status == kConfirmed &&
-             (status == kCompleted || status == kCancelled || status == kNoShow));
+            (b.status == S::kPending && (status == S::kConfirmed || status == S::kCancelled)) ||
+            (b.status == S::kConfirmed &&
+             (status == S::kCompleted || status == S::kCancelled || status == S::kNoShow));
         if (!allowed) {
-          return invalid_state("cannot change status from " + b.status + " to " +
-                               std::string(status));
+          return invalid_state("cannot change status from " + std::string(to_string(b.status)) +
+                               " to " + std::string(to_string(status)));
         }
-        if (status == kCancelled) {
-          b.cancelled_at = to_unix(now);
+        if (status == S::kCancelled) {
+          b.cancelled_at = now;
           b.sequence += 1;
         }
-        b.status = std::string(status);
+        b.status = status;
         return Status();
       });
 }
 
 Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id) {
-  return change_booking(
-      id, [&](WriteTransaction&, BookingDecision& d, date::sys_seconds now) -> Status {
-        if (!occupies_time(d.booking.status)) {
-          return invalid_state("a cancelled booking gets no reminder");
-        }
-        d.booking.reminder_sent_at = to_unix(now);
-        return Status();
-      });
+  return change_booking(id, only_its_own,
+                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
+                          if (!occupies_time(d.booking.status)) {
+                            return invalid_state("a cancelled booking gets no reminder");
+                          }
+                          d.booking.reminder_sent_at = now;
+                          return Status();
+                        });
 }
 
 Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
@@ -329,9 +417,10 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
   if (!checked.ok()) return checked.failure();
   const std::string id = checked->id();
   const std::string text = checked->json().dump();
+  const UtcSeconds now = clock_.now();
   std::shared_ptr<const ClinicConfig> stored;
-  Status status = storage_.write([&](WriteTransaction& tx) -> Status {
-    Status put = tx.put_clinic(id, text);
+  Status status = storage_.write(WriteScope{id, {}}, [&](WriteTransaction& tx) -> Status {
+    Status put = tx.put_clinic(id, text, now);
     if (!put.ok()) return put;
     auto current = catalog_.get(tx, id);
     if (!current.ok()) return current.failure();

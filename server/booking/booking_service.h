@@ -3,7 +3,7 @@
 // asks the engine, and writes, so two requests can never both take one slot.
 //
 // Fair "any": among the practitioners the engine finds free for the requested start, the
-// one with the fewest upcoming bookings wins, ties broken by id.
+// one with the fewest bookings within the clinic's booking horizon wins, ties broken by id.
 //
 // Thread-safe; the engine decides, this class only assembles inputs and stores outcomes.
 #ifndef SLOTBOOK_SERVER_BOOKING_BOOKING_SERVICE_H_
@@ -17,8 +17,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/booking_status.h"
 #include "booking/clinic_config.h"
 #include "booking/engine_snapshot.h"
+#include "common/clock.h"
 #include "common/expected.h"
 #include "slotbook/engine.h"
 #include "storage/storage.h"
@@ -41,7 +43,7 @@ struct NewBooking {
   std::string notes;
   std::string source;  // "widget", "partner", "staff"
   std::string external_reference_id;
-  std::string status = "confirmed";  // or "pending" (staff)
+  BookingStatus status = BookingStatus::kConfirmed;  // or kPending (staff)
   bool issue_manage_token = true;
 };
 
@@ -52,6 +54,9 @@ struct BookingDecision {
   std::string manage_token;  // the plain token, present only in a new booking's answer
   std::shared_ptr<const ClinicConfig> clinic;
 };
+
+// Idempotent answers are replayed for a day; a client retries within minutes.
+inline constexpr auto kAnswerLifetime = std::chrono::hours(24);
 
 // An HTTP answer kept for an Idempotency-Key.
 struct StoredReply {
@@ -80,7 +85,7 @@ class BookingService {
  public:
   // `on_change(clinic_id)` runs after every committed change (cache invalidation).
   BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
-                 std::function<void(const std::string&)> on_change);
+                 const Clock& clock, std::function<void(const std::string&)> on_change);
 
   // Books `request` if the engine finds its start free. With `idempotent`, the answer
   // is stored in the same transaction and a later call with the same key replays it.
@@ -98,7 +103,7 @@ class BookingService {
 
   // Staff status transitions: pending -> confirmed | cancelled, confirmed -> completed |
   // cancelled | no_show. Anything else is invalid_state.
-  Expected<BookingDecision> set_status(std::string_view id, std::string_view status);
+  Expected<BookingDecision> set_status(std::string_view id, BookingStatus status);
 
   Expected<BookingDecision> mark_reminder_sent(std::string_view id);
 
@@ -110,22 +115,33 @@ class BookingService {
   struct Placement {
     Refusal refusal = Refusal::kNone;
     std::string practitioner_id;
-    std::int64_t end_utc = 0;
+    UtcSeconds end_utc{};
   };
+  // Who may take a booking asked for `practitioner_id` ("any": every practitioner offering
+  // the type, by id), as the clinic is configured now. Empty: unknown type or practitioner
+  // (the engine names which).
+  static std::vector<std::string> candidates(const ClinicConfig& clinic, const std::string& type_id,
+                                             bool ad_hoc, const std::string& practitioner_id);
+  Expected<std::shared_ptr<const ClinicConfig>> current_clinic(std::string_view clinic_id);
   Expected<Placement> place(WriteTransaction& tx, const ClinicConfig& clinic,
                             const std::string& type_id, const std::optional<AdHocType>& ad_hoc,
-                            const std::string& practitioner_id, Instant start,
-                            date::sys_seconds now, std::string_view exclude_booking_id);
+                            const std::string& practitioner_id, Instant start, UtcSeconds now,
+                            std::string_view exclude_booking_id);
   Expected<std::string> new_confirmation_number(WriteTransaction& tx, const ClinicConfig& clinic,
                                                 Instant start);
-  // Loads booking `id` and its clinic inside `tx`, applies `change`, stores the result.
+  // Loads booking `id` and its clinic inside a transaction scoped to its practitioner plus
+  // `practitioners_touched` (beyond the booking's own), applies `change`, stores the result.
+  using Change = std::function<Status(WriteTransaction&, BookingDecision&, UtcSeconds now)>;
   Expected<BookingDecision> change_booking(
       std::string_view id,
-      const std::function<Status(WriteTransaction&, BookingDecision&, date::sys_seconds)>& change);
+      const std::function<std::vector<std::string>(const BookingRecord&, const ClinicConfig&)>&
+          practitioners_touched,
+      const Change& change);
 
   Storage& storage_;
   ClinicCatalog& catalog_;
   const ZoneSource& zones_;
+  const Clock& clock_;
   std::function<void(const std::string&)> on_change_;
 };
 

@@ -20,12 +20,12 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   return out;
 }
 
-std::pair<std::int64_t, std::int64_t> ClinicConfig::occupancy(const BookingRecord& booking) const {
-  std::int64_t before = 0, after = 0;
+TimeWindow ClinicConfig::occupancy(const BookingRecord& booking) const {
+  std::chrono::minutes before{0}, after{0};
   if (!booking.appointment_type.empty()) {
     if (const AppointmentType* type = checked_.find_type(booking.appointment_type)) {
-      before = type->buffer_before_minutes * 60;
-      after = type->buffer_after_minutes * 60;
+      before = std::chrono::minutes(type->buffer_before_minutes);
+      after = std::chrono::minutes(type->buffer_after_minutes);
     }
   }
   return {booking.start_utc - before, booking.end_utc + after};
@@ -37,32 +37,20 @@ int ClinicConfig::horizon_days() const {
   return days;
 }
 
-std::int64_t ClinicConfig::max_buffer_before_seconds() const {
+std::chrono::minutes ClinicConfig::max_buffer_before() const {
   int minutes = 0;
   for (const auto& type : checked_.appointment_types) {
     minutes = std::max(minutes, type.buffer_before_minutes);
   }
-  return minutes * 60;
+  return std::chrono::minutes(minutes);
 }
 
-std::int64_t ClinicConfig::max_buffer_after_seconds() const {
+std::chrono::minutes ClinicConfig::max_buffer_after() const {
   int minutes = 0;
   for (const auto& type : checked_.appointment_types) {
     minutes = std::max(minutes, type.buffer_after_minutes);
   }
-  return minutes * 60;
-}
-
-int ClinicConfig::rule_min_notice_minutes() const {
-  const auto rules = json_.find("rules");
-  if (rules == json_.end() || !rules->is_object()) return 120;
-  return rules->value("min_notice_minutes", 120);
-}
-
-int ClinicConfig::rule_max_advance_days() const {
-  const auto rules = json_.find("rules");
-  if (rules == json_.end() || !rules->is_object()) return 90;
-  return rules->value("max_advance_days", 90);
+  return std::chrono::minutes(minutes);
 }
 
 std::string ClinicConfig::practitioner_name(std::string_view id) const {

@@ -38,15 +38,14 @@ class ClinicConfig {
 
   // The time a stored booking occupies: [start - buffer_before, end + buffer_after) of
   // its appointment type as configured now (no buffers for a bare-duration booking).
-  std::pair<std::int64_t, std::int64_t> occupancy(const BookingRecord& booking) const;
+  TimeWindow occupancy(const BookingRecord& booking) const;
   // The furthest any appointment type can be booked ahead, in days.
   int horizon_days() const;
-  // The largest buffers of any configured type, in seconds (how far occupancy reaches).
-  std::int64_t max_buffer_before_seconds() const;
-  std::int64_t max_buffer_after_seconds() const;
-  // The clinic-wide rules (engine.md defaults when absent), which ad hoc types follow.
-  int rule_min_notice_minutes() const;
-  int rule_max_advance_days() const;
+  // The largest buffers of any configured type (how far occupancy reaches).
+  std::chrono::minutes max_buffer_before() const;
+  std::chrono::minutes max_buffer_after() const;
+  // The clinic-wide rules as the engine resolved them, which ad hoc types follow.
+  const ClinicRules& rules() const { return checked_.rules; }
   // Display names; the id itself when unnamed or unknown.
   std::string practitioner_name(std::string_view id) const;
   std::string type_name(std::string_view id) const;

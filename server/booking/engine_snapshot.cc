@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "common/clock.h"
 #include "slotbook/time.h"
 
 namespace slotbook::server {
@@ -44,10 +43,10 @@ nlohmann::json engine_snapshot_json(const SnapshotInput& input) {
   if (input.bookings) {
     for (const BookingRecord& booking : *input.bookings) {
       if (booking.id == input.exclude_booking_id) continue;
-      auto [from, to] = input.clinic->occupancy(booking);
+      const TimeWindow occupied = input.clinic->occupancy(booking);
       busy.push_back({{"practitioner_id", booking.practitioner_id},
-                      {"start", format_instant(from_unix(from))},
-                      {"end", format_instant(from_unix(to))}});
+                      {"start", format_instant(Instant(occupied.from))},
+                      {"end", format_instant(Instant(occupied.to))}});
     }
   }
   snapshot["busy"] = std::move(busy);

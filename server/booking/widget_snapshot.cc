@@ -1,7 +1,7 @@
 #include "booking/widget_snapshot.h"
 
 #include "booking/engine_snapshot.h"
-#include "common/clock.h"
+#include "booking/occupancy.h"
 #include "common/compress.h"
 #include "slotbook/json_api.h"
 #include "tokens/tokens.h"
@@ -19,7 +19,7 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::get(
     auto it = entries_.find(clinic_id);  // no entry for ids that were never served
     if (it != entries_.end()) {
       const Entry& entry = it->second;
-      if (entry.prepared && std::chrono::steady_clock::now() - entry.built_at < kMaxAge) {
+      if (entry.prepared && clock_.now() - entry.built_at < kMaxAge) {
         return entry.prepared;
       }
       generation = entry.generation;
@@ -32,7 +32,7 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::get(
   // Keep it only if no change committed while it was being built.
   if (entry.generation == generation) {
     entry.prepared = *built;
-    entry.built_at = std::chrono::steady_clock::now();
+    entry.built_at = clock_.now();
   }
   return built;
 }
@@ -50,10 +50,12 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::build(
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto clinic = catalog_.get(view, clinic_id);
     if (!clinic.ok()) return clinic.failure();
-    const auto now = now_seconds();
-    const auto from = now - date::days(1);
-    const auto to = now + date::days((*clinic)->horizon_days() + 2);
-    auto bookings = view.occupying_bookings(clinic_id, to_unix(from), to_unix(to));
+    const ClinicConfig& config = **clinic;
+    const LocalDate today =
+        date::floor<date::days>(config.checked().zone.to_local(Instant(clock_.now())));
+    const TimeWindow load = bookings_to_load(
+        config, listing_span(config, today, today + date::days(config.horizon_days() + 1)));
+    auto bookings = view.occupying_bookings(clinic_id, load);
     if (!bookings.ok()) return bookings.failure();
     text = engine_snapshot_json({clinic->get(), &*bookings, std::nullopt, ""}).dump();
     return Status();

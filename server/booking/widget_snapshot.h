@@ -1,6 +1,6 @@
 // WidgetSnapshots: the prepared snapshot the widget downloads (docs/api.md), cached per
-// clinic. The body is the stored configuration plus `busy` (occupancy of every booking
-// from a day ago to the booking horizon, no patient data), run through
+// clinic. The body is the stored configuration plus `busy` (occupancy of every booking that
+// matters from today to the booking horizon, occupancy.h; no patient data), run through
 // slotbook::prepare_json so it carries `zone_rules`. An entry is rebuilt after any
 // change to its clinic (invalidate) and at least once a minute, as time moves on.
 // Thread-safe.
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "booking/clinic_config.h"
+#include "common/clock.h"
 #include "common/expected.h"
 #include "storage/storage.h"
 
@@ -28,8 +29,9 @@ struct PreparedSnapshot {
 
 class WidgetSnapshots {
  public:
-  WidgetSnapshots(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones)
-      : storage_(storage), catalog_(catalog), zones_(zones) {}
+  WidgetSnapshots(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
+                  const Clock& clock)
+      : storage_(storage), catalog_(catalog), zones_(zones), clock_(clock) {}
 
   // The current prepared snapshot of `clinic_id`. Failures: clinic_not_found, storage.
   Expected<std::shared_ptr<const PreparedSnapshot>> get(const std::string& clinic_id);
@@ -40,13 +42,14 @@ class WidgetSnapshots {
   struct Entry {
     std::uint64_t generation = 0;
     std::shared_ptr<const PreparedSnapshot> prepared;
-    std::chrono::steady_clock::time_point built_at;
+    UtcSeconds built_at{};
   };
   Expected<std::shared_ptr<const PreparedSnapshot>> build(const std::string& clinic_id);
 
   Storage& storage_;
   ClinicCatalog& catalog_;
   const ZoneSource& zones_;
+  const Clock& clock_;
   std::mutex mutex_;
   std::map<std::string, Entry> entries_;
 };

@@ -9,6 +9,7 @@
 #include "booking/booking_service.h"
 #include "booking/clinic_config.h"
 #include "booking/widget_snapshot.h"
+#include "common/clock.h"
 #include "http/rate_limiter.h"
 #include "storage/storage.h"
 
@@ -21,6 +22,7 @@ struct ServerSettings {
 };
 
 struct AppContext {
+  const Clock& clock;
   Storage& storage;
   ClinicCatalog& catalog;
   const ZoneSource& zones;

@@ -4,17 +4,19 @@
 
 namespace slotbook::server {
 
-std::string local_date_text(const ClinicConfig& clinic, std::int64_t unix_seconds) {
-  return format_date(
-      date::floor<date::days>(clinic.checked().zone.to_local(Instant(from_unix(unix_seconds)))));
+std::string local_date_text(const ClinicConfig& clinic, UtcSeconds time) {
+  return format_date(date::floor<date::days>(clinic.checked().zone.to_local(Instant(time))));
 }
 
-std::string local_time_text(const ClinicConfig& clinic, std::int64_t unix_seconds) {
-  return format_hh_mm(clinic.checked().zone.to_local(Instant(from_unix(unix_seconds))));
+std::string local_time_text(const ClinicConfig& clinic, UtcSeconds time) {
+  return format_hh_mm(clinic.checked().zone.to_local(Instant(time)));
 }
 
-std::string instant_text(std::int64_t unix_seconds) {
-  return format_instant(Instant(from_unix(unix_seconds)));
+std::string instant_text(UtcSeconds time) { return format_instant(Instant(time)); }
+
+std::int64_t duration_minutes(const BookingRecord& booking) {
+  return std::chrono::duration_cast<std::chrono::minutes>(booking.end_utc - booking.start_utc)
+      .count();
 }
 
 Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
@@ -22,7 +24,7 @@ Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
   const std::string t(token);
   Json out = {
       {"id", b.id},
-      {"status", b.status},
+      {"status", to_string(b.status)},
       {"confirmation_number", b.confirmation_number},
       {"clinic_id", b.clinic_id},
       {"appointment_type", b.appointment_type},
@@ -47,7 +49,7 @@ Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
 }
 
 Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) {
-  auto optional_instant = [](const std::optional<std::int64_t>& t) {
+  auto optional_instant = [](const std::optional<UtcSeconds>& t) {
     return t ? Json(instant_text(*t)) : Json(nullptr);
   };
   return Json{
@@ -60,7 +62,7 @@ Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) 
       {"patient_phone", b.patient_phone},
       {"date", local_date_text(clinic, b.start_utc)},
       {"time", local_time_text(clinic, b.start_utc)},
-      {"duration_minutes", (b.end_utc - b.start_utc) / 60},
+      {"duration_minutes", duration_minutes(b)},
       {"type", b.appointment_type.empty() ? std::string("Appointment")
                                           : clinic.type_name(b.appointment_type)},
       {"appointment_type", b.appointment_type},
@@ -70,7 +72,7 @@ Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) 
       {"end", instant_text(b.end_utc)},
       {"timezone", clinic.timezone()},
       {"notes", b.notes},
-      {"status", b.status},
+      {"status", to_string(b.status)},
       {"source", b.source},
       {"external_reference_id",
        b.external_reference_id.empty() ? Json(nullptr) : Json(b.external_reference_id)},

@@ -22,9 +22,10 @@ Json patient_booking_json(const BookingRecord& booking, const ClinicConfig& clin
 // The staff view (seed 000 appointment fields plus ids and UTC instants).
 Json staff_appointment_json(const BookingRecord& booking, const ClinicConfig& clinic);
 
-std::string local_date_text(const ClinicConfig& clinic, std::int64_t unix_seconds);  // YYYY-MM-DD
-std::string local_time_text(const ClinicConfig& clinic, std::int64_t unix_seconds);  // HH:MM
-std::string instant_text(std::int64_t unix_seconds);                                 // RFC 3339 UTC
+std::string local_date_text(const ClinicConfig& clinic, UtcSeconds time);  // YYYY-MM-DD
+std::string local_time_text(const ClinicConfig& clinic, UtcSeconds time);  // HH:MM
+std::string instant_text(UtcSeconds time);                                 // RFC 3339 UTC
+std::int64_t duration_minutes(const BookingRecord& booking);
 
 }  // namespace slotbook::server
 

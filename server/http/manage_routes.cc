@@ -1,6 +1,5 @@
 #include "http/manage_routes.h"
 
-#include "common/clock.h"
 #include "http/booking_view.h"
 #include "http/cors.h"
 #include "http/public_routes.h"
@@ -118,7 +117,7 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"" + found->booking.id + ".ics\"");
     res.set_header("Cache-Control", "no-store");
-    res.set_content(booking_ics(found->booking, *found->clinic, to_unix(now_seconds())),
+    res.set_content(booking_ics(found->booking, *found->clinic, app.clock.now()),
                     "text/calendar; charset=utf-8");
   });
 

@@ -118,7 +118,8 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
   request.practitioner_id = agent_id;
   request.start_date = *start_date;
   request.end_date = *end_date;
-  auto availability = list_availability(app.storage, app.catalog, app.zones, request);
+  auto availability =
+      list_availability(app.storage, app.catalog, app.zones, app.clock.now(), request);
   if (!availability.ok()) return send_failure(res, availability.failure());
   const Availability& a = **availability;
   Json days = Json::array();
@@ -230,11 +231,11 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
     case Refusal::kTooSoon:
       return send_detail(res, 400,
                          "Bookings must be made at least " +
-                             hours_text(d.clinic->rule_min_notice_minutes()) + " in advance");
+                             hours_text(d.clinic->rules().min_notice_minutes) + " in advance");
     case Refusal::kTooFar:
       return send_detail(res, 400,
                          "Cannot book more than " +
-                             std::to_string(d.clinic->rule_max_advance_days()) +
+                             std::to_string(d.clinic->rules().max_advance_days) +
                              " days in advance");
     case Refusal::kUnknownAppointmentType:
     case Refusal::kUnknownPractitioner:

@@ -16,9 +16,6 @@ namespace {
 using httplib::Request;
 using httplib::Response;
 
-constexpr std::array<const char*, 5> kStatuses = {kPending, kConfirmed, kCompleted, kCancelled,
-                                                  kNoShow};
-
 void staff_error(Response& res, int status, std::string_view code, std::string_view message,
                  const Json& extra = Json::object()) {
   Json error = {{"code", code}, {"message", message}};
@@ -187,7 +184,7 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
   if (practitioner && *practitioner != "any") request.practitioner_id = practitioner;
   request.start_date = *start;
   request.end_date = *end;
-  auto listed = list_availability(app.storage, app.catalog, app.zones, request);
+  auto listed = list_availability(app.storage, app.catalog, app.zones, app.clock.now(), request);
   if (!listed.ok()) {
     const Failure& f = listed.failure();
     if (f.kind == FailureKind::kInvalid) return staff_error(res, 400, f.code, f.message);
@@ -257,13 +254,11 @@ void list_appointments(AppContext& app, const Request& req, Response& res) {
   filter.limit = int_param("limit", 50, 1, 100);
   filter.skip = int_param("skip", 0, 0, 1000000);
   if (req.has_param("status")) {
-    const std::string status = req.get_param_value("status");
-    if (std::find(kStatuses.begin(), kStatuses.end(), status) == kStatuses.end()) {
+    filter.status = parse_booking_status(req.get_param_value("status"));
+    if (!filter.status) {
       errors.push_back({"status",
                         "must be one of pending, confirmed, completed, cancelled, no_show",
                         "value_error"});
-    } else {
-      filter.status = status;
     }
   }
   if (req.has_param("practitioner_id"))
@@ -271,10 +266,10 @@ void list_appointments(AppContext& app, const Request& req, Response& res) {
   if (!errors.empty()) return staff_fields(res, errors);
   auto clinic = resolve_clinic(app, req, call.body);
   if (!clinic.ok()) return staff_failure(res, clinic.failure());
-  const auto now = now_seconds();
+  const UtcSeconds now = app.clock.now();
   filter.clinic_id = (*clinic)->id();
-  filter.start_from = to_unix(now);
-  filter.start_before = to_unix(now + date::days(days));
+  filter.start_from = now;
+  filter.start_before = now + date::days(days);
   std::int64_t total = 0;
   auto found = find_bookings(app, filter, &total);
   if (!found.ok()) return staff_failure(res, found.failure());
@@ -306,8 +301,9 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   auto type = fields.text("appointment_type", true, kMaxText);
   auto practitioner = fields.text("practitioner_id", false, kMaxText);
   auto notes = fields.text("notes", false, kMaxNotes);
-  auto status = fields.text("status", false, 16);
-  if (status && *status != kPending && *status != kConfirmed) {
+  auto status_text = fields.text("status", false, 16);
+  const auto status = status_text ? parse_booking_status(*status_text) : BookingStatus::kConfirmed;
+  if (status != BookingStatus::kPending && status != BookingStatus::kConfirmed) {
     fields.fail("status", "a new appointment is pending or confirmed");
   }
   if (!errors.empty()) return staff_fields(res, errors);
@@ -322,7 +318,7 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   booking.patient = {*name, email.value_or(""), phone.value_or("")};
   booking.notes = notes.value_or("");
   booking.source = "staff";
-  booking.status = status.value_or(kConfirmed);
+  booking.status = *status;
   auto result = app.bookings.book(booking, nullptr);
   if (!result.ok()) return staff_failure(res, result.failure());
   const BookingDecision& d = result->decision;
@@ -336,10 +332,10 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
                  {"calendar_event_id", b.id},
                  {"date", date_text},
                  {"time", time_text},
-                 {"duration_minutes", (b.end_utc - b.start_utc) / 60},
+                 {"duration_minutes", duration_minutes(b)},
                  {"patient_name", b.patient_name},
                  {"practitioner_id", b.practitioner_id},
-                 {"status", b.status},
+                 {"status", to_string(b.status)},
                  {"confirmation_number", b.confirmation_number},
                  {"manage_token", d.manage_token},
                  {"message", "Appointment confirmed for " + b.patient_name + " on " + date_text +
@@ -388,6 +384,9 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
   auto type = fields.text("appointment_type", false, kMaxText);
   auto notes = fields.text("notes", false, kMaxNotes);
   auto status = fields.text("status", false, 16);
+  if (status && !parse_booking_status(*status)) {
+    fields.fail("status", "must be one of pending, confirmed, completed, cancelled, no_show");
+  }
   if (!errors.empty()) return staff_fields(res, errors);
   auto found = load_booking(app, req.matches[1], res);
   if (!found) return;
@@ -398,7 +397,7 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
   change.practitioner_id = practitioner;
   change.appointment_type = type;
   if (day || time) {
-    const LocalTime local = clinic->checked().zone.to_local(Instant(from_unix(current.start_utc)));
+    const LocalTime local = clinic->checked().zone.to_local(Instant(current.start_utc));
     const LocalDate current_day = date::floor<date::days>(local);
     const int current_minutes = static_cast<int>(
         std::chrono::duration_cast<std::chrono::minutes>(local - current_day).count());
@@ -414,7 +413,7 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
     if (decision->refusal != Refusal::kNone) return staff_refusal(res, decision->refusal);
   }
   if (status) {
-    decision = app.bookings.set_status(current.id, *status);
+    decision = app.bookings.set_status(current.id, *parse_booking_status(*status));
     if (!decision.ok()) return staff_failure(res, decision.failure());
   }
   const BookingRecord& b = decision->booking;
@@ -457,7 +456,7 @@ void remind_appointment(AppContext& app, const Request& req, Response& res) {
             Json{{"success", true},
                  {"appointment_id", b.id},
                  {"reminder_sent", true},
-                 {"reminder_sent_at", instant_text(b.reminder_sent_at.value_or(0))}});
+                 {"reminder_sent_at", instant_text(b.reminder_sent_at.value_or(UtcSeconds{}))}});
 }
 
 void set_appointment_status(AppContext& app, const Request& req, Response& res) {
@@ -465,8 +464,9 @@ void set_appointment_status(AppContext& app, const Request& req, Response& res) 
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
-  auto status = fields.text("status", true, 16);
-  if (status && std::find(kStatuses.begin(), kStatuses.end(), *status) == kStatuses.end()) {
+  auto status_text = fields.text("status", true, 16);
+  const auto status = status_text ? parse_booking_status(*status_text) : std::nullopt;
+  if (status_text && !status) {
     fields.fail("status", "must be one of pending, confirmed, completed, cancelled, no_show");
   }
   if (!errors.empty()) return staff_fields(res, errors);
@@ -498,10 +498,8 @@ void list_events(AppContext& app, const Request& req, Response& res) {
   if (!clinic.ok()) return staff_failure(res, clinic.failure());
   BookingFilter filter;
   filter.clinic_id = (*clinic)->id();
-  filter.start_from =
-      to_unix(date::sys_seconds((*clinic)->checked().zone.to_instant(LocalTime(*start))));
-  filter.start_before = to_unix(
-      date::sys_seconds((*clinic)->checked().zone.to_instant(LocalTime(*end + date::days(1)))));
+  filter.start_from = (*clinic)->checked().zone.to_instant(LocalTime(*start));
+  filter.start_before = (*clinic)->checked().zone.to_instant(LocalTime(*end + date::days(1)));
   filter.limit = 100000;
   std::int64_t total = 0;
   auto found = find_bookings(app, filter, &total);
@@ -509,7 +507,7 @@ void list_events(AppContext& app, const Request& req, Response& res) {
   const std::vector<BookingRecord>& rows = *found;
   Json events = Json::array();
   for (const BookingRecord& b : rows) {
-    if (b.status == kCancelled) continue;
+    if (b.status == BookingStatus::kCancelled) continue;
     const std::string type = b.appointment_type.empty() ? std::string("Appointment")
                                                         : (*clinic)->type_name(b.appointment_type);
     events.push_back({{"id", b.id},
@@ -521,7 +519,7 @@ void list_events(AppContext& app, const Request& req, Response& res) {
                       {"location", nullptr},
                       {"hangout_link", nullptr},
                       {"practitioner_id", b.practitioner_id},
-                      {"status", b.status}});
+                      {"status", to_string(b.status)}});
   }
   send_json(res, 200, Json{{"success", true}, {"events", std::move(events)}});
 }

@@ -12,14 +12,14 @@ struct ComponentDeleter {
   void operator()(icalcomponent* c) const { icalcomponent_free(c); }
 };
 
-icaltimetype utc_time(std::int64_t unix_seconds) {
-  return icaltime_from_timet_with_zone(static_cast<time_t>(unix_seconds), 0,
+icaltimetype utc_time(UtcSeconds time) {
+  return icaltime_from_timet_with_zone(static_cast<time_t>(to_unix(time)), 0,
                                        icaltimezone_get_utc_timezone());
 }
 
-icalproperty_status ics_status(const std::string& status) {
-  if (status == kCancelled) return ICAL_STATUS_CANCELLED;
-  if (status == kPending) return ICAL_STATUS_TENTATIVE;
+icalproperty_status ics_status(BookingStatus status) {
+  if (status == BookingStatus::kCancelled) return ICAL_STATUS_CANCELLED;
+  if (status == BookingStatus::kPending) return ICAL_STATUS_TENTATIVE;
   return ICAL_STATUS_CONFIRMED;
 }
 
@@ -27,8 +27,7 @@ icalproperty_status ics_status(const std::string& status) {
 
 void init_ics() { (void)icaltimezone_get_utc_timezone(); }
 
-std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic,
-                        std::int64_t now) {
+std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic, UtcSeconds now) {
   std::unique_ptr<icalcomponent, ComponentDeleter> calendar(
       icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
   icalcomponent_add_property(calendar.get(), icalproperty_new_version("2.0"));

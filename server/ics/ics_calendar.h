@@ -16,7 +16,7 @@ namespace slotbook::server {
 void init_ics();
 
 // A VCALENDAR (METHOD:PUBLISH) with one VEVENT for `booking`, CRLF line endings.
-std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic, std::int64_t now);
+std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic, UtcSeconds now);
 
 }  // namespace slotbook::server
 

@@ -1,10 +1,13 @@
-// Plain rows the storage layer reads and writes. No behaviour; times are Unix seconds.
+// Plain rows the storage layer reads and writes. No behaviour; times are UTC seconds.
 #ifndef SLOTBOOK_SERVER_STORAGE_RECORDS_H_
 #define SLOTBOOK_SERVER_STORAGE_RECORDS_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "booking/booking_status.h"
+#include "common/clock.h"
 
 namespace slotbook::server {
 
@@ -15,21 +18,14 @@ struct ClinicRecord {
   std::int64_t version = 0;  // increases on every replacement
 };
 
-// Booking statuses. Every status except cancelled occupies the practitioner's time.
-inline constexpr const char* kPending = "pending";
-inline constexpr const char* kConfirmed = "confirmed";
-inline constexpr const char* kCompleted = "completed";
-inline constexpr const char* kCancelled = "cancelled";
-inline constexpr const char* kNoShow = "no_show";
-
 struct BookingRecord {
   std::string id;
   std::string clinic_id;
   std::string practitioner_id;
   std::string appointment_type;  // empty: a partner booking of a bare duration
-  std::int64_t start_utc = 0;
-  std::int64_t end_utc = 0;
-  std::string status;
+  UtcSeconds start_utc{};
+  UtcSeconds end_utc{};
+  BookingStatus status = BookingStatus::kConfirmed;
   std::string confirmation_number;
   std::string patient_name;
   std::string patient_email;
@@ -40,10 +36,10 @@ struct BookingRecord {
   std::string manage_token_hash;  // SHA-256 hex; empty: no manage token issued
   int sequence = 0;               // RFC 5545 SEQUENCE: +1 per reschedule or cancel
   std::string cancel_reason;
-  std::optional<std::int64_t> cancelled_at;
-  std::optional<std::int64_t> reminder_sent_at;
-  std::int64_t created_at = 0;
-  std::int64_t updated_at = 0;
+  std::optional<UtcSeconds> cancelled_at;
+  std::optional<UtcSeconds> reminder_sent_at;
+  UtcSeconds created_at{};
+  UtcSeconds updated_at{};
 };
 
 // A stored answer to a request carrying an Idempotency-Key.
@@ -51,14 +47,21 @@ struct StoredAnswer {
   std::string request_hash;  // SHA-256 of the request it answered
   int status = 0;
   std::string sealed_body;  // encrypted with the key itself (tokens.h seal)
+  UtcSeconds created_at{};
+};
+
+// [from, to) on the UTC time line.
+struct TimeWindow {
+  UtcSeconds from{};
+  UtcSeconds to{};
 };
 
 struct BookingFilter {
   std::string clinic_id;
   std::optional<std::string> practitioner_id;
-  std::optional<std::string> status;
-  std::int64_t start_from = 0;    // start_utc >= start_from
-  std::int64_t start_before = 0;  // start_utc < start_before
+  std::optional<BookingStatus> status;
+  UtcSeconds start_from{};    // start_utc >= start_from
+  UtcSeconds start_before{};  // start_utc < start_before
   int skip = 0;
   int limit = 50;
 };

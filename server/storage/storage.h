@@ -1,14 +1,19 @@
 // Storage: where clinics, bookings and idempotent answers persist. SQL lives only in the
-// implementations (sqlite_storage.h today; PostgreSQL next), never in routes or services.
+// implementations (storage/sqlite/ today; storage/postgres/ next), never in services or
+// routes. Times are UtcSeconds; `now` always comes from the caller's Clock, never from SQL.
 //
 // Guarantees every implementation must give:
-// - write() runs its work in one transaction that is serialized with every other write
-//   to the same database (SQLite: BEGIN IMMEDIATE under one writer; PostgreSQL would take
-//   a lock per clinic). Whatever the work reads inside it cannot change until it commits,
-//   which is what makes "load occupancy, validate with the engine, insert" race-free.
+// - write(scope, work) runs `work` in one transaction serialized with every other write
+//   whose scope overlaps (same clinic and, when both name practitioners, a shared one;
+//   SQLite serializes all writes, PostgreSQL locks what the scope names, in a fixed
+//   order). Whatever `work` reads about its scope cannot change until it commits, which is
+//   what makes "load occupancy, validate with the engine, insert" race-free.
+// - `work` may be run more than once: after a serialization failure or deadlock the
+//   transaction is rolled back and `work` runs again (a bounded number of times). So it
+//   must have no effect outside the transaction except state it resets when it starts.
 // - A write that returned ok is durable (committed and synced) before write() returns.
 // - read() sees one consistent committed state.
-// Thread-safe: any thread may call read() and write() at any time.
+// Thread-safe: any thread may call any method at any time.
 #ifndef SLOTBOOK_SERVER_STORAGE_STORAGE_H_
 #define SLOTBOOK_SERVER_STORAGE_STORAGE_H_
 
@@ -31,20 +36,19 @@ class ReadView {
   virtual Expected<std::optional<ClinicRecord>> clinic(std::string_view id) = 0;
   virtual Expected<std::vector<std::string>> clinic_ids() = 0;
   virtual Expected<std::optional<BookingRecord>> booking(std::string_view id) = 0;
-  // Bookings of `clinic_id` that occupy time (status other than cancelled) whose
-  // [start, end) intersects [from, to), in start order; only `practitioner_id`'s when it
-  // is not empty.
+  // Bookings of `clinic_id` whose status occupies time (booking_status.h) and whose
+  // [start, end) intersects `window`, in start order; only `practitioner_id`'s when it is
+  // not empty.
   virtual Expected<std::vector<BookingRecord>> occupying_bookings(
-      std::string_view clinic_id, std::int64_t from, std::int64_t to,
-      std::string_view practitioner_id = {}) = 0;
+      std::string_view clinic_id, TimeWindow window, std::string_view practitioner_id = {}) = 0;
   // Bookings matching `filter` in start order (skip/limit applied), and the count of all
   // matches in *total.
   virtual Expected<std::vector<BookingRecord>> list_bookings(const BookingFilter& filter,
                                                              std::int64_t* total) = 0;
-  // How many bookings occupying time `practitioner_id` has starting at or after `from`.
-  virtual Expected<std::int64_t> upcoming_count(std::string_view clinic_id,
-                                                std::string_view practitioner_id,
-                                                std::int64_t from) = 0;
+  // How many bookings occupying time `practitioner_id` has starting within `window`.
+  virtual Expected<std::int64_t> occupying_count(std::string_view clinic_id,
+                                                 std::string_view practitioner_id,
+                                                 TimeWindow window) = 0;
   virtual Expected<bool> confirmation_number_exists(std::string_view number) = 0;
   virtual Expected<std::optional<StoredAnswer>> stored_answer(std::string_view key_hash) = 0;
 };
@@ -52,23 +56,35 @@ class ReadView {
 // What write() work may change, in addition to reading.
 class WriteTransaction : public ReadView {
  public:
-  // Inserts or replaces the configuration of clinic `id` (bookings are kept).
-  virtual Status put_clinic(std::string_view id, std::string_view config_json) = 0;
+  // Inserts or replaces the configuration of clinic `id` (bookings are kept); an
+  // identical configuration changes nothing, not even the version.
+  virtual Status put_clinic(std::string_view id, std::string_view config_json, UtcSeconds now) = 0;
   virtual Status insert_booking(const BookingRecord& booking) = 0;
   // Replaces the mutable fields of the booking with the same id.
   virtual Status update_booking(const BookingRecord& booking) = 0;
-  virtual Status store_answer(std::string_view key_hash, const StoredAnswer& answer,
-                              std::int64_t now) = 0;
+  virtual Status store_answer(std::string_view key_hash, const StoredAnswer& answer) = 0;
+};
+
+// What a write serializes on.
+struct WriteScope {
+  std::string clinic_id;
+  // The practitioners whose occupancy the work reads or changes, sorted and unique;
+  // empty: the whole clinic (configuration changes).
+  std::vector<std::string> practitioner_ids;
 };
 
 class Storage {
  public:
   virtual ~Storage() = default;
-  // Runs `work` in one serialized write transaction: commits (durably) when it returns ok,
-  // rolls back otherwise and returns its failure.
-  virtual Status write(const std::function<Status(WriteTransaction&)>& work) = 0;
+  // Runs `work` in one serialized write transaction (see above): commits (durably) when it
+  // returns ok, rolls back otherwise and returns its failure.
+  virtual Status write(const WriteScope& scope,
+                       const std::function<Status(WriteTransaction&)>& work) = 0;
   // Runs `work` against one consistent committed state.
   virtual Status read(const std::function<Status(ReadView&)>& work) = 0;
+  // Deletes idempotent answers stored before `created_before`; returns how many. Run
+  // periodically by the server (maintenance.h), not as a side effect of anything else.
+  virtual Expected<std::int64_t> prune_answers(UtcSeconds created_before) = 0;
 };
 
 }  // namespace slotbook::server

@@ -16,6 +16,11 @@ from zoneinfo import ZoneInfo
 
 API_KEY = "test-key-0123456789"
 ZONE = ZoneInfo("America/New_York")  # the fixture clinic's zone
+# Every server runs with its clock started at this instant (libfaketime), so no test
+# depends on the day it runs: a Monday, 09:00 in New York, with the March DST change
+# inside the 90-day booking horizon.
+FAKE_START = datetime(2027, 1, 11, 14, 0, 0, tzinfo=timezone.utc)
+FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "fixtures", "test-clinic.json")
 
@@ -64,6 +69,13 @@ class Server:
         for clinic in self.clinics:
             cmd += ["--clinic", clinic]
         env = dict(os.environ)
+        if not os.path.exists(FAKETIME_LIBRARY):
+            sys.exit(f"{FAKETIME_LIBRARY} is missing: install the Debian package faketime")
+        # Preloaded rather than through the faketime wrapper, so the process is the server
+        # itself (tests kill -9 it). "@" starts the clock there and lets it run.
+        env["LD_PRELOAD"] = FAKETIME_LIBRARY
+        env["FAKETIME"] = "@" + FAKE_START.strftime("%Y-%m-%d %H:%M:%S")
+        env["TZ"] = "UTC"
         env.pop("CALENDAR_API_KEY", None)
         if self.api_key is not None:
             env["CALENDAR_API_KEY"] = self.api_key
@@ -143,17 +155,26 @@ class Server:
         return self.request(method, path, body=body, headers=hdrs)
 
 
-# ---- dates relative to the real clock (the server uses the real clock) --------------
+# ---- dates relative to the servers' clock ----------------------------------------------
+
+def server_now():
+    """The servers' current instant: FAKE_START plus the time since this module loaded
+    (tests take minutes, so within a day of FAKE_START)."""
+    return FAKE_START + timedelta(seconds=time.monotonic() - _LOADED)
+
+
+_LOADED = time.monotonic()
+
 
 def today_local():
-    return datetime.now(ZONE).date()
+    return server_now().astimezone(ZONE).date()
 
 
 def future_date(days_ahead, weekday=None):
-    """A local date at least `days_ahead` days from today; with `weekday` (0 = Monday) the
-    first such date on that weekday. Skips the fixture's closed date."""
+    """A local date `days_ahead` days from today; with `weekday` (0 = Monday) the first
+    such date on that weekday."""
     d = today_local() + timedelta(days=days_ahead)
-    while (weekday is not None and d.weekday() != weekday) or d == date(2026, 12, 25):
+    while weekday is not None and d.weekday() != weekday:
         d += timedelta(days=1)
     return d
 

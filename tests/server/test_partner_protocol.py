@@ -5,7 +5,10 @@ rest of its documented status codes, bodies and messages. Dates are relative to 
 import unittest
 from urllib.parse import urlencode
 
-from harness import API_KEY, Server, booking_body, future_date, today_local, utc_instant
+from datetime import timedelta
+
+from harness import (API_KEY, ZONE, Server, booking_body, future_date, server_now, today_local,
+                     utc_instant)
 
 AGENT = "dr-a"  # an agent is a practitioner
 server = None
@@ -189,9 +192,7 @@ class ExternalBooking(unittest.TestCase):
         self.assertEqual(r.status, 401)
 
     def test_rules(self):
-        import datetime as dt
-        soon = dt.datetime.now(dt.timezone.utc).astimezone(
-            __import__("zoneinfo").ZoneInfo("America/New_York")) + dt.timedelta(minutes=61)
+        soon = server_now().astimezone(ZONE) + timedelta(minutes=61)
         r = book(booking_date=soon.date().isoformat(), booking_time=soon.strftime("%H:%M"))
         self.assertIn(r.status, (400,), r)
         self.assertIn(r.json()["detail"], ["Bookings must be made at least 2 hours in advance",

@@ -11,7 +11,7 @@ import tempfile
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from harness import Server, booking_body, future_date, today_local, utc_instant
+from harness import Server, booking_body, future_date, server_now, today_local, utc_instant
 
 ORIGIN = "https://clinic.example"
 server = None
@@ -120,7 +120,7 @@ class Booking(unittest.TestCase):
                                      booking_body(utc_instant(future_date(5), "11:00"))).status, 201)
 
     def test_engine_refusals(self):
-        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        now = server_now().replace(second=0, microsecond=0)
         cases = {
             "in_past": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "too_soon": (now + timedelta(minutes=60)).strftime("%Y-%m-%dT%H:%M:%SZ"),

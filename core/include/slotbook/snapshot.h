@@ -14,6 +14,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "slotbook/limits.h"
 #include "slotbook/result.h"
 #include "slotbook/time.h"
 #include "slotbook/zone_rules.h"
@@ -38,6 +39,14 @@ struct AppointmentType {
   int max_advance_days = 0;    // the type's own value, else the clinic's rule
 };
 
+// Clinic-wide rules, resolved (limits.h defaults when the snapshot gives none). Each
+// AppointmentType already carries its own resolved values; these are what a type without
+// its own value, or an ad hoc duration, follows.
+struct ClinicRules {
+  int min_notice_minutes = kDefaultMinNoticeMinutes;
+  int max_advance_days = kDefaultMaxAdvanceDays;
+};
+
 struct BusyInterval {
   Instant start;
   Instant end;
@@ -58,6 +67,7 @@ struct Snapshot {
   std::string clinic_id;
   std::string clinic_name;
   ZoneRules zone;
+  ClinicRules rules;
   std::vector<LocalDate> closed_dates;             // sorted, unique
   std::vector<AppointmentType> appointment_types;  // input order
   std::vector<Practitioner> practitioners;         // sorted by id

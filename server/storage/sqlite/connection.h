@@ -11,6 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/clock.h"
 #include "common/expected.h"
 
 struct sqlite3;
@@ -34,6 +35,11 @@ class SqliteStatement {
   SqliteStatement& bind(int index, std::int64_t value);
   SqliteStatement& bind(int index, const std::optional<std::int64_t>& value);
   SqliteStatement& bind_blob(int index, std::string_view bytes);
+  // Instants are stored as Unix seconds.
+  SqliteStatement& bind(int index, UtcSeconds time) { return bind(index, to_unix(time)); }
+  SqliteStatement& bind(int index, const std::optional<UtcSeconds>& time) {
+    return bind(index, time ? std::optional<std::int64_t>(to_unix(*time)) : std::nullopt);
+  }
 
   // Advances: true when a row is available, false when done.
   Expected<bool> step();
@@ -44,6 +50,11 @@ class SqliteStatement {
   std::int64_t integer(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const;
   std::string blob(int column) const;
+  UtcSeconds time(int column) const { return from_unix(integer(column)); }
+  std::optional<UtcSeconds> optional_time(int column) const {
+    auto value = optional_integer(column);
+    return value ? std::optional<UtcSeconds>(from_unix(*value)) : std::nullopt;
+  }
 
  private:
   sqlite3* db_;

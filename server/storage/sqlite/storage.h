@@ -29,8 +29,10 @@ class SqliteStorage final : public Storage {
   static Expected<std::unique_ptr<SqliteStorage>> open(const std::string& path, int readers);
   ~SqliteStorage() override;
 
-  Status write(const std::function<Status(WriteTransaction&)>& work) override;
+  Status write(const WriteScope& scope,
+               const std::function<Status(WriteTransaction&)>& work) override;
   Status read(const std::function<Status(ReadView&)>& work) override;
+  Expected<std::int64_t> prune_answers(UtcSeconds created_before) override;
 
  private:
   SqliteStorage() = default;

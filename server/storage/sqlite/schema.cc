@@ -1,4 +1,4 @@
-#include "storage/sqlite_schema.h"
+#include "storage/sqlite/schema.h"
 
 namespace slotbook::server {
 

@@ -1,18 +1,35 @@
-#include "storage/sqlite_storage.h"
+#include "storage/sqlite/storage.h"
+
+#include <sqlite3.h>
 
 #include <string>
 #include <utility>
 
-#include "storage/sqlite_connection.h"
-#include "storage/sqlite_schema.h"
+#include "slotbook/limits.h"
+#include "storage/sqlite/connection.h"
+#include "storage/sqlite/schema.h"
 
 namespace slotbook::server {
 namespace {
 
-// Stored bookings never last longer than the engine's longest duration (480 minutes), so
-// a booking intersecting [from, to) starts after from - 1 day: that bound lets the
+// Stored bookings never last longer than the engine's longest duration, so a booking
+// intersecting [from, to) starts after from - that duration: the bound lets the
 // (clinic_id, start_utc) index answer occupancy queries.
-constexpr std::int64_t kLongestBookingSeconds = 24 * 3600;
+constexpr auto kLongestBooking = std::chrono::minutes(kMaxDurationMinutes);
+
+// "status IN ('pending', ...)": the statuses that occupy time (booking_status.h), as SQL.
+// Spliced, not bound: the names are the program's own constants.
+const std::string& occupying_statuses_sql() {
+  static const std::string sql = [] {
+    std::string list;
+    for (BookingStatus status : kAllBookingStatuses) {
+      if (!occupies_time(status)) continue;
+      list += (list.empty() ? "'" : ", '") + std::string(to_string(status)) + "'";
+    }
+    return "status IN (" + list + ")";
+  }();
+  return sql;
+}
 
 constexpr const char* kBookingColumns =
     "id, clinic_id, practitioner_id, appointment_type, start_utc, end_utc, status, "
@@ -26,9 +43,10 @@ BookingRecord booking_from_row(const SqliteStatement& row) {
   b.clinic_id = row.text(1);
   b.practitioner_id = row.text(2);
   b.appointment_type = row.text(3);
-  b.start_utc = row.integer(4);
-  b.end_utc = row.integer(5);
-  b.status = row.text(6);
+  b.start_utc = row.time(4);
+  b.end_utc = row.time(5);
+  // The schema's CHECK admits only known statuses.
+  b.status = parse_booking_status(row.text(6)).value_or(BookingStatus::kCancelled);
   b.confirmation_number = row.text(7);
   b.patient_name = row.text(8);
   b.patient_email = row.text(9);
@@ -39,10 +57,10 @@ BookingRecord booking_from_row(const SqliteStatement& row) {
   b.manage_token_hash = row.text(14);
   b.sequence = static_cast<int>(row.integer(15));
   b.cancel_reason = row.text(16);
-  b.cancelled_at = row.optional_integer(17);
-  b.reminder_sent_at = row.optional_integer(18);
-  b.created_at = row.integer(19);
-  b.updated_at = row.integer(20);
+  b.cancelled_at = row.optional_time(17);
+  b.reminder_sent_at = row.optional_time(18);
+  b.created_at = row.time(19);
+  b.updated_at = row.time(20);
   return b;
 }
 
@@ -96,15 +114,16 @@ class SqliteTransaction final : public WriteTransaction {
   }
 
   Expected<std::vector<BookingRecord>> occupying_bookings(
-      std::string_view clinic_id, std::int64_t from, std::int64_t to,
-      std::string_view practitioner_id) override {
+      std::string_view clinic_id, TimeWindow window, std::string_view practitioner_id) override {
     std::string sql = std::string("SELECT ") + kBookingColumns +
                       " FROM bookings WHERE clinic_id = ?1 AND start_utc > ?2 AND start_utc < ?3 "
-                      "AND end_utc > ?4 AND status <> 'cancelled'";
+                      "AND end_utc > ?4 AND " +
+                      occupying_statuses_sql();
     if (!practitioner_id.empty()) sql += " AND practitioner_id = ?5";
     auto stmt = c_.prepare(sql + " ORDER BY start_utc, id");
     if (!stmt.ok()) return stmt.failure();
-    stmt->bind(1, clinic_id).bind(2, from - kLongestBookingSeconds).bind(3, to).bind(4, from);
+    stmt->bind(1, clinic_id).bind(2, window.from - kLongestBooking).bind(3, window.to);
+    stmt->bind(4, window.from);
     if (!practitioner_id.empty()) stmt->bind(5, practitioner_id);
     return collect_bookings(*stmt);
   }
@@ -117,7 +136,7 @@ class SqliteTransaction final : public WriteTransaction {
     auto bind_filter = [&](SqliteStatement& stmt) {
       stmt.bind(1, filter.clinic_id).bind(2, filter.start_from).bind(3, filter.start_before);
       if (filter.practitioner_id) stmt.bind(4, *filter.practitioner_id);
-      if (filter.status) stmt.bind(5, *filter.status);
+      if (filter.status) stmt.bind(5, to_string(*filter.status));
     };
     {
       auto count = c_.prepare("SELECT COUNT(*) FROM bookings" + where);
@@ -136,14 +155,15 @@ class SqliteTransaction final : public WriteTransaction {
     return collect_bookings(*stmt);
   }
 
-  Expected<std::int64_t> upcoming_count(std::string_view clinic_id,
-                                        std::string_view practitioner_id,
-                                        std::int64_t from) override {
+  Expected<std::int64_t> occupying_count(std::string_view clinic_id,
+                                         std::string_view practitioner_id,
+                                         TimeWindow window) override {
     auto stmt = c_.prepare(
         "SELECT COUNT(*) FROM bookings WHERE clinic_id = ? AND practitioner_id = ? AND "
-        "start_utc >= ? AND status <> 'cancelled'");
+        "start_utc >= ? AND start_utc < ? AND " +
+        occupying_statuses_sql());
     if (!stmt.ok()) return stmt.failure();
-    stmt->bind(1, clinic_id).bind(2, practitioner_id).bind(3, from);
+    stmt->bind(1, clinic_id).bind(2, practitioner_id).bind(3, window.from).bind(4, window.to);
     auto row = stmt->step();
     if (!row.ok()) return row.failure();
     return stmt->integer(0);
@@ -158,26 +178,27 @@ class SqliteTransaction final : public WriteTransaction {
 
   Expected<std::optional<StoredAnswer>> stored_answer(std::string_view key_hash) override {
     auto stmt = c_.prepare(
-        "SELECT request_hash, status, sealed_body FROM idempotent_answers WHERE key_hash = ?");
+        "SELECT request_hash, status, sealed_body, created_at FROM idempotent_answers "
+        "WHERE key_hash = ?");
     if (!stmt.ok()) return stmt.failure();
     stmt->bind(1, key_hash);
     auto row = stmt->step();
     if (!row.ok()) return row.failure();
     if (!*row) return std::optional<StoredAnswer>();
-    return std::optional<StoredAnswer>(
-        StoredAnswer{stmt->text(0), static_cast<int>(stmt->integer(1)), stmt->blob(2)});
+    return std::optional<StoredAnswer>(StoredAnswer{
+        stmt->text(0), static_cast<int>(stmt->integer(1)), stmt->blob(2), stmt->time(3)});
   }
 
-  Status put_clinic(std::string_view id, std::string_view config_json) override {
+  Status put_clinic(std::string_view id, std::string_view config_json, UtcSeconds now) override {
     // Re-storing an identical configuration changes nothing (not even the version).
     auto stmt = c_.prepare(
         "INSERT INTO clinics (id, config_json, version, updated_at) "
-        "VALUES (?1, ?2, 1, CAST(strftime('%s','now') AS INTEGER)) "
+        "VALUES (?1, ?2, 1, ?3) "
         "ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json, "
         "version = clinics.version + 1, updated_at = excluded.updated_at "
         "WHERE clinics.config_json <> excluded.config_json");
     if (!stmt.ok()) return stmt.failure();
-    stmt->bind(1, id).bind(2, config_json);
+    stmt->bind(1, id).bind(2, config_json).bind(3, now);
     return stmt->run();
   }
 
@@ -187,7 +208,8 @@ class SqliteTransaction final : public WriteTransaction {
                            "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
     if (!stmt.ok()) return stmt.failure();
     stmt->bind(1, b.id).bind(2, b.clinic_id).bind(3, b.practitioner_id).bind(4, b.appointment_type);
-    stmt->bind(5, b.start_utc).bind(6, b.end_utc).bind(7, b.status).bind(8, b.confirmation_number);
+    stmt->bind(5, b.start_utc).bind(6, b.end_utc).bind(7, to_string(b.status));
+    stmt->bind(8, b.confirmation_number);
     stmt->bind(9, b.patient_name).bind(10, b.patient_email).bind(11, b.patient_phone);
     stmt->bind(12, b.notes).bind(13, b.source).bind(14, b.external_reference_id);
     stmt->bind(15, b.manage_token_hash).bind(16, static_cast<std::int64_t>(b.sequence));
@@ -203,21 +225,20 @@ class SqliteTransaction final : public WriteTransaction {
         "cancelled_at = ?10, reminder_sent_at = ?11, updated_at = ?12 WHERE id = ?1");
     if (!stmt.ok()) return stmt.failure();
     stmt->bind(1, b.id).bind(2, b.practitioner_id).bind(3, b.appointment_type);
-    stmt->bind(4, b.start_utc).bind(5, b.end_utc).bind(6, b.status).bind(7, b.notes);
+    stmt->bind(4, b.start_utc).bind(5, b.end_utc).bind(6, to_string(b.status)).bind(7, b.notes);
     stmt->bind(8, static_cast<std::int64_t>(b.sequence)).bind(9, b.cancel_reason);
     stmt->bind(10, b.cancelled_at).bind(11, b.reminder_sent_at).bind(12, b.updated_at);
     return stmt->run();
   }
 
-  Status store_answer(std::string_view key_hash, const StoredAnswer& answer,
-                      std::int64_t now) override {
+  Status store_answer(std::string_view key_hash, const StoredAnswer& answer) override {
     auto stmt = c_.prepare(
         "INSERT OR REPLACE INTO idempotent_answers "
         "(key_hash, request_hash, status, sealed_body, created_at) VALUES (?, ?, ?, ?, ?)");
     if (!stmt.ok()) return stmt.failure();
     stmt->bind(1, key_hash).bind(2, answer.request_hash);
     stmt->bind(3, static_cast<std::int64_t>(answer.status)).bind_blob(4, answer.sealed_body);
-    stmt->bind(5, now);
+    stmt->bind(5, answer.created_at);
     return stmt->run();
   }
 
@@ -250,10 +271,7 @@ Status migrate(SqliteConnection& connection) {
                              " failed: " + status.failure().message);
     }
   }
-  // Idempotent answers are kept for a day; a retry comes within minutes.
-  return connection.exec(
-      "DELETE FROM idempotent_answers WHERE created_at < CAST(strftime('%s','now') AS INTEGER) - "
-      "86400");
+  return Status();
 }
 
 }  // namespace
@@ -276,7 +294,10 @@ Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& 
 
 SqliteStorage::~SqliteStorage() = default;
 
-Status SqliteStorage::write(const std::function<Status(WriteTransaction&)>& work) {
+// SQLite has one writer: every scope overlaps every other, and BEGIN IMMEDIATE makes a
+// transaction the only writer from its start, so `work` never needs a second run.
+Status SqliteStorage::write(const WriteScope&,
+                            const std::function<Status(WriteTransaction&)>& work) {
   std::lock_guard<std::mutex> lock(write_mutex_);
   Status status = writer_->exec("BEGIN IMMEDIATE");
   if (!status.ok()) return status;
@@ -308,6 +329,16 @@ Status SqliteStorage::read(const std::function<Status(ReadView&)>& work) {
   }
   release_reader(connection);
   return status;
+}
+
+Expected<std::int64_t> SqliteStorage::prune_answers(UtcSeconds created_before) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto stmt = writer_->prepare("DELETE FROM idempotent_answers WHERE created_at < ?");
+  if (!stmt.ok()) return stmt.failure();
+  stmt->bind(1, created_before);
+  Status status = stmt->run();
+  if (!status.ok()) return status.failure();
+  return static_cast<std::int64_t>(sqlite3_changes(writer_->handle()));
 }
 
 SqliteConnection* SqliteStorage::acquire_reader() {
