@@ -132,9 +132,10 @@ int main(int argc, char** argv) {
   slotbook::SystemZoneSource zones;
   ClinicCatalog catalog(zones);
   WidgetSnapshots snapshots(**storage, catalog, zones, clock);
-  BookingService bookings(
-      **storage, catalog, zones, clock,
-      [&snapshots](const std::string& clinic) { snapshots.invalidate(clinic); });
+  EventBus events;  // in-process subscribers, after commit
+  events.subscribe(
+      [&snapshots](const DomainEvent& event) { snapshots.invalidate(event.clinic_id); });
+  BookingService bookings(**storage, catalog, zones, clock, events);
   auto prune_answers = [&storage, &clock] {
     auto pruned = (*storage)->prune_answers(clock.now() - kAnswerLifetime);
     if (!pruned.ok()) {

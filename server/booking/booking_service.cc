@@ -35,13 +35,8 @@ bool in_scope(const WriteScope& scope, const std::string& practitioner_id) {
 }  // namespace
 
 BookingService::BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
-                               const Clock& clock,
-                               std::function<void(const std::string&)> on_change)
-    : storage_(storage),
-      catalog_(catalog),
-      zones_(zones),
-      clock_(clock),
-      on_change_(std::move(on_change)) {}
+                               const Clock& clock, const EventBus& events)
+    : storage_(storage), catalog_(catalog), zones_(zones), clock_(clock), events_(events) {}
 
 std::vector<std::string> BookingService::candidates(const ClinicConfig& clinic,
                                                     const std::string& type_id, bool ad_hoc,
@@ -170,10 +165,10 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
                    sorted_unique(candidates(**clinic_now, request.appointment_type,
                                             request.ad_hoc.has_value(), request.practitioner_id))};
   BookResult result;
-  bool changed = false;
+  std::vector<DomainEvent> events;
   Status status = storage_.write(scope, [&](WriteTransaction& tx) -> Status {
     result = BookResult();  // `work` may run again
-    changed = false;
+    events.clear();
     std::string key_hash;
     if (idempotent) {
       key_hash = idempotency_key_hash(idempotent->key);
@@ -227,7 +222,9 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       b.created_at = b.updated_at = now;
       Status inserted = tx.insert_booking(b);
       if (!inserted.ok()) return inserted;
-      changed = true;
+      events.push_back(booking_event(EventKind::kBookingCreated, std::nullopt, b, now));
+      Status appended = tx.append_outbox(outbox_record(events.back()));
+      if (!appended.ok()) return appended;
     }
     if (idempotent) {
       StoredReply reply = idempotent->render(decision);
@@ -240,7 +237,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
     return Status();
   });
   if (!status.ok()) return status.failure();
-  if (changed) on_change_(request.clinic_id);
+  events_.publish(events);
   return result;
 }
 
@@ -267,10 +264,12 @@ Expected<BookingDecision> BookingService::change_booking(
     if (!read.ok()) return read.failure();
 
     BookingDecision decision;
-    bool changed = false, moved_meanwhile = false;
+    std::vector<DomainEvent> events;
+    bool moved_meanwhile = false;
     Status status = storage_.write(scope, [&](WriteTransaction& tx) -> Status {
       decision = BookingDecision();  // `work` may run again
-      changed = moved_meanwhile = false;
+      events.clear();
+      moved_meanwhile = false;
       auto booking = tx.booking(id);
       if (!booking.ok()) return booking.failure();
       if (!booking->has_value()) return not_found("booking_not_found", "no such booking");
@@ -290,19 +289,17 @@ Expected<BookingDecision> BookingService::change_booking(
         decision.refusal = Refusal::kConflict;  // only a concurrent configuration change
         return Status();
       }
-      if (after.status == before.status && after.start_utc == before.start_utc &&
-          after.practitioner_id == before.practitioner_id && after.notes == before.notes &&
-          after.appointment_type == before.appointment_type &&
-          after.reminder_sent_at == before.reminder_sent_at) {
-        return Status();
-      }
+      const std::optional<EventKind> kind = classify_change(before, after);
+      if (!kind) return Status();
       after.updated_at = now;
-      changed = true;
-      return tx.update_booking(after);
+      Status updated = tx.update_booking(after);
+      if (!updated.ok()) return updated;
+      events.push_back(booking_event(*kind, before, after, now));
+      return tx.append_outbox(outbox_record(events.back()));
     });
     if (!status.ok()) return status.failure();
     if (moved_meanwhile) continue;
-    if (changed) on_change_(decision.booking.clinic_id);
+    events_.publish(events);
     return decision;
   }
   return storage_failure("booking " + std::string(id) + " kept moving while being changed");
@@ -419,16 +416,23 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
   const std::string text = checked->json().dump();
   const UtcSeconds now = clock_.now();
   std::shared_ptr<const ClinicConfig> stored;
+  std::vector<DomainEvent> events;
   Status status = storage_.write(WriteScope{id, {}}, [&](WriteTransaction& tx) -> Status {
+    events.clear();  // `work` may run again
+    auto before = tx.clinic(id);
+    if (!before.ok()) return before.failure();
+    const std::int64_t version_before = before->has_value() ? (*before)->version : 0;
     Status put = tx.put_clinic(id, text, now);
     if (!put.ok()) return put;
     auto current = catalog_.get(tx, id);
     if (!current.ok()) return current.failure();
     stored = *current;
-    return Status();
+    if (stored->version() == version_before) return Status();  // identical: no change
+    events.push_back(clinic_config_event(id, version_before, stored->version(), now));
+    return tx.append_outbox(outbox_record(events.back()));
   });
   if (!status.ok()) return status.failure();
-  on_change_(id);
+  events_.publish(events);
   return stored;
 }
 

@@ -5,6 +5,9 @@
 // Fair "any": among the practitioners the engine finds free for the requested start, the
 // one with the fewest bookings within the clinic's booking horizon wins, ties broken by id.
 //
+// Every committed change appends a DomainEvent to the outbox in its own transaction and,
+// after commit, publishes it on the EventBus (domain_event.h).
+//
 // Thread-safe; the engine decides, this class only assembles inputs and stores outcomes.
 #ifndef SLOTBOOK_SERVER_BOOKING_BOOKING_SERVICE_H_
 #define SLOTBOOK_SERVER_BOOKING_BOOKING_SERVICE_H_
@@ -19,6 +22,7 @@
 
 #include "booking/booking_status.h"
 #include "booking/clinic_config.h"
+#include "booking/domain_event.h"
 #include "booking/engine_snapshot.h"
 #include "common/clock.h"
 #include "common/expected.h"
@@ -83,9 +87,8 @@ struct RescheduleRequest {
 
 class BookingService {
  public:
-  // `on_change(clinic_id)` runs after every committed change (cache invalidation).
   BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
-                 const Clock& clock, std::function<void(const std::string&)> on_change);
+                 const Clock& clock, const EventBus& events);
 
   // Books `request` if the engine finds its start free. With `idempotent`, the answer
   // is stored in the same transaction and a later call with the same key replays it.
@@ -142,7 +145,7 @@ class BookingService {
   ClinicCatalog& catalog_;
   const ZoneSource& zones_;
   const Clock& clock_;
-  std::function<void(const std::string&)> on_change_;
+  const EventBus& events_;
 };
 
 }  // namespace slotbook::server

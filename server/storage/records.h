@@ -50,6 +50,18 @@ struct StoredAnswer {
   UtcSeconds created_at{};
 };
 
+// A domain event in the outbox (booking/domain_event.h), appended in the transaction of
+// the change it describes. `position` orders the outbox (assigned by storage).
+struct OutboxRecord {
+  std::int64_t position = 0;
+  std::string event_id;
+  std::string clinic_id;
+  std::string kind;        // "booking.created", ...
+  std::string booking_id;  // empty for clinic events
+  UtcSeconds occurred_at{};
+  std::string payload_json;  // the event's JSON (docs/events.md)
+};
+
 // [from, to) on the UTC time line.
 struct TimeWindow {
   UtcSeconds from{};

@@ -1,4 +1,5 @@
-// Storage: where clinics, bookings and idempotent answers persist. SQL lives only in the
+// Storage: where clinics, bookings, idempotent answers and the outbox of domain events
+// persist. SQL lives only in the
 // implementations (storage/sqlite/ today; storage/postgres/ next), never in services or
 // routes. Times are UtcSeconds; `now` always comes from the caller's Clock, never from SQL.
 //
@@ -51,6 +52,8 @@ class ReadView {
                                                  TimeWindow window) = 0;
   virtual Expected<bool> confirmation_number_exists(std::string_view number) = 0;
   virtual Expected<std::optional<StoredAnswer>> stored_answer(std::string_view key_hash) = 0;
+  // Outbox entries after `position`, in order, at most `limit`.
+  virtual Expected<std::vector<OutboxRecord>> outbox_after(std::int64_t position, int limit) = 0;
 };
 
 // What write() work may change, in addition to reading.
@@ -63,6 +66,8 @@ class WriteTransaction : public ReadView {
   // Replaces the mutable fields of the booking with the same id.
   virtual Status update_booking(const BookingRecord& booking) = 0;
   virtual Status store_answer(std::string_view key_hash, const StoredAnswer& answer) = 0;
+  // Appends a domain event; it commits or rolls back with the change it describes.
+  virtual Status append_outbox(const OutboxRecord& record) = 0;
 };
 
 // What a write serializes on.

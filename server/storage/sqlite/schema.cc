@@ -46,6 +46,20 @@ CREATE TABLE idempotent_answers (
   created_at   INTEGER NOT NULL
 );
 )sql",
+      // 2: the outbox of domain events (booking/domain_event.h), appended in the same
+      // transaction as the change each describes.
+      R"sql(
+CREATE TABLE outbox (
+  position    INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id    TEXT NOT NULL UNIQUE,
+  clinic_id   TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  booking_id  TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  payload     TEXT NOT NULL
+);
+CREATE INDEX outbox_by_booking ON outbox (booking_id);
+)sql",
   };
   return kMigrations;
 }

@@ -242,6 +242,32 @@ class SqliteTransaction final : public WriteTransaction {
     return stmt->run();
   }
 
+  Expected<std::vector<OutboxRecord>> outbox_after(std::int64_t position, int limit) override {
+    auto stmt = c_.prepare(
+        "SELECT position, event_id, clinic_id, kind, booking_id, occurred_at, payload "
+        "FROM outbox WHERE position > ? ORDER BY position LIMIT ?");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, position).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<OutboxRecord> out;
+    for (;;) {
+      auto row = stmt->step();
+      if (!row.ok()) return row.failure();
+      if (!*row) return out;
+      out.push_back(OutboxRecord{stmt->integer(0), stmt->text(1), stmt->text(2), stmt->text(3),
+                                 stmt->text(4), stmt->time(5), stmt->text(6)});
+    }
+  }
+
+  Status append_outbox(const OutboxRecord& r) override {
+    auto stmt = c_.prepare(
+        "INSERT INTO outbox (event_id, clinic_id, kind, booking_id, occurred_at, payload) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, r.event_id).bind(2, r.clinic_id).bind(3, r.kind).bind(4, r.booking_id);
+    stmt->bind(5, r.occurred_at).bind(6, r.payload_json);
+    return stmt->run();
+  }
+
  private:
   SqliteConnection& c_;
 };

@@ -1,0 +1,127 @@
+// What the service tests share: a fresh SQLite file, the test clinic, a clock the test
+// moves, and the events the bus published.
+#ifndef SLOTBOOK_TESTS_SERVER_UNIT_SERVICE_FIXTURE_H_
+#define SLOTBOOK_TESTS_SERVER_UNIT_SERVICE_FIXTURE_H_
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "booking/booking_service.h"
+#include "slotbook/system_zones.h"
+#include "storage/sqlite/storage.h"
+
+namespace slotbook::server::testing {
+
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(UtcSeconds now) : now_(now) {}
+  UtcSeconds now() const override { return now_; }
+  void advance(std::chrono::seconds by) { now_ += by; }
+
+ private:
+  UtcSeconds now_;
+};
+
+inline UtcSeconds utc(const char* rfc3339) { return to_seconds(*parse_instant(rfc3339)); }
+
+inline nlohmann::json test_clinic_json() {
+  std::ifstream in(SLOTBOOK_TEST_CLINIC);
+  std::stringstream text;
+  text << in.rdbuf();
+  return nlohmann::json::parse(text.str());
+}
+
+// A new empty directory under the system's temp directory.
+inline std::filesystem::path fresh_directory() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "slotbook-unit-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+// A storage that wraps another (for decorators that fail or retry on purpose).
+class ForwardingStorage : public Storage {
+ public:
+  explicit ForwardingStorage(Storage& inner) : inner_(inner) {}
+  Status write(const WriteScope& scope,
+               const std::function<Status(WriteTransaction&)>& work) override {
+    return inner_.write(scope, work);
+  }
+  Status read(const std::function<Status(ReadView&)>& work) override { return inner_.read(work); }
+  Expected<std::int64_t> prune_answers(UtcSeconds before) override {
+    return inner_.prune_answers(before);
+  }
+
+ protected:
+  Storage& inner_;
+};
+
+struct ServiceFixture {
+  const std::filesystem::path dir = fresh_directory();
+  // 2027-01-11 is a Monday; the clinic opens 08:00-18:00 New York every day.
+  ManualClock clock{utc("2027-01-11T14:00:00Z")};
+  SystemZoneSource zones;
+  std::unique_ptr<SqliteStorage> sqlite;
+  ClinicCatalog catalog{zones};
+  EventBus bus;
+  std::vector<DomainEvent> published;
+
+  ServiceFixture() {
+    auto opened = SqliteStorage::open((dir / "bookings.db").string(), 2);
+    if (!opened.ok()) throw std::runtime_error(opened.failure().message);
+    sqlite = std::move(*opened);
+    bus.subscribe([this](const DomainEvent& event) { published.push_back(event); });
+  }
+  ~ServiceFixture() {
+    sqlite.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+
+  BookingService service(Storage& storage) {
+    return BookingService(storage, catalog, zones, clock, bus);
+  }
+
+  std::vector<OutboxRecord> outbox() {
+    std::vector<OutboxRecord> out;
+    (void)sqlite->read([&](ReadView& view) -> Status {
+      auto rows = view.outbox_after(0, 1000);
+      if (rows.ok()) out = *rows;
+      return Status();
+    });
+    return out;
+  }
+
+  std::int64_t booking_count() {
+    std::int64_t total = 0;
+    (void)sqlite->read([&](ReadView& view) -> Status {
+      BookingFilter all;
+      all.clinic_id = "testclinic";
+      all.start_before = utc("2100-01-01T00:00:00Z");
+      (void)view.list_bookings(all, &total);
+      return Status();
+    });
+    return total;
+  }
+};
+
+inline NewBooking new_booking(const char* start, const char* practitioner = "dr-a") {
+  NewBooking b;
+  b.clinic_id = "testclinic";
+  b.appointment_type = "consultation";
+  b.practitioner_id = practitioner;
+  b.start = *parse_instant(start);
+  b.patient = {"Pat Patient", "pat@example.com", ""};
+  b.source = "widget";
+  return b;
+}
+
+}  // namespace slotbook::server::testing
+
+#endif  // SLOTBOOK_TESTS_SERVER_UNIT_SERVICE_FIXTURE_H_
