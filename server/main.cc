@@ -23,7 +23,9 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "booking/booking_queries.h"
 #include "booking/booking_service.h"
+#include "booking/clinic_catalog.h"
 #include "booking/clinic_config.h"
 #include "booking/widget_snapshot.h"
 #include "common/clock.h"
@@ -154,10 +156,9 @@ int main(int argc, char** argv) {
   }
   RateLimiter rate_limiter(options.rate_limit);
   const char* api_key = std::getenv("CALENDAR_API_KEY");
+  BookingQueries queries(**storage, catalog, zones, clock);
   AppContext app{clock,
-                 **storage,
-                 catalog,
-                 zones,
+                 queries,
                  bookings,
                  snapshots,
                  rate_limiter,

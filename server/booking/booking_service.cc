@@ -4,7 +4,9 @@
 #include <limits>
 #include <vector>
 
+#include "booking/clinic_catalog.h"
 #include "booking/occupancy.h"
+#include "storage/storage.h"
 #include "tokens/tokens.h"
 
 namespace slotbook::server {
@@ -30,6 +32,18 @@ std::vector<std::string> sorted_unique(std::vector<std::string> ids) {
 bool in_scope(const WriteScope& scope, const std::string& practitioner_id) {
   return std::binary_search(scope.practitioner_ids.begin(), scope.practitioner_ids.end(),
                             practitioner_id);
+}
+
+// The outbox row that stores `event`.
+OutboxRecord outbox_record(const DomainEvent& event) {
+  OutboxRecord record;
+  record.event_id = event.id;
+  record.clinic_id = event.clinic_id;
+  record.kind = std::string(to_string(event.kind));
+  record.booking_id = event.booking_id();
+  record.occurred_at = event.occurred_at;
+  record.payload_json = event_json(event).dump();
+  return record;
 }
 
 }  // namespace
@@ -305,48 +319,88 @@ Expected<BookingDecision> BookingService::change_booking(
   return storage_failure("booking " + std::string(id) + " kept moving while being changed");
 }
 
+std::vector<std::string> BookingService::touched_by(const RescheduleRequest& request,
+                                                    const BookingRecord& b,
+                                                    const ClinicConfig& clinic) {
+  const std::string type = request.appointment_type.value_or(b.appointment_type);
+  return candidates(clinic, type, type.empty(),
+                    request.practitioner_id.value_or(b.practitioner_id));
+}
+
+Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d, UtcSeconds now,
+                                        const RescheduleRequest& request) {
+  BookingRecord& b = d.booking;
+  if (!is_active(b.status)) {
+    return invalid_state("a " + std::string(to_string(b.status)) +
+                         " booking cannot be rescheduled");
+  }
+  if (request.by_patient && b.start_utc <= now) {
+    return invalid_state("the appointment has already started");
+  }
+  if (request.notes) b.notes = *request.notes;
+  const Instant start = request.start ? *request.start : Instant(b.start_utc);
+  const std::string practitioner = request.practitioner_id.value_or(b.practitioner_id);
+  const std::string type = request.appointment_type.value_or(b.appointment_type);
+  const UtcSeconds start_s = to_seconds(start);
+  if (start_s == b.start_utc && practitioner == b.practitioner_id && type == b.appointment_type) {
+    return Status();  // nothing about the time changes
+  }
+  std::optional<AdHocType> ad_hoc;
+  if (type.empty()) {
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(b.end_utc - b.start_utc);
+    ad_hoc = AdHocType{static_cast<int>(minutes.count()), 1};
+  }
+  auto placement = place(tx, *d.clinic, type, ad_hoc, practitioner, start, now, b.id);
+  if (!placement.ok()) return placement.failure();
+  d.refusal = placement->refusal;
+  if (d.refusal != Refusal::kNone) return Status();
+  b.practitioner_id = placement->practitioner_id;
+  b.appointment_type = type;
+  b.start_utc = start_s;
+  b.end_utc = placement->end_utc;
+  b.sequence += 1;
+  return Status();
+}
+
+Status BookingService::apply_status(BookingDecision& d, UtcSeconds now, BookingStatus status) {
+  BookingRecord& b = d.booking;
+  using S = BookingStatus;
+  const bool allowed =
+      (b.status == S::kPending && (status == S::kConfirmed || status == S::kCancelled)) ||
+      (b.status == S::kConfirmed &&
+       (status == S::kCompleted || status == S::kCancelled || status == S::kNoShow));
+  if (!allowed) {
+    return invalid_state("cannot change status from " + std::string(to_string(b.status)) + " to " +
+                         std::string(to_string(status)));
+  }
+  if (status == S::kCancelled) {
+    b.cancelled_at = now;
+    b.sequence += 1;
+  }
+  b.status = status;
+  return Status();
+}
+
 Expected<BookingDecision> BookingService::reschedule(std::string_view id,
                                                      const RescheduleRequest& request) {
+  return update(id, request, std::nullopt);
+}
+
+Expected<BookingDecision> BookingService::update(std::string_view id,
+                                                 const RescheduleRequest& request,
+                                                 std::optional<BookingStatus> status) {
   auto touched = [&](const BookingRecord& b, const ClinicConfig& clinic) {
-    const std::string type = request.appointment_type.value_or(b.appointment_type);
-    return candidates(clinic, type, type.empty(),
-                      request.practitioner_id.value_or(b.practitioner_id));
+    return touched_by(request, b, clinic);
   };
   return change_booking(
       id, touched, [&](WriteTransaction& tx, BookingDecision& d, UtcSeconds now) -> Status {
-        BookingRecord& b = d.booking;
-        if (!is_active(b.status)) {
-          return invalid_state("a " + std::string(to_string(b.status)) +
-                               " booking cannot be rescheduled");
+        const bool moves_or_edits =
+            request.start || request.practitioner_id || request.appointment_type || request.notes;
+        if (moves_or_edits || !status) {
+          Status moved = apply_reschedule(tx, d, now, request);
+          if (!moved.ok() || d.refusal != Refusal::kNone) return moved;
         }
-        if (request.by_patient && b.start_utc <= now) {
-          return invalid_state("the appointment has already started");
-        }
-        if (request.notes) b.notes = *request.notes;
-        const Instant start = request.start ? *request.start : Instant(b.start_utc);
-        const std::string practitioner = request.practitioner_id.value_or(b.practitioner_id);
-        const std::string type = request.appointment_type.value_or(b.appointment_type);
-        const UtcSeconds start_s = to_seconds(start);
-        if (start_s == b.start_utc && practitioner == b.practitioner_id &&
-            type == b.appointment_type) {
-          return Status();  // nothing about the time changes
-        }
-        std::optional<AdHocType> ad_hoc;
-        if (type.empty()) {
-          const auto minutes =
-              std::chrono::duration_cast<std::chrono::minutes>(b.end_utc - b.start_utc);
-          ad_hoc = AdHocType{static_cast<int>(minutes.count()), 1};
-        }
-        auto placement = place(tx, *d.clinic, type, ad_hoc, practitioner, start, now, b.id);
-        if (!placement.ok()) return placement.failure();
-        d.refusal = placement->refusal;
-        if (d.refusal != Refusal::kNone) return Status();
-        b.practitioner_id = placement->practitioner_id;
-        b.appointment_type = type;
-        b.start_utc = start_s;
-        b.end_utc = placement->end_utc;
-        b.sequence += 1;
-        return Status();
+        return status ? apply_status(d, now, *status) : Status();
       });
 }
 
@@ -376,25 +430,10 @@ Expected<BookingDecision> BookingService::cancel(std::string_view id, std::strin
 }
 
 Expected<BookingDecision> BookingService::set_status(std::string_view id, BookingStatus status) {
-  return change_booking(
-      id, only_its_own, [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
-        BookingRecord& b = d.booking;
-        using S = BookingStatus;
-        const bool allowed =
-            (b.status == S::kPending && (status == S::kConfirmed || status == S::kCancelled)) ||
-            (b.status == S::kConfirmed &&
-             (status == S::kCompleted || status == S::kCancelled || status == S::kNoShow));
-        if (!allowed) {
-          return invalid_state("cannot change status from " + std::string(to_string(b.status)) +
-                               " to " + std::string(to_string(status)));
-        }
-        if (status == S::kCancelled) {
-          b.cancelled_at = now;
-          b.sequence += 1;
-        }
-        b.status = status;
-        return Status();
-      });
+  return change_booking(id, only_its_own,
+                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
+                          return apply_status(d, now, status);
+                        });
 }
 
 Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id) {

@@ -27,9 +27,12 @@
 #include "common/clock.h"
 #include "common/expected.h"
 #include "slotbook/engine.h"
-#include "storage/storage.h"
 
 namespace slotbook::server {
+
+class ClinicCatalog;
+class Storage;
+class WriteTransaction;
 
 struct PatientDetails {
   std::string name;
@@ -108,6 +111,11 @@ class BookingService {
   // cancelled | no_show. Anything else is invalid_state.
   Expected<BookingDecision> set_status(std::string_view id, BookingStatus status);
 
+  // A staff edit: reschedule (`request`) and then, if given, a status transition, in one
+  // transaction: if either is refused or invalid, nothing is stored.
+  Expected<BookingDecision> update(std::string_view id, const RescheduleRequest& request,
+                                   std::optional<BookingStatus> status);
+
   Expected<BookingDecision> mark_reminder_sent(std::string_view id);
 
   // Checks `config` with the engine and stores it as its clinic's configuration (bookings
@@ -130,6 +138,13 @@ class BookingService {
                             const std::string& type_id, const std::optional<AdHocType>& ad_hoc,
                             const std::string& practitioner_id, Instant start, UtcSeconds now,
                             std::string_view exclude_booking_id);
+  static std::vector<std::string> touched_by(const RescheduleRequest& request,
+                                             const BookingRecord& booking,
+                                             const ClinicConfig& clinic);
+  // The parts of a change, applied to `d` inside a change_booking transaction.
+  Status apply_reschedule(WriteTransaction& tx, BookingDecision& d, UtcSeconds now,
+                          const RescheduleRequest& request);
+  static Status apply_status(BookingDecision& d, UtcSeconds now, BookingStatus status);
   Expected<std::string> new_confirmation_number(WriteTransaction& tx, const ClinicConfig& clinic,
                                                 Instant start);
   // Loads booking `id` and its clinic inside a transaction scoped to its practitioner plus

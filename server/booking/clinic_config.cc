@@ -63,28 +63,4 @@ std::string ClinicConfig::type_name(std::string_view id) const {
   return t && !t->name.empty() ? t->name : std::string(id);
 }
 
-Expected<std::shared_ptr<const ClinicConfig>> ClinicCatalog::get(ReadView& view,
-                                                                 std::string_view clinic_id) {
-  auto record = view.clinic(clinic_id);
-  if (!record.ok()) return record.failure();
-  if (!record->has_value()) {
-    return not_found("clinic_not_found", "no clinic with id '" + std::string(clinic_id) + "'");
-  }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = cache_.find(clinic_id);
-    if (it != cache_.end() && it->second->version() == (*record)->version) return it->second;
-  }
-  nlohmann::json parsed = nlohmann::json::parse((*record)->config_json, nullptr, false);
-  auto config = ClinicConfig::from_json(std::move(parsed), zones_, (*record)->version);
-  if (!config.ok()) {
-    return storage_failure("stored configuration of clinic '" + std::string(clinic_id) +
-                           "' no longer passes the engine: " + config.failure().message);
-  }
-  auto shared = std::make_shared<const ClinicConfig>(std::move(*config));
-  std::lock_guard<std::mutex> lock(mutex_);
-  cache_[std::string(clinic_id)] = shared;
-  return shared;
-}
-
 }  // namespace slotbook::server

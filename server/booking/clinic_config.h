@@ -1,25 +1,21 @@
 // ClinicConfig: one clinic's stored configuration (the contract's snapshot form without
-// `busy`), checked by the engine once and kept parsed. ClinicCatalog caches them by
-// version so a booking does not re-check an unchanged configuration. Immutable; shared
-// between threads through shared_ptr<const ClinicConfig>.
+// `busy`), checked by the engine once and kept parsed (clinic_catalog.h caches them by
+// version). Immutable; shared between threads through shared_ptr<const ClinicConfig>.
 #ifndef SLOTBOOK_SERVER_BOOKING_CLINIC_CONFIG_H_
 #define SLOTBOOK_SERVER_BOOKING_CLINIC_CONFIG_H_
 
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "booking/booking_record.h"
 #include "common/expected.h"
 #include "slotbook/snapshot.h"
 #include "slotbook/zone_rules.h"
-#include "storage/records.h"
-#include "storage/storage.h"
 
 namespace slotbook::server {
 
@@ -54,21 +50,6 @@ class ClinicConfig {
   nlohmann::json json_;
   Snapshot checked_;
   std::int64_t version_ = 0;
-};
-
-// The current ClinicConfig of each clinic, re-checked only when its stored version changes.
-// Thread-safe.
-class ClinicCatalog {
- public:
-  explicit ClinicCatalog(const ZoneSource& zones) : zones_(zones) {}
-  // The configuration stored for `clinic_id` as `view` sees it; kNotFound
-  // ("clinic_not_found") if there is none.
-  Expected<std::shared_ptr<const ClinicConfig>> get(ReadView& view, std::string_view clinic_id);
-
- private:
-  const ZoneSource& zones_;
-  std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<const ClinicConfig>, std::less<>> cache_;
 };
 
 }  // namespace slotbook::server

@@ -119,17 +119,6 @@ nlohmann::ordered_json event_json(const DomainEvent& event) {
   return out;
 }
 
-OutboxRecord outbox_record(const DomainEvent& event) {
-  OutboxRecord record;
-  record.event_id = event.id;
-  record.clinic_id = event.clinic_id;
-  record.kind = std::string(to_string(event.kind));
-  record.booking_id = event.booking_id();
-  record.occurred_at = event.occurred_at;
-  record.payload_json = event_json(event).dump();
-  return record;
-}
-
 void EventBus::subscribe(Subscriber subscriber) { subscribers_.push_back(std::move(subscriber)); }
 
 void EventBus::publish(const std::vector<DomainEvent>& events) const {

@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/booking_record.h"
 #include "common/clock.h"
-#include "storage/records.h"
 
 namespace slotbook::server {
 
@@ -60,8 +60,6 @@ std::optional<EventKind> classify_change(const BookingRecord& before, const Book
 // The event's JSON form, as stored in the outbox and documented in docs/events.md. The
 // manage token's hash is never part of it.
 nlohmann::ordered_json event_json(const DomainEvent& event);
-// The outbox row that stores `event`.
-OutboxRecord outbox_record(const DomainEvent& event);
 
 // In-process subscribers, told about each event after its transaction committed, on the
 // committing thread. Subscribe before serving; thread-safe to publish.

@@ -11,10 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/booking_record.h"
 #include "booking/clinic_config.h"
 #include "common/expected.h"
 #include "slotbook/snapshot.h"
-#include "storage/records.h"
 
 namespace slotbook::server {
 

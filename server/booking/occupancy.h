@@ -4,8 +4,8 @@
 #ifndef SLOTBOOK_SERVER_BOOKING_OCCUPANCY_H_
 #define SLOTBOOK_SERVER_BOOKING_OCCUPANCY_H_
 
+#include "booking/booking_record.h"
 #include "booking/clinic_config.h"
-#include "storage/records.h"
 
 namespace slotbook::server {
 

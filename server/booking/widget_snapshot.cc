@@ -1,9 +1,11 @@
 #include "booking/widget_snapshot.h"
 
+#include "booking/clinic_catalog.h"
 #include "booking/engine_snapshot.h"
 #include "booking/occupancy.h"
 #include "common/compress.h"
 #include "slotbook/json_api.h"
+#include "storage/storage.h"
 #include "tokens/tokens.h"
 
 namespace slotbook::server {

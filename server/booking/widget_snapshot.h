@@ -16,9 +16,11 @@
 #include "booking/clinic_config.h"
 #include "common/clock.h"
 #include "common/expected.h"
-#include "storage/storage.h"
 
 namespace slotbook::server {
+
+class ClinicCatalog;
+class Storage;
 
 struct PreparedSnapshot {
   std::shared_ptr<const std::string> body;

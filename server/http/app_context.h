@@ -1,17 +1,17 @@
 // What the routes share: the services and the server's settings. Routes are thin: they
-// parse the request, call a service, and map the outcome to a response.
+// parse the request, call one service (BookingQueries to read, BookingService to change),
+// and render the outcome in their protocol's dialect. They never open storage.
 #ifndef SLOTBOOK_SERVER_HTTP_APP_CONTEXT_H_
 #define SLOTBOOK_SERVER_HTTP_APP_CONTEXT_H_
 
 #include <string>
 #include <vector>
 
+#include "booking/booking_queries.h"
 #include "booking/booking_service.h"
-#include "booking/clinic_config.h"
 #include "booking/widget_snapshot.h"
 #include "common/clock.h"
 #include "http/rate_limiter.h"
-#include "storage/storage.h"
 
 namespace slotbook::server {
 
@@ -23,9 +23,7 @@ struct ServerSettings {
 
 struct AppContext {
   const Clock& clock;
-  Storage& storage;
-  ClinicCatalog& catalog;
-  const ZoneSource& zones;
+  BookingQueries& queries;
   BookingService& bookings;
   WidgetSnapshots& snapshots;
   RateLimiter& booking_rate_limiter;

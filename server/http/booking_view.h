@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "booking/booking_record.h"
 #include "booking/clinic_config.h"
 #include "http/responses.h"
-#include "storage/records.h"
 
 namespace slotbook::server {
 

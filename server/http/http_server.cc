@@ -96,10 +96,7 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
   });
 
   server->Get("/healthz", [&app](const httplib::Request&, httplib::Response& res) {
-    Status status = app.storage.read([](ReadView& view) -> Status {
-      auto ids = view.clinic_ids();
-      return ids.ok() ? Status() : Status(ids.failure());
-    });
+    Status status = app.queries.health();
     if (!status.ok()) return send_failure(res, status.failure());
     send_json(res, 200, Json{{"status", "ok"}});
   });

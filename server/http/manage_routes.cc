@@ -18,36 +18,22 @@ struct Authorized {
   std::string token;
 };
 
-// Loads the booking of the route's id if the request's token opens it; otherwise sends
-// 404 (or the storage failure) and returns nullopt.
+// The booking of the route's id if the request's token opens it; otherwise sends 404 (or
+// the storage failure) and returns nullopt.
 std::optional<Authorized> authorize(AppContext& app, const httplib::Request& req,
                                     httplib::Response& res) {
-  Authorized out;
-  out.token = req.get_param_value("token");
-  bool opened = false;
-  Status status = app.storage.read([&](ReadView& view) -> Status {
-    auto booking = view.booking(req.matches[1].str());
-    if (!booking.ok()) return booking.failure();
-    const std::string presented_hash = sha256_hex(out.token);
-    const std::string stored_hash = booking->has_value() ? (*booking)->manage_token_hash : "";
-    opened = !out.token.empty() && !stored_hash.empty() &&
-             constant_time_equals(presented_hash, stored_hash);
-    if (!opened) return Status();
-    out.booking = std::move(**booking);
-    auto clinic = app.catalog.get(view, out.booking.clinic_id);
-    if (!clinic.ok()) return clinic.failure();
-    out.clinic = *clinic;
-    return Status();
-  });
-  if (!status.ok()) {
-    send_failure(res, status.failure());
+  const std::string token = req.get_param_value("token");
+  auto found = app.queries.booking_for_token(req.matches[1].str(), token);
+  if (!found.ok()) {
+    const Failure& failure = found.failure();
+    if (failure.kind == FailureKind::kNotFound) {
+      send_error(res, 404, "not_found", failure.message);
+    } else {
+      send_failure(res, failure);
+    }
     return std::nullopt;
   }
-  if (!opened) {
-    send_error(res, 404, "not_found", "no booking with this id and token");
-    return std::nullopt;
-  }
-  return out;
+  return Authorized{std::move(found->booking), std::move(found->clinic), token};
 }
 
 void send_decision(httplib::Response& res, const Expected<BookingDecision>& decision,
@@ -73,13 +59,6 @@ std::optional<nlohmann::json> optional_object_body(const httplib::Request& req,
     return std::nullopt;
   }
   return body;
-}
-
-void send_fields(httplib::Response& res, const std::vector<FieldError>& errors) {
-  Json fields = Json::object();
-  for (const FieldError& e : errors) fields[e.field] = e.message;
-  send_error(res, 422, "validation_failed", "some fields are missing or invalid",
-             Json{{"fields", std::move(fields)}});
 }
 
 // What a cancel or reschedule starts with: CORS, the booking rate limit, the token and an
@@ -129,7 +108,7 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
                 std::vector<FieldError> errors;
                 FieldReader fields(body, "", &errors);
                 auto reason = fields.text("reason", false, kMaxText);
-                if (!errors.empty()) return send_fields(res, errors);
+                if (!errors.empty()) return send_field_errors(res, errors);
                 send_decision(res, app.bookings.cancel(found.booking.id, reason.value_or(""), true),
                               found.token);
               });
@@ -151,7 +130,7 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
                   }
                 }
                 change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
-                if (!errors.empty()) return send_fields(res, errors);
+                if (!errors.empty()) return send_field_errors(res, errors);
                 send_decision(res, app.bookings.reschedule(found.booking.id, change), found.token);
               });
 }

@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "booking/availability.h"
 #include "common/clock.h"
 #include "http/api_key.h"
 #include "http/booking_view.h"
@@ -29,42 +28,6 @@ void send_validation(httplib::Response& res, const char* location,
   send_json(res, 422, Json{{"detail", std::move(detail)}});
 }
 
-std::optional<LocalDate> strict_date(const std::string& text) {
-  static const std::regex kDate(R"(\d{4}-\d{2}-\d{2})");
-  if (!std::regex_match(text, kDate)) return std::nullopt;
-  return parse_date(text);
-}
-
-// "HH:MM" (24-hour, 00:00-23:59); "HH:MM:00" is accepted as the same time.
-std::optional<int> strict_time(const std::string& text) {
-  static const std::regex kTime(R"((\d{2}):(\d{2})(:00)?)");
-  std::smatch m;
-  if (!std::regex_match(text, m, kTime)) return std::nullopt;
-  auto minutes = parse_time_of_day(m[1].str() + ":" + m[2].str());
-  if (!minutes || *minutes >= 24 * 60) return std::nullopt;
-  return minutes;
-}
-
-// The clinic whose practitioners include `agent_id` (the first by clinic id), or empty.
-Expected<std::string> clinic_of_agent(AppContext& app, const std::string& agent_id) {
-  std::string found;
-  Status status = app.storage.read([&](ReadView& view) -> Status {
-    auto ids = view.clinic_ids();
-    if (!ids.ok()) return ids.failure();
-    for (const std::string& id : *ids) {
-      auto clinic = app.catalog.get(view, id);
-      if (!clinic.ok()) return clinic.failure();
-      if ((*clinic)->checked().find_practitioner(agent_id)) {
-        found = id;
-        return Status();
-      }
-    }
-    return Status();
-  });
-  if (!status.ok()) return status.failure();
-  return found;
-}
-
 std::string hours_text(int minutes) {
   if (minutes % 60 == 0) return std::to_string(minutes / 60) + " hours";
   return std::to_string(minutes) + " minutes";
@@ -79,7 +42,7 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
        {std::pair{"start_date", &start_date}, std::pair{"end_date", &end_date}}) {
     if (!req.has_param(name)) {
       errors.push_back({name, "field required", "value_error.missing"});
-    } else if (!(*out = strict_date(req.get_param_value(name)))) {
+    } else if (!(*out = parse_strict_date(req.get_param_value(name)))) {
       errors.push_back({name, "invalid date format", "value_error.date"});
     }
   }
@@ -107,7 +70,7 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
   if (*end_date - *start_date > date::days(90)) {
     return send_detail(res, 400, "Date range cannot exceed 90 days");
   }
-  auto clinic_id = clinic_of_agent(app, agent_id);
+  auto clinic_id = app.queries.clinic_of_practitioner(agent_id);
   if (!clinic_id.ok()) return send_failure(res, clinic_id.failure());
   if (clinic_id->empty()) {
     return send_detail(res, 404, "Business hours not found for agent " + agent_id);
@@ -118,8 +81,7 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
   request.practitioner_id = agent_id;
   request.start_date = *start_date;
   request.end_date = *end_date;
-  auto availability =
-      list_availability(app.storage, app.catalog, app.zones, app.clock.now(), request);
+  auto availability = app.queries.availability(request);
   if (!availability.ok()) return send_failure(res, availability.failure());
   const Availability& a = **availability;
   Json days = Json::array();
@@ -164,14 +126,8 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
     fields.fail("participant_email", "value is not a valid email address");
   }
   auto phone = fields.text("participant_phone", false, kMaxPhone);
-  std::optional<LocalDate> booking_date;
-  if (auto text = fields.text("booking_date", true, 32)) {
-    if (!(booking_date = strict_date(*text))) fields.fail("booking_date", "Invalid date format");
-  }
-  std::optional<int> booking_time;
-  if (auto text = fields.text("booking_time", true, 32)) {
-    if (!(booking_time = strict_time(*text))) fields.fail("booking_time", "Invalid time format");
-  }
+  auto booking_date = fields.date("booking_date", true, "Invalid date format");
+  auto booking_time = fields.time_of_day("booking_time", true, "Invalid time format");
   auto duration = fields.integer("duration_minutes", false, 1, 480);
   auto description = fields.text("description", false, kMaxNotes);
   auto reference = fields.text("external_reference_id", false, kMaxText);
@@ -185,7 +141,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
     return send_detail(res, 401, "Invalid API key");
   }
   // 3. The agent.
-  auto clinic_id = clinic_of_agent(app, *agent_id);
+  auto clinic_id = app.queries.clinic_of_practitioner(*agent_id);
   if (!clinic_id.ok()) return send_failure(res, clinic_id.failure());
   if (clinic_id->empty()) {
     return send_detail(res, 404, "Business hours not found for agent " + *agent_id);
@@ -201,16 +157,10 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
   booking.external_reference_id = reference.value_or("");
   booking.issue_manage_token = false;
   // The wall-clock start in the clinic's zone needs the clinic's rules: read them first.
-  std::shared_ptr<const ClinicConfig> clinic;
-  Status loaded = app.storage.read([&](ReadView& view) -> Status {
-    auto found = app.catalog.get(view, *clinic_id);
-    if (!found.ok()) return found.failure();
-    clinic = *found;
-    return Status();
-  });
-  if (!loaded.ok()) return send_failure(res, loaded.failure());
+  auto clinic = app.queries.clinic(*clinic_id);
+  if (!clinic.ok()) return send_failure(res, clinic.failure());
   const LocalTime local_start = LocalTime(*booking_date) + std::chrono::minutes(*booking_time);
-  booking.start = Instant(clinic->checked().zone.to_instant(local_start));
+  booking.start = Instant((*clinic)->checked().zone.to_instant(local_start));
   const std::string date_text = format_date(*booking_date);
   const std::string time_text = format_hh_mm(local_start);
 

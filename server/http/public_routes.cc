@@ -11,15 +11,6 @@
 namespace slotbook::server {
 namespace {
 
-void send_field_errors(httplib::Response& res, const std::vector<FieldError>& errors) {
-  Json fields = Json::object();
-  for (const FieldError& e : errors) {
-    if (!fields.contains(e.field)) fields[e.field] = e.message;
-  }
-  send_error(res, 422, "validation_failed", "some fields are missing or invalid",
-             Json{{"fields", std::move(fields)}});
-}
-
 // The answer to a booking decision; the same bytes are stored for an Idempotency-Key.
 StoredReply render_booking(const BookingDecision& decision) {
   if (decision.refusal != Refusal::kNone) {
@@ -53,15 +44,9 @@ void get_snapshot(AppContext& app, const httplib::Request& req, httplib::Respons
 
 void get_clinic(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
-  std::shared_ptr<const ClinicConfig> clinic;
-  Status status = app.storage.read([&](ReadView& view) -> Status {
-    auto found = app.catalog.get(view, req.matches[1].str());
-    if (!found.ok()) return found.failure();
-    clinic = *found;
-    return Status();
-  });
-  if (!status.ok()) return send_failure(res, status.failure());
-  const Snapshot& s = clinic->checked();
+  auto clinic = app.queries.clinic(req.matches[1].str());
+  if (!clinic.ok()) return send_failure(res, clinic.failure());
+  const Snapshot& s = (*clinic)->checked();
   Json types = Json::array();
   for (const AppointmentType& t : s.appointment_types) {
     types.push_back({{"id", t.id},
@@ -82,7 +67,7 @@ void get_clinic(AppContext& app, const httplib::Request& req, httplib::Response&
             Json{{"clinic",
                   {{"id", s.clinic_id},
                    {"name", s.clinic_name.empty() ? s.clinic_id : s.clinic_name},
-                   {"timezone", clinic->timezone()}}},
+                   {"timezone", (*clinic)->timezone()}}},
                  {"appointment_types", std::move(types)},
                  {"practitioners", std::move(practitioners)}});
 }

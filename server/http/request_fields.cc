@@ -1,8 +1,43 @@
 #include "http/request_fields.h"
 
+#include <regex>
+
 #include <algorithm>
 
 namespace slotbook::server {
+
+std::optional<LocalDate> parse_strict_date(std::string_view text) {
+  static const std::regex kDate(R"(\d{4}-\d{2}-\d{2})");
+  const std::string copy(text);
+  if (!std::regex_match(copy, kDate)) return std::nullopt;
+  return parse_date(copy);
+}
+
+std::optional<int> parse_strict_time(std::string_view text) {
+  static const std::regex kTime(R"((\d{2}):(\d{2})(:00)?)");
+  const std::string copy(text);
+  std::smatch m;
+  if (!std::regex_match(copy, m, kTime)) return std::nullopt;
+  auto minutes = parse_time_of_day(m[1].str() + ":" + m[2].str());
+  if (!minutes || *minutes >= 24 * 60) return std::nullopt;
+  return minutes;
+}
+
+std::optional<LocalDate> FieldReader::date(const char* name, bool required, const char* message) {
+  auto value = text(name, required, 32);
+  if (!value) return std::nullopt;
+  auto date = parse_strict_date(*value);
+  if (!date) fail(name, message);
+  return date;
+}
+
+std::optional<int> FieldReader::time_of_day(const char* name, bool required, const char* message) {
+  auto value = text(name, required, 32);
+  if (!value) return std::nullopt;
+  auto minutes = parse_strict_time(*value);
+  if (!minutes) fail(name, message);
+  return minutes;
+}
 
 std::size_t utf8_length(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "slotbook/time.h"
+
 namespace slotbook::server {
 
 inline constexpr std::size_t kMaxText = 255;    // names, emails, ids (the seed's limit)
@@ -34,6 +36,13 @@ class FieldReader {
   std::optional<std::string> text(const char* name, bool required, std::size_t max_chars);
   std::optional<std::int64_t> integer(const char* name, bool required, std::int64_t min,
                                       std::int64_t max);
+  // "YYYY-MM-DD", a date that exists (else the error `message`).
+  std::optional<LocalDate> date(const char* name, bool required,
+                                const char* message = "Invalid date format (YYYY-MM-DD)");
+  // "HH:MM" or "HH:MM:00", 00:00-23:59, as minutes since midnight (else the error
+  // `message`).
+  std::optional<int> time_of_day(const char* name, bool required,
+                                 const char* message = "Invalid time format (HH:MM, 24-hour)");
   // The nested object (nullptr when absent or not an object; an error if required).
   const nlohmann::json* object(const char* name, bool required);
   bool has(const char* name) const;
@@ -45,6 +54,10 @@ class FieldReader {
   std::string prefix_;
   std::vector<FieldError>* errors_;
 };
+
+// The one reading of dates and times of day in request fields and parameters.
+std::optional<LocalDate> parse_strict_date(std::string_view text);  // exactly YYYY-MM-DD
+std::optional<int> parse_strict_time(std::string_view text);        // HH:MM[:00], < 24:00
 
 std::size_t utf8_length(std::string_view text);
 // A plausible address: one '@', something before it, a dot in the domain, no spaces.

@@ -49,4 +49,13 @@ bool parse_json_body(const httplib::Request& req, httplib::Response& res, nlohma
   return true;
 }
 
+void send_field_errors(httplib::Response& res, const std::vector<FieldError>& errors) {
+  Json fields = Json::object();
+  for (const FieldError& e : errors) {
+    if (!fields.contains(e.field)) fields[e.field] = e.message;
+  }
+  send_error(res, 422, "validation_failed", "some fields are missing or invalid",
+             Json{{"fields", std::move(fields)}});
+}
+
 }  // namespace slotbook::server

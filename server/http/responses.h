@@ -5,11 +5,13 @@
 #define SLOTBOOK_SERVER_HTTP_RESPONSES_H_
 
 #include <string_view>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "common/expected.h"
+#include "http/request_fields.h"
 
 namespace slotbook::server {
 
@@ -25,6 +27,10 @@ int http_status(const Failure& failure);
 // Sends `failure` in the standard error shape; storage failures are logged and shown
 // only as "internal_error".
 void send_failure(httplib::Response& res, const Failure& failure);
+
+// The public and manage dialect's field errors: 422 validation_failed with
+// "fields": {path: message}, the first message for each field.
+void send_field_errors(httplib::Response& res, const std::vector<FieldError>& errors);
 
 // Parses a JSON body. On failure sends 400 invalid_json and returns false.
 bool parse_json_body(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "booking/clinic_config.h"
-#include "storage/records.h"
+#include "booking/booking_record.h"
 
 namespace slotbook::server {
 

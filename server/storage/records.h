@@ -1,4 +1,4 @@
-// Plain rows the storage layer reads and writes. No behaviour; times are UTC seconds.
+// Rows the storage layer keeps besides bookings (booking/booking_record.h). No behaviour.
 #ifndef SLOTBOOK_SERVER_STORAGE_RECORDS_H_
 #define SLOTBOOK_SERVER_STORAGE_RECORDS_H_
 
@@ -6,8 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "booking/booking_status.h"
-#include "common/clock.h"
+#include "booking/booking_record.h"
 
 namespace slotbook::server {
 
@@ -16,30 +15,6 @@ struct ClinicRecord {
   std::string id;
   std::string config_json;
   std::int64_t version = 0;  // increases on every replacement
-};
-
-struct BookingRecord {
-  std::string id;
-  std::string clinic_id;
-  std::string practitioner_id;
-  std::string appointment_type;  // empty: a partner booking of a bare duration
-  UtcSeconds start_utc{};
-  UtcSeconds end_utc{};
-  BookingStatus status = BookingStatus::kConfirmed;
-  std::string confirmation_number;
-  std::string patient_name;
-  std::string patient_email;
-  std::string patient_phone;
-  std::string notes;
-  std::string source;  // "widget", "partner" or "staff"
-  std::string external_reference_id;
-  std::string manage_token_hash;  // SHA-256 hex; empty: no manage token issued
-  int sequence = 0;               // RFC 5545 SEQUENCE: +1 per reschedule or cancel
-  std::string cancel_reason;
-  std::optional<UtcSeconds> cancelled_at;
-  std::optional<UtcSeconds> reminder_sent_at;
-  UtcSeconds created_at{};
-  UtcSeconds updated_at{};
 };
 
 // A stored answer to a request carrying an Idempotency-Key.
@@ -60,12 +35,6 @@ struct OutboxRecord {
   std::string booking_id;  // empty for clinic events
   UtcSeconds occurred_at{};
   std::string payload_json;  // the event's JSON (docs/events.md)
-};
-
-// [from, to) on the UTC time line.
-struct TimeWindow {
-  UtcSeconds from{};
-  UtcSeconds to{};
 };
 
 struct BookingFilter {

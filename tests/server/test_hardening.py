@@ -6,7 +6,7 @@ import tempfile
 import time
 import unittest
 
-from harness import Server
+from harness import Server, future_date
 
 server = None
 web_root = None
@@ -72,6 +72,42 @@ class StaticFilesNeverPinAWorker(unittest.TestCase):
             raw_exchange(server.port, b"GET /widget/empty.js HTTP/1.1\r\nHost: x\r\n\r\n", timeout=0.5)
         r = server.request("GET", "/healthz", timeout=5)
         self.assertEqual(r.status, 200)
+
+
+def staff_create(day, hh_mm, **extra):
+    body = {"patient_name": "Pat", "patient_phone": "+1 555 0100", "date": day.isoformat(),
+            "time": hh_mm, "appointment_type": "consultation", "practitioner_id": "dr-a"}
+    body.update(extra)
+    r = server.staff("POST", "/api/calendar/appointments", body)
+    assert r.status == 201, r
+    return r.json()["appointment_id"]
+
+
+class StaffEditsAreAllOrNothing(unittest.TestCase):
+    """Finding 5: a PATCH whose status change was refused still committed the move."""
+
+    def test_a_refused_status_change_keeps_the_appointment_where_it_was(self):
+        day = future_date(9)
+        aid = staff_create(day, "09:00")
+        r = server.staff("PATCH", f"/api/calendar/appointments/{aid}",
+                         {"time": "10:00", "status": "pending"})
+        self.assertEqual(r.status, 400, r)
+        appointment = server.staff("GET", f"/api/calendar/appointments/{aid}").json()["appointment"]
+        self.assertEqual((appointment["time"], appointment["sequence"], appointment["status"]),
+                         ("09:00", 0, "confirmed"))
+        # 10:00 was never taken.
+        staff_create(day, "10:00", practitioner_id="dr-a")
+
+    def test_an_unknown_status_is_a_validation_error_and_changes_nothing(self):
+        day = future_date(9)
+        aid = staff_create(day, "11:00")
+        r = server.staff("PATCH", f"/api/calendar/appointments/{aid}",
+                         {"time": "12:00", "status": "bogus"})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.json()["error"]["code"], "validation_failed")
+        self.assertIn("status", r.json()["error"]["fields"])
+        appointment = server.staff("GET", f"/api/calendar/appointments/{aid}").json()["appointment"]
+        self.assertEqual((appointment["time"], appointment["sequence"]), ("11:00", 0))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "booking/booking_service.h"
+#include "booking/clinic_catalog.h"
 #include "slotbook/system_zones.h"
 #include "storage/sqlite/storage.h"
 

@@ -1,0 +1,194 @@
+#include "booking/booking_queries.h"
+
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "booking/clinic_catalog.h"
+#include "booking/occupancy.h"
+#include "storage/storage.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+
+Expected<std::shared_ptr<const ClinicConfig>> BookingQueries::clinic(std::string_view id) {
+  std::shared_ptr<const ClinicConfig> out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto found = catalog_.get(view, id);
+    if (!found.ok()) return found.failure();
+    out = *found;
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  return out;
+}
+
+Expected<std::shared_ptr<const ClinicConfig>> BookingQueries::named_or_only_clinic(
+    std::string_view id) {
+  if (!id.empty()) return clinic(id);
+  std::vector<std::string> ids;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto found = view.clinic_ids();
+    if (!found.ok()) return found.failure();
+    ids = std::move(*found);
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  if (ids.size() != 1)
+    return invalid("clinic_id_required", "name the clinic: clinic_id is required");
+  return clinic(ids.front());
+}
+
+Expected<std::string> BookingQueries::clinic_of_practitioner(std::string_view practitioner_id) {
+  std::string found;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto ids = view.clinic_ids();
+    if (!ids.ok()) return ids.failure();
+    for (const std::string& id : *ids) {
+      auto clinic = catalog_.get(view, id);
+      if (!clinic.ok()) return clinic.failure();
+      if ((*clinic)->checked().find_practitioner(practitioner_id)) {
+        found = id;
+        return Status();
+      }
+    }
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  return found;
+}
+
+Expected<BookingWithClinic> BookingQueries::booking(std::string_view id) {
+  BookingWithClinic out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto booking = view.booking(id);
+    if (!booking.ok()) return booking.failure();
+    if (!booking->has_value()) return not_found("booking_not_found", "no booking with this id");
+    out.booking = std::move(**booking);
+    auto clinic = catalog_.get(view, out.booking.clinic_id);
+    if (!clinic.ok()) return clinic.failure();
+    out.clinic = *clinic;
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  return out;
+}
+
+Expected<BookingWithClinic> BookingQueries::booking_for_token(std::string_view id,
+                                                              std::string_view token) {
+  const Failure refused = not_found("booking_not_found", "no booking with this id and token");
+  if (token.empty()) return refused;
+  auto found = booking(id);
+  if (!found.ok()) {
+    return found.failure().kind == FailureKind::kNotFound ? refused : found.failure();
+  }
+  const std::string& stored_hash = found->booking.manage_token_hash;
+  if (stored_hash.empty() || !constant_time_equals(sha256_hex(token), stored_hash)) return refused;
+  return found;
+}
+
+Expected<BookingPage> BookingQueries::upcoming(const ClinicConfig& clinic,
+                                               const UpcomingFilter& wanted) {
+  const UtcSeconds now = clock_.now();
+  BookingFilter filter;
+  filter.clinic_id = clinic.id();
+  filter.practitioner_id = wanted.practitioner_id;
+  filter.status = wanted.status;
+  filter.start_from = now;
+  filter.start_before = now + date::days(wanted.days);
+  filter.skip = wanted.skip;
+  filter.limit = wanted.limit;
+  BookingPage page;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto rows = view.list_bookings(filter, &page.total);
+    if (!rows.ok()) return rows.failure();
+    page.bookings = std::move(*rows);
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  return page;
+}
+
+Expected<std::vector<BookingRecord>> BookingQueries::occupying_on_dates(const ClinicConfig& clinic,
+                                                                        LocalDate first,
+                                                                        LocalDate last) {
+  const ZoneRules& zone = clinic.checked().zone;
+  BookingFilter filter;
+  filter.clinic_id = clinic.id();
+  filter.start_from = zone.to_instant(LocalTime(first));
+  filter.start_before = zone.to_instant(LocalTime(last + date::days(1)));
+  filter.limit = std::numeric_limits<int>::max();
+  std::vector<BookingRecord> out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    std::int64_t total = 0;
+    auto rows = view.list_bookings(filter, &total);
+    if (!rows.ok()) return rows.failure();
+    for (BookingRecord& b : *rows) {
+      if (occupies_time(b.status)) out.push_back(std::move(b));
+    }
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+  return out;
+}
+
+Expected<std::unique_ptr<Availability>> BookingQueries::availability(
+    const AvailabilityRequest& request) {
+  auto out = std::make_unique<Availability>();
+  const UtcSeconds now = clock_.now();
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto clinic = catalog_.get(view, request.clinic_id);
+    if (!clinic.ok()) return clinic.failure();
+    out->clinic = *clinic;
+    const TimeWindow load =
+        bookings_to_load(**clinic, listing_span(**clinic, request.start_date, request.end_date));
+    // One practitioner asked for: the engine needs only theirs.
+    const std::string only = request.practitioner_id.value_or("");
+    auto bookings = view.occupying_bookings(request.clinic_id, load, only);
+    if (!bookings.ok()) return bookings.failure();
+    const std::vector<std::string> only_list = {only};
+    SnapshotInput input{out->clinic.get(), &*bookings, request.ad_hoc, ""};
+    if (!only.empty()) input.only_practitioners = &only_list;
+    auto snapshot = engine_snapshot(input, zones_);
+    if (!snapshot.ok()) return snapshot.failure();
+    out->snapshot = std::move(*snapshot);
+    return Status();
+  });
+  if (!status.ok()) return status.failure();
+
+  // The engine owns the query rules (range order, range limit): ask it to parse.
+  nlohmann::json query = {
+      {"appointment_type",
+       request.ad_hoc ? ad_hoc_type_id(*request.ad_hoc) : request.appointment_type},
+      {"practitioner_id",
+       request.practitioner_id ? nlohmann::json(*request.practitioner_id) : nlohmann::json()},
+      {"start_date", format_date(request.start_date)},
+      {"end_date", format_date(request.end_date)},
+      {"now", format_instant(Instant(now))}};
+  auto parsed = parse_slot_query(query);
+  if (!parsed.ok()) {
+    return invalid(std::string(to_string(parsed.error().code)), parsed.error().message);
+  }
+  out->query = std::move(parsed).value();
+  auto slots = list_slots(out->snapshot, out->query);
+  if (!slots.ok()) {
+    const Error& error = slots.error();
+    const std::string code(to_string(error.code));
+    if (error.code == ErrorCode::kUnknownAppointmentType ||
+        error.code == ErrorCode::kUnknownPractitioner) {
+      return not_found(code, error.message);
+    }
+    return invalid(code, error.message);
+  }
+  out->slots = std::move(slots).value();
+  return out;
+}
+
+Status BookingQueries::health() {
+  return storage_.read([](ReadView& view) -> Status {
+    auto ids = view.clinic_ids();
+    return ids.ok() ? Status() : Status(ids.failure());
+  });
+}
+
+}  // namespace slotbook::server

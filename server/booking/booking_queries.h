@@ -1,0 +1,103 @@
+// BookingQueries: every read the routes need, each in one consistent storage read:
+// clinics, a booking with its clinic (by id, or by id and manage token), listings, the
+// engine's free slots over stored occupancy, and health. Routes never open storage
+// themselves. Thread-safe.
+#ifndef SLOTBOOK_SERVER_BOOKING_BOOKING_QUERIES_H_
+#define SLOTBOOK_SERVER_BOOKING_BOOKING_QUERIES_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "booking/booking_record.h"
+#include "booking/clinic_config.h"
+#include "booking/engine_snapshot.h"
+#include "common/clock.h"
+#include "common/expected.h"
+#include "slotbook/engine.h"
+
+namespace slotbook::server {
+
+class Storage;
+class ClinicCatalog;
+
+struct BookingWithClinic {
+  BookingRecord booking;
+  std::shared_ptr<const ClinicConfig> clinic;
+};
+
+struct UpcomingFilter {
+  int days = 30;  // from now
+  std::optional<std::string> practitioner_id;
+  std::optional<BookingStatus> status;
+  int skip = 0;
+  int limit = 50;
+};
+struct BookingPage {
+  std::vector<BookingRecord> bookings;  // in start order
+  std::int64_t total = 0;               // all matches, before skip and limit
+};
+
+struct AvailabilityRequest {
+  std::string clinic_id;
+  std::string appointment_type;  // a configured type, or empty with `ad_hoc`
+  std::optional<AdHocType> ad_hoc;
+  std::optional<std::string> practitioner_id;  // nullopt: any practitioner
+  LocalDate start_date;
+  LocalDate end_date;
+};
+// The engine's answer with everything it points into (SlotList refers to `snapshot`).
+struct Availability {
+  std::shared_ptr<const ClinicConfig> clinic;
+  Snapshot snapshot;
+  SlotQuery query;
+  SlotList slots;
+};
+
+class BookingQueries {
+ public:
+  BookingQueries(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
+                 const Clock& clock)
+      : storage_(storage), catalog_(catalog), zones_(zones), clock_(clock) {}
+
+  // Failure: clinic_not_found (kNotFound).
+  Expected<std::shared_ptr<const ClinicConfig>> clinic(std::string_view id);
+  // The clinic named `id`, or the only clinic stored when `id` is empty. Failures:
+  // clinic_not_found; clinic_id_required (kInvalid) when several clinics exist.
+  Expected<std::shared_ptr<const ClinicConfig>> named_or_only_clinic(std::string_view id);
+  // The id of the clinic (first by id) whose practitioners include `practitioner_id`;
+  // empty when none does.
+  Expected<std::string> clinic_of_practitioner(std::string_view practitioner_id);
+
+  // Failure: booking_not_found (kNotFound).
+  Expected<BookingWithClinic> booking(std::string_view id);
+  // The booking, only if `token` is its manage token (compared in constant time). A wrong
+  // token and an unknown id fail alike: booking_not_found.
+  Expected<BookingWithClinic> booking_for_token(std::string_view id, std::string_view token);
+
+  // The clinic's bookings starting from now to `filter.days` ahead.
+  Expected<BookingPage> upcoming(const ClinicConfig& clinic, const UpcomingFilter& filter);
+  // Bookings that occupy time starting on the local dates [first, last].
+  Expected<std::vector<BookingRecord>> occupying_on_dates(const ClinicConfig& clinic,
+                                                          LocalDate first, LocalDate last);
+
+  // Free slots. Failures: clinic_not_found; the engine's unknown_appointment_type and
+  // unknown_practitioner (kNotFound); invalid_range and range_too_large (kInvalid).
+  Expected<std::unique_ptr<Availability>> availability(const AvailabilityRequest& request);
+
+  // Whether the database answers.
+  Status health();
+
+ private:
+  Storage& storage_;
+  ClinicCatalog& catalog_;
+  const ZoneSource& zones_;
+  const Clock& clock_;
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_BOOKING_BOOKING_QUERIES_H_

@@ -1,0 +1,46 @@
+// A stored booking as plain data, and a span of UTC time. No behaviour; times are UTC
+// seconds. The services change bookings; storage keeps them; views render them.
+#ifndef SLOTBOOK_SERVER_BOOKING_BOOKING_RECORD_H_
+#define SLOTBOOK_SERVER_BOOKING_BOOKING_RECORD_H_
+
+#include <optional>
+#include <string>
+
+#include "booking/booking_status.h"
+#include "common/clock.h"
+
+namespace slotbook::server {
+
+struct BookingRecord {
+  std::string id;
+  std::string clinic_id;
+  std::string practitioner_id;
+  std::string appointment_type;  // empty: a partner booking of a bare duration
+  UtcSeconds start_utc{};
+  UtcSeconds end_utc{};
+  BookingStatus status = BookingStatus::kConfirmed;
+  std::string confirmation_number;
+  std::string patient_name;
+  std::string patient_email;
+  std::string patient_phone;
+  std::string notes;
+  std::string source;  // "widget", "partner" or "staff"
+  std::string external_reference_id;
+  std::string manage_token_hash;  // SHA-256 hex; empty: no manage token issued
+  int sequence = 0;               // RFC 5545 SEQUENCE: +1 per reschedule or cancel
+  std::string cancel_reason;
+  std::optional<UtcSeconds> cancelled_at;
+  std::optional<UtcSeconds> reminder_sent_at;
+  UtcSeconds created_at{};
+  UtcSeconds updated_at{};
+};
+
+// [from, to) on the UTC time line.
+struct TimeWindow {
+  UtcSeconds from{};
+  UtcSeconds to{};
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_BOOKING_BOOKING_RECORD_H_

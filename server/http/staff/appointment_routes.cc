@@ -1,0 +1,241 @@
+// /api/calendar/appointments: list, book, read, edit, cancel, remind, change status.
+#include "http/staff/staff_dialect.h"
+
+#include "http/booking_view.h"
+
+namespace slotbook::server {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+const char* const kStatusChoices =
+    "must be one of pending, confirmed, completed, cancelled, no_show";
+
+void list_appointments(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  auto int_param = [&](const char* name, int fallback, int min, int max) {
+    if (!req.has_param(name)) return fallback;
+    static const std::regex kInteger(R"(\d{1,6})");
+    const std::string text = req.get_param_value(name);
+    if (!std::regex_match(text, kInteger) || std::stoi(text) < min || std::stoi(text) > max) {
+      errors.push_back(
+          {name, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max),
+           "value_error"});
+      return fallback;
+    }
+    return std::stoi(text);
+  };
+  UpcomingFilter filter;
+  filter.days = int_param("days", 30, 1, 3660);
+  filter.limit = int_param("limit", 50, 1, 100);
+  filter.skip = int_param("skip", 0, 0, 1000000);
+  if (req.has_param("status")) {
+    filter.status = parse_booking_status(req.get_param_value("status"));
+    if (!filter.status) {
+      errors.push_back({"status", kStatusChoices, "value_error"});
+    }
+  }
+  if (req.has_param("practitioner_id"))
+    filter.practitioner_id = req.get_param_value("practitioner_id");
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto clinic = staff_clinic(app, req, call.body);
+  if (!clinic.ok()) return staff_failure(res, clinic.failure());
+  auto page = app.queries.upcoming(**clinic, filter);
+  if (!page.ok()) return staff_failure(res, page.failure());
+  const std::vector<BookingRecord>& rows = page->bookings;
+  Json appointments = Json::array();
+  for (const BookingRecord& b : rows) appointments.push_back(staff_appointment_json(b, **clinic));
+  send_json(res, 200,
+            Json{{"success", true},
+                 {"count", appointments.size()},
+                 {"total", page->total},
+                 {"skip", filter.skip},
+                 {"limit", filter.limit},
+                 {"appointments", std::move(appointments)}});
+}
+
+void create_appointment(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  FieldReader fields(call.body, "", &errors);
+  auto name = fields.text("patient_name", true, kMaxText);
+  auto phone = fields.text("patient_phone", false, kMaxPhone);
+  auto email = fields.text("patient_email", false, kMaxText);
+  if (email && !email->empty() && !looks_like_email(*email)) {
+    fields.fail("patient_email", "must be an email address");
+  }
+  auto day = fields.date("date", true);
+  auto time = fields.time_of_day("time", true);
+  auto type = fields.text("appointment_type", true, kMaxText);
+  auto practitioner = fields.text("practitioner_id", false, kMaxText);
+  auto notes = fields.text("notes", false, kMaxNotes);
+  auto status_text = fields.text("status", false, 16);
+  const auto status = status_text ? parse_booking_status(*status_text) : BookingStatus::kConfirmed;
+  if (status != BookingStatus::kPending && status != BookingStatus::kConfirmed) {
+    fields.fail("status", "a new appointment is pending or confirmed");
+  }
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto clinic = staff_clinic(app, req, call.body);
+  if (!clinic.ok()) return staff_failure(res, clinic.failure());
+
+  NewBooking booking;
+  booking.clinic_id = (*clinic)->id();
+  booking.appointment_type = *type;
+  booking.practitioner_id = practitioner.value_or("any");
+  booking.start = local_instant(**clinic, *day, *time);
+  booking.patient = {*name, email.value_or(""), phone.value_or("")};
+  booking.notes = notes.value_or("");
+  booking.source = "staff";
+  booking.status = *status;
+  auto result = app.bookings.book(booking, nullptr);
+  if (!result.ok()) return staff_failure(res, result.failure());
+  const BookingDecision& d = result->decision;
+  if (d.refusal != Refusal::kNone) return staff_refusal(res, d.refusal);
+  const BookingRecord& b = d.booking;
+  const std::string date_text = local_date_text(*d.clinic, b.start_utc);
+  const std::string time_text = local_time_text(*d.clinic, b.start_utc);
+  send_json(res, 201,
+            Json{{"success", true},
+                 {"appointment_id", b.id},
+                 {"calendar_event_id", b.id},
+                 {"date", date_text},
+                 {"time", time_text},
+                 {"duration_minutes", duration_minutes(b)},
+                 {"patient_name", b.patient_name},
+                 {"practitioner_id", b.practitioner_id},
+                 {"status", to_string(b.status)},
+                 {"confirmation_number", b.confirmation_number},
+                 {"manage_token", d.manage_token},
+                 {"message", "Appointment confirmed for " + b.patient_name + " on " + date_text +
+                                 " at " + time_text},
+                 {"sms_sent", false}});
+}
+
+void get_appointment(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto found = app.queries.booking(req.matches[1].str());
+  if (!found.ok()) return staff_failure(res, found.failure());
+  send_json(res, 200,
+            Json{{"success", true},
+                 {"appointment", staff_appointment_json(found->booking, *found->clinic)}});
+}
+
+void update_appointment(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  FieldReader fields(call.body, "", &errors);
+  auto day = fields.date("date", false);
+  auto time = fields.time_of_day("time", false);
+  auto practitioner = fields.text("practitioner_id", false, kMaxText);
+  auto type = fields.text("appointment_type", false, kMaxText);
+  auto notes = fields.text("notes", false, kMaxNotes);
+  auto status = fields.text("status", false, 16);
+  if (status && !parse_booking_status(*status)) {
+    fields.fail("status", kStatusChoices);
+  }
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto found = app.queries.booking(req.matches[1].str());
+  if (!found.ok()) return staff_failure(res, found.failure());
+  const BookingRecord& current = found->booking;
+  const std::shared_ptr<const ClinicConfig>& clinic = found->clinic;
+
+  RescheduleRequest change;
+  change.notes = notes;
+  change.practitioner_id = practitioner;
+  change.appointment_type = type;
+  if (day || time) {
+    const LocalTime local = clinic->checked().zone.to_local(Instant(current.start_utc));
+    const LocalDate current_day = date::floor<date::days>(local);
+    const int current_minutes = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::minutes>(local - current_day).count());
+    change.start =
+        local_instant(*clinic, day.value_or(current_day), time.value_or(current_minutes));
+  }
+  auto decision = app.bookings.update(current.id, change,
+                                      status ? parse_booking_status(*status) : std::nullopt);
+  if (!decision.ok()) return staff_failure(res, decision.failure());
+  if (decision->refusal != Refusal::kNone) return staff_refusal(res, decision->refusal);
+  const BookingRecord& b = decision->booking;
+  Json appointment = staff_appointment_json(b, *decision->clinic);
+  appointment["message"] = b.start_utc != current.start_utc
+                               ? "Appointment rescheduled to " +
+                                     local_date_text(*decision->clinic, b.start_utc) + " at " +
+                                     local_time_text(*decision->clinic, b.start_utc)
+                               : std::string("Appointment updated");
+  send_json(res, 200, Json{{"success", true}, {"appointment", std::move(appointment)}});
+}
+
+void cancel_appointment(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  FieldReader fields(call.body, "", &errors);
+  auto reason = fields.text("reason", false, kMaxText);
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto decision = app.bookings.cancel(req.matches[1].str(), reason.value_or(""), false);
+  if (!decision.ok()) return staff_failure(res, decision.failure());
+  const BookingRecord& b = decision->booking;
+  send_json(
+      res, 200,
+      Json{{"success", true},
+           {"message", "Appointment cancelled"},
+           {"appointment_id", b.id},
+           {"calendar_event_id", b.id},
+           {"cancelled_at", b.cancelled_at ? Json(instant_text(*b.cancelled_at)) : Json(nullptr)},
+           {"sms_sent", false}});
+}
+
+void remind_appointment(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto decision = app.bookings.mark_reminder_sent(req.matches[1].str());
+  if (!decision.ok()) return staff_failure(res, decision.failure());
+  const BookingRecord& b = decision->booking;
+  send_json(res, 200,
+            Json{{"success", true},
+                 {"appointment_id", b.id},
+                 {"reminder_sent", true},
+                 {"reminder_sent_at", instant_text(b.reminder_sent_at.value_or(UtcSeconds{}))}});
+}
+
+void set_appointment_status(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  FieldReader fields(call.body, "", &errors);
+  auto status_text = fields.text("status", true, 16);
+  const auto status = status_text ? parse_booking_status(*status_text) : std::nullopt;
+  if (status_text && !status) {
+    fields.fail("status", kStatusChoices);
+  }
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto decision = app.bookings.set_status(req.matches[1].str(), *status);
+  if (!decision.ok()) return staff_failure(res, decision.failure());
+  send_json(res, 200,
+            Json{{"success", true},
+                 {"appointment", staff_appointment_json(decision->booking, *decision->clinic)}});
+}
+
+}  // namespace
+
+void register_staff_appointment_routes(httplib::Server& server, AppContext& app) {
+  auto bind = [&app](void (*handler)(AppContext&, const Request&, Response&)) {
+    return [&app, handler](const Request& req, Response& res) { handler(app, req, res); };
+  };
+  const std::string id = R"(/api/calendar/appointments/([A-Za-z0-9_-]{1,64}))";
+  server.Get("/api/calendar/appointments", bind(list_appointments));
+  server.Post("/api/calendar/appointments", bind(create_appointment));
+  server.Get(id, bind(get_appointment));
+  server.Patch(id, bind(update_appointment));
+  server.Delete(id, bind(cancel_appointment));
+  server.Patch(id + "/remind", bind(remind_appointment));
+  server.Patch(id + "/status", bind(set_appointment_status));
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,97 @@
+// POST /api/calendar/check-availability and check-availability-range: the engine's free
+// slots for one date or a range, per appointment type or bare duration.
+#include "http/staff/staff_dialect.h"
+
+namespace slotbook::server {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+void availability(AppContext& app, const Request& req, Response& res, bool range) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  FieldReader fields(call.body, "", &errors);
+  std::optional<LocalDate> start, end;
+  if (range) {
+    start = fields.date("start_date", true);
+    end = fields.date("end_date", true);
+  } else {
+    start = end = fields.date("date", true);
+  }
+  auto type = fields.text("appointment_type", false, kMaxText);
+  auto duration = fields.integer("duration_minutes", false, 1, 480);
+  auto practitioner = fields.text("practitioner_id", false, kMaxText);
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto clinic = staff_clinic(app, req, call.body);
+  if (!clinic.ok()) return staff_failure(res, clinic.failure());
+
+  AvailabilityRequest request;
+  request.clinic_id = (*clinic)->id();
+  if (type) {
+    request.appointment_type = *type;
+  } else {
+    const int minutes = static_cast<int>(duration.value_or(30));
+    request.ad_hoc = AdHocType{minutes, minutes};
+  }
+  if (practitioner && *practitioner != "any") request.practitioner_id = practitioner;
+  request.start_date = *start;
+  request.end_date = *end;
+  auto listed = app.queries.availability(request);
+  if (!listed.ok()) {
+    const Failure& f = listed.failure();
+    if (f.kind == FailureKind::kInvalid) return staff_error(res, 400, f.code, f.message);
+    return staff_failure(res, f);
+  }
+  const Availability& a = **listed;
+  const int slot_minutes = a.slots.type ? a.slots.type->duration_minutes : 0;
+  auto day_slots = [&](const SlotDay& day) {
+    Json slots = Json::array();
+    for (std::uint32_t i = day.first_slot; i < day.first_slot + day.slot_count; ++i) {
+      const Slot& slot = a.slots.slots[i];
+      Json ids = Json::array();
+      for (std::uint32_t k = 0; k < slot.practitioner_count; ++k) {
+        ids.push_back(
+            a.snapshot.practitioners[a.slots.practitioners[slot.first_practitioner + k]].id);
+      }
+      slots.push_back({{"date", format_date(day.date)},
+                       {"time", format_hh_mm(a.snapshot.zone.to_local(Instant(slot.start)))},
+                       {"duration_minutes", slot_minutes},
+                       {"start", format_instant(Instant(slot.start))},
+                       {"practitioner_ids", std::move(ids)}});
+    }
+    return slots;
+  };
+  if (!range) {
+    Json slots = a.slots.days.empty() ? Json::array() : day_slots(a.slots.days.front());
+    return send_json(res, 200,
+                     Json{{"success", true},
+                          {"date", format_date(*start)},
+                          {"timezone", a.clinic->timezone()},
+                          {"available_slots", std::move(slots)}});
+  }
+  Json results = Json::array();
+  for (const SlotDay& day : a.slots.days) {
+    Json slots = day_slots(day);
+    const std::string first = slots.front()["time"];
+    results.push_back({{"date", format_date(day.date)},
+                       {"available_count", day.slot_count},
+                       {"first_available_time", first},
+                       {"available_slots", std::move(slots)}});
+  }
+  send_json(
+      res, 200,
+      Json{{"success", true}, {"timezone", a.clinic->timezone()}, {"results", std::move(results)}});
+}
+
+}  // namespace
+
+void register_staff_availability_routes(httplib::Server& server, AppContext& app) {
+  server.Post("/api/calendar/check-availability",
+              [&app](const Request& req, Response& res) { availability(app, req, res, false); });
+  server.Post("/api/calendar/check-availability-range",
+              [&app](const Request& req, Response& res) { availability(app, req, res, true); });
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,48 @@
+// The staff dialect (seeds 000-003, docs/api.md "Staff API"): what every staff endpoint
+// shares. Successes carry "success": true; errors are rendered here and nowhere else.
+#ifndef SLOTBOOK_SERVER_HTTP_STAFF_STAFF_DIALECT_H_
+#define SLOTBOOK_SERVER_HTTP_STAFF_STAFF_DIALECT_H_
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "booking/booking_service.h"
+#include "http/app_context.h"
+#include "http/request_fields.h"
+#include "http/responses.h"
+
+namespace slotbook::server {
+
+// The common preamble: the JSON body (empty allowed), then the API key (header or body).
+struct StaffCall {
+  nlohmann::json body = nlohmann::json::object();
+  bool ok = false;  // false: an error was sent
+};
+StaffCall begin_staff_call(AppContext& app, const httplib::Request& req, httplib::Response& res);
+
+void staff_error(httplib::Response& res, int status, std::string_view code,
+                 std::string_view message, const Json& extra = Json::object());
+void staff_failure(httplib::Response& res, const Failure& failure);
+// 400 validation_failed with the first message for each field.
+void staff_fields(httplib::Response& res, const std::vector<FieldError>& errors);
+void staff_refusal(httplib::Response& res, Refusal reason);
+
+// clinic_id from the query or body; else the only clinic stored.
+Expected<std::shared_ptr<const ClinicConfig>> staff_clinic(AppContext& app,
+                                                           const httplib::Request& req,
+                                                           const nlohmann::json& body);
+// The instant of local wall time `minutes` after midnight of `date` in the clinic's zone.
+Instant local_instant(const ClinicConfig& clinic, LocalDate date, int minutes);
+
+// Route groups (staff_routes.h registers them all).
+void register_staff_availability_routes(httplib::Server& server, AppContext& app);
+void register_staff_appointment_routes(httplib::Server& server, AppContext& app);
+void register_staff_clinic_routes(httplib::Server& server, AppContext& app);
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_HTTP_STAFF_STAFF_DIALECT_H_
