@@ -23,6 +23,7 @@ struct BookingRecord {
   std::string patient_name;
   std::string patient_email;
   std::string patient_phone;
+  std::string patient_id;  // the clinic's own identifier (seed 000), may be empty
   std::string notes;
   std::string source;  // "widget", "partner" or "staff"
   std::string external_reference_id;

@@ -38,6 +38,7 @@ struct PatientDetails {
   std::string name;
   std::string email;
   std::string phone;
+  std::string id;  // the clinic's own patient identifier (staff bookings), may be empty
 };
 
 struct NewBooking {

@@ -1,6 +1,8 @@
 #include "booking/clinic_config.h"
 
 #include <algorithm>
+#include <cctype>
+#include <vector>
 
 namespace slotbook::server {
 
@@ -51,6 +53,27 @@ std::chrono::minutes ClinicConfig::max_buffer_after() const {
     minutes = std::max(minutes, type.buffer_after_minutes);
   }
   return std::chrono::minutes(minutes);
+}
+
+Expected<std::string> ClinicConfig::resolve_type(std::string_view id_or_name) const {
+  if (checked_.find_type(id_or_name)) return std::string(id_or_name);
+  auto lower = [](std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+  };
+  const std::string wanted = lower(id_or_name);
+  std::vector<std::string> matches;
+  for (const AppointmentType& type : checked_.appointment_types) {
+    if (!type.name.empty() && lower(type.name) == wanted) matches.push_back(type.id);
+  }
+  if (matches.size() > 1) {
+    return invalid("ambiguous_appointment_type", "appointment types " + matches[0] + " and " +
+                                                     matches[1] + " are both named '" +
+                                                     std::string(id_or_name) + "': use the id");
+  }
+  return matches.empty() ? std::string(id_or_name) : matches.front();
 }
 
 std::string ClinicConfig::practitioner_name(std::string_view id) const {

@@ -42,6 +42,11 @@ class ClinicConfig {
   std::chrono::minutes max_buffer_after() const;
   // The clinic-wide rules as the engine resolved them, which ad hoc types follow.
   const ClinicRules& rules() const { return checked_.rules; }
+  // The id of the appointment type `id_or_name` names: a type id exactly, else a type's
+  // display name without regard to case (seed 000 books "General Checkup"). Text that
+  // names no type comes back as is, for the engine to call unknown. Failure:
+  // ambiguous_appointment_type (kInvalid) when two types share the name.
+  Expected<std::string> resolve_type(std::string_view id_or_name) const;
   // Display names; the id itself when unnamed or unknown.
   std::string practitioner_name(std::string_view id) const;
   std::string type_name(std::string_view id) const;

@@ -57,6 +57,7 @@ Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) 
       {"calendar_event_id", b.id},
       {"clinic_id", b.clinic_id},
       {"confirmation_number", b.confirmation_number},
+      {"patient_id", b.patient_id.empty() ? Json(nullptr) : Json(b.patient_id)},
       {"patient_name", b.patient_name},
       {"patient_email", b.patient_email},
       {"patient_phone", b.patient_phone},

@@ -104,8 +104,8 @@ class StaffEditsAreAllOrNothing(unittest.TestCase):
         r = server.staff("PATCH", f"/api/calendar/appointments/{aid}",
                          {"time": "12:00", "status": "bogus"})
         self.assertEqual(r.status, 400, r)
-        self.assertEqual(r.json()["error"]["code"], "validation_failed")
-        self.assertIn("status", r.json()["error"]["fields"])
+        self.assertEqual(r.json()["code"], "validation_failed")
+        self.assertIn("status", r.json()["fields"])
         appointment = server.staff("GET", f"/api/calendar/appointments/{aid}").json()["appointment"]
         self.assertEqual((appointment["time"], appointment["sequence"]), ("11:00", 0))
 

@@ -33,7 +33,7 @@ class Auth(unittest.TestCase):
     def test_key_required(self):
         self.assertEqual(server.get("/api/calendar/appointments").status, 401)
         r = server.get("/api/calendar/appointments", {"X-API-Key": "wrong"})
-        self.assertEqual((r.status, r.json()["success"], r.json()["error"]["code"]),
+        self.assertEqual((r.status, r.json()["success"], r.json()["code"]),
                          (401, False, "unauthorized"))
         r = server.get("/api/calendar/appointments", {"Authorization": "Bearer " + API_KEY})
         self.assertEqual(r.status, 200)
@@ -56,7 +56,7 @@ class Availability(unittest.TestCase):
         self.assertEqual([s["time"] for s in r.json()["available_slots"]][:2], ["08:00", "09:00"])
         r = staff("POST", "/api/calendar/check-availability", {"date": "18/02/2026"})
         self.assertEqual((r.status, r.json()["success"]), (400, False))
-        self.assertIn("date", r.json()["error"]["fields"])
+        self.assertIn("date", r.json()["fields"])
 
     def test_range(self):
         s, e = future_date(21), future_date(23)
@@ -69,10 +69,10 @@ class Availability(unittest.TestCase):
         self.assertEqual(results[0]["available_count"], len(results[0]["available_slots"]))
         r = staff("POST", "/api/calendar/check-availability-range",
                   {"start_date": e.isoformat(), "end_date": s.isoformat()})
-        self.assertEqual((r.status, r.json()["error"]["code"]), (400, "invalid_range"))
+        self.assertEqual((r.status, r.json()["code"]), (400, "invalid_range"))
         r = staff("POST", "/api/calendar/check-availability-range",
                   {"start_date": s.isoformat(), "end_date": s.fromordinal(s.toordinal() + 91).isoformat()})
-        self.assertEqual((r.status, r.json()["error"]["code"]), (400, "range_too_large"))
+        self.assertEqual((r.status, r.json()["code"]), (400, "range_too_large"))
 
 
 class Appointments(unittest.TestCase):
@@ -86,14 +86,14 @@ class Appointments(unittest.TestCase):
         self.assertEqual((body["date"], body["time"], body["duration_minutes"]), (day.isoformat(), "09:00", 30))
         self.assertEqual(body["message"], f"Appointment confirmed for Staff Booked on {day.isoformat()} at 09:00")
         r = create(day, "09:00")
-        self.assertEqual((r.status, r.json()["error"]["reason"]), (409, "conflict"))
+        self.assertEqual((r.status, r.json()["reason"]), (409, "conflict"))
         r = create(day, "09:00", date="2026/01/01")
         self.assertEqual(r.status, 400)
         appt = staff("GET", f"/api/calendar/appointments/{body['appointment_id']}").json()["appointment"]
         self.assertEqual((appt["patient_name"], appt["notes"], appt["status"], appt["reminder_sent"]),
                          ("Staff Booked", "Patient has hypertension", "confirmed", False))
         r = staff("GET", "/api/calendar/appointments/b_ffffffffffffffffffffffff")
-        self.assertEqual((r.status, r.json()["error"]["message"]), (404, "Appointment not found"))
+        self.assertEqual((r.status, r.json()["error"]), (404, "Appointment not found"))
 
     def test_list_filters_and_pagination(self):
         day = future_date(26)
@@ -114,7 +114,7 @@ class Appointments(unittest.TestCase):
         aid = create(day, "11:00", status="pending").json()["appointment_id"]
         create(day, "13:00")
         r = staff("PATCH", f"/api/calendar/appointments/{aid}", {"time": "13:00"})
-        self.assertEqual((r.status, r.json()["error"]["reason"]), (409, "conflict"))
+        self.assertEqual((r.status, r.json()["reason"]), (409, "conflict"))
         r = staff("PATCH", f"/api/calendar/appointments/{aid}",
                   {"date": future_date(28).isoformat(), "time": "15:00", "notes": "Reschedule due to patient request"})
         self.assertEqual(r.status, 200, r)
@@ -140,7 +140,7 @@ class Appointments(unittest.TestCase):
         r = staff("PATCH", f"/api/calendar/appointments/{aid}", {"practitioner_id": "dr-b"})
         self.assertEqual((r.status, r.json()["appointment"]["practitioner_id"]), (200, "dr-b"))
         r = staff("PATCH", f"/api/calendar/appointments/{aid}", {"appointment_type": "therapy"})
-        self.assertEqual((r.status, r.json()["error"]["code"]), (404, "not_found"),
+        self.assertEqual((r.status, r.json()["code"]), (404, "not_found"),
                          "dr-b does not offer therapy")
         r = staff("PATCH", f"/api/calendar/appointments/{aid}",
                   {"appointment_type": "therapy", "practitioner_id": "dr-a"})
@@ -187,7 +187,7 @@ class ClinicConfiguration(unittest.TestCase):
         bad["practitioners"][0]["weekly_hours"]["monday"] = [
             {"start": "09:00", "end": "12:00"}, {"start": "11:00", "end": "13:00"}]
         r = staff("PUT", "/api/calendar/clinic", bad)
-        self.assertEqual((r.status, r.json()["error"]["code"]), (422, "invalid_clinic_config"))
+        self.assertEqual((r.status, r.json()["code"]), (422, "invalid_clinic_config"))
         bad = json.loads(json.dumps(config))
         bad["clinic"]["timezone"] = "Mars/Olympus"
         self.assertEqual(staff("PUT", "/api/calendar/clinic", bad).status, 422)
@@ -205,6 +205,73 @@ class ClinicConfiguration(unittest.TestCase):
         self.assertEqual(r.status, 400)
         with open(FIXTURE) as f:
             self.assertEqual(staff("PUT", "/api/calendar/clinic", json.load(f)).status, 200)
+
+
+class SeedShapes(unittest.TestCase):
+    """Seed 000's shapes, as a client written from its text alone would use them."""
+
+    def test_errors(self):
+        r = staff("GET", "/api/calendar/appointments/b_ffffffffffffffffffffffff")
+        self.assertEqual(r.status, 404)
+        self.assertEqual((r.json()["success"], r.json()["error"], r.json()["code"]),
+                         (False, "Appointment not found", "booking_not_found"))
+        self.assertIsInstance(r.json()["details"], str)
+
+        r = staff("POST", "/api/calendar/check-availability", {"date": "2026-02-30"})
+        self.assertEqual(r.status, 400)
+        body = r.json()
+        self.assertEqual((body["success"], body["error"], body["date"], body["code"]),
+                         (False, "Invalid date format", "2026-02-30", "validation_failed"))
+
+        day = future_date(44)
+        self.assertEqual(create(day, "10:00").status, 201)
+        r = create(day, "10:00")
+        self.assertEqual(r.status, 409)
+        self.assertEqual((r.json()["success"], r.json()["error"], r.json()["reason"]),
+                         (False, "Slot already booked", "conflict"))
+        r = create(day, "10:10")
+        self.assertEqual((r.status, r.json()["error"], r.json()["reason"]),
+                         (409, "Time slot not available", "off_grid"))
+        aid = create(day, "11:00").json()["appointment_id"]
+        r = staff("PATCH", f"/api/calendar/appointments/{aid}", {"time": "10:00"})
+        self.assertEqual((r.status, r.json()["error"]), (409, "New time slot not available"))
+
+    def test_appointment_type_by_name_and_patient_id(self):
+        with open(FIXTURE) as f:
+            config = json.load(f)
+        config["appointment_types"] += [
+            {"id": "gc", "name": "General Checkup", "duration_minutes": 30},
+            {"id": "twin-1", "name": "Twin", "duration_minutes": 30},
+            {"id": "twin-2", "name": "twin", "duration_minutes": 30}]
+        config["practitioners"][0]["appointment_types"] += ["gc", "twin-1", "twin-2"]
+        self.assertEqual(staff("PUT", "/api/calendar/clinic", config).status, 200)
+        try:
+            day = future_date(45)
+            # The seed's own request body, unchanged.
+            r = staff("POST", "/api/calendar/appointments", {
+                "patient_id": "pat_abc123", "patient_name": "John Doe",
+                "patient_phone": "+14155552671", "date": day.isoformat(), "time": "14:00",
+                "appointment_type": "General Checkup", "notes": "Patient has hypertension"})
+            self.assertEqual(r.status, 201, r)
+            created = r.json()
+            self.assertEqual((created["success"], created["date"], created["time"],
+                              created["duration_minutes"], created["patient_name"]),
+                             (True, day.isoformat(), "14:00", 30, "John Doe"))
+            r = staff("GET", f"/api/calendar/appointments/{created['appointment_id']}")
+            appointment = r.json()["appointment"]
+            self.assertEqual((appointment["patient_id"], appointment["type"],
+                              appointment["appointment_type"]),
+                             ("pat_abc123", "General Checkup", "gc"))
+            r = staff("POST", "/api/calendar/check-availability",
+                      {"date": day.isoformat(), "appointment_type": "general checkup"})
+            self.assertEqual(r.status, 200, r)
+            self.assertNotIn("14:00", [s["time"] for s in r.json()["available_slots"]])
+            r = create(day, "15:00", appointment_type="TWIN")
+            self.assertEqual((r.status, r.json()["code"]), (422, "ambiguous_appointment_type"))
+            self.assertEqual(create(day, "15:00", appointment_type="twin-2").status, 201)
+        finally:
+            with open(FIXTURE) as f:
+                self.assertEqual(staff("PUT", "/api/calendar/clinic", json.load(f)).status, 200)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
+  auto patient_id = fields.text("patient_id", false, kMaxText);
   auto name = fields.text("patient_name", true, kMaxText);
   auto phone = fields.text("patient_phone", false, kMaxPhone);
   auto email = fields.text("patient_email", false, kMaxText);
@@ -82,19 +83,22 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   auto clinic = staff_clinic(app, req, call.body);
   if (!clinic.ok()) return staff_failure(res, clinic.failure());
 
+  auto type_id = (*clinic)->resolve_type(*type);
+  if (!type_id.ok()) return staff_failure(res, type_id.failure());
+
   NewBooking booking;
   booking.clinic_id = (*clinic)->id();
-  booking.appointment_type = *type;
+  booking.appointment_type = *type_id;
   booking.practitioner_id = practitioner.value_or("any");
   booking.start = local_instant(**clinic, *day, *time);
-  booking.patient = {*name, email.value_or(""), phone.value_or("")};
+  booking.patient = {*name, email.value_or(""), phone.value_or(""), patient_id.value_or("")};
   booking.notes = notes.value_or("");
   booking.source = "staff";
   booking.status = *status;
   auto result = app.bookings.book(booking, nullptr);
   if (!result.ok()) return staff_failure(res, result.failure());
   const BookingDecision& d = result->decision;
-  if (d.refusal != Refusal::kNone) return staff_refusal(res, d.refusal);
+  if (d.refusal != Refusal::kNone) return staff_refusal(res, d.refusal, StaffAction::kBook);
   const BookingRecord& b = d.booking;
   const std::string date_text = local_date_text(*d.clinic, b.start_utc);
   const std::string time_text = local_time_text(*d.clinic, b.start_utc);
@@ -105,6 +109,7 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
                  {"date", date_text},
                  {"time", time_text},
                  {"duration_minutes", duration_minutes(b)},
+                 {"patient_id", b.patient_id.empty() ? Json(nullptr) : Json(b.patient_id)},
                  {"patient_name", b.patient_name},
                  {"practitioner_id", b.practitioner_id},
                  {"status", to_string(b.status)},
@@ -148,7 +153,11 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
   RescheduleRequest change;
   change.notes = notes;
   change.practitioner_id = practitioner;
-  change.appointment_type = type;
+  if (type) {
+    auto type_id = clinic->resolve_type(*type);
+    if (!type_id.ok()) return staff_failure(res, type_id.failure());
+    change.appointment_type = *type_id;
+  }
   if (day || time) {
     const LocalTime local = clinic->checked().zone.to_local(Instant(current.start_utc));
     const LocalDate current_day = date::floor<date::days>(local);
@@ -160,7 +169,9 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
   auto decision = app.bookings.update(current.id, change,
                                       status ? parse_booking_status(*status) : std::nullopt);
   if (!decision.ok()) return staff_failure(res, decision.failure());
-  if (decision->refusal != Refusal::kNone) return staff_refusal(res, decision->refusal);
+  if (decision->refusal != Refusal::kNone) {
+    return staff_refusal(res, decision->refusal, StaffAction::kMove);
+  }
   const BookingRecord& b = decision->booking;
   Json appointment = staff_appointment_json(b, *decision->clinic);
   appointment["message"] = b.start_utc != current.start_utc

@@ -2,6 +2,8 @@
 // slots for one date or a range, per appointment type or bare duration.
 #include "http/staff/staff_dialect.h"
 
+#include "slotbook/limits.h"
+
 namespace slotbook::server {
 namespace {
 
@@ -21,16 +23,23 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
     start = end = fields.date("date", true);
   }
   auto type = fields.text("appointment_type", false, kMaxText);
-  auto duration = fields.integer("duration_minutes", false, 1, 480);
+  auto duration = fields.integer("duration_minutes", false, 1, kMaxDurationMinutes);
   auto practitioner = fields.text("practitioner_id", false, kMaxText);
-  if (!errors.empty()) return staff_fields(res, errors);
+  // Seed 000 echoes the date asked about in availability errors.
+  Json echo = Json::object();
+  for (const char* name : {"date", "start_date", "end_date"}) {
+    if (call.body.contains(name) && call.body[name].is_string()) echo[name] = call.body[name];
+  }
+  if (!errors.empty()) return staff_fields(res, errors, echo);
   auto clinic = staff_clinic(app, req, call.body);
-  if (!clinic.ok()) return staff_failure(res, clinic.failure());
+  if (!clinic.ok()) return staff_failure(res, clinic.failure(), echo);
 
   AvailabilityRequest request;
   request.clinic_id = (*clinic)->id();
   if (type) {
-    request.appointment_type = *type;
+    auto type_id = (*clinic)->resolve_type(*type);
+    if (!type_id.ok()) return staff_failure(res, type_id.failure(), echo);
+    request.appointment_type = *type_id;
   } else {
     const int minutes = static_cast<int>(duration.value_or(30));
     request.ad_hoc = AdHocType{minutes, minutes};
@@ -41,8 +50,7 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
   auto listed = app.queries.availability(request);
   if (!listed.ok()) {
     const Failure& f = listed.failure();
-    if (f.kind == FailureKind::kInvalid) return staff_error(res, 400, f.code, f.message);
-    return staff_failure(res, f);
+    return staff_failure(res, f, echo);
   }
   const Availability& a = **listed;
   const int slot_minutes = a.slots.type ? a.slots.type->duration_minutes : 0;

@@ -8,47 +8,96 @@ namespace slotbook::server {
 using httplib::Request;
 using httplib::Response;
 
-void staff_error(Response& res, int status, std::string_view code, std::string_view message,
-                 const Json& extra) {
-  Json error = {{"code", code}, {"message", message}};
-  for (auto it = extra.begin(); it != extra.end(); ++it) error[it.key()] = it.value();
-  send_json(res, status, Json{{"success", false}, {"error", std::move(error)}});
+namespace {
+
+// Seed 000's "error" strings, by machine code. The machine code, our own explanation
+// ("details") and any specifics ride along as extra keys.
+std::string_view title(std::string_view code, std::string_view field_hint) {
+  struct Title {
+    std::string_view code;
+    std::string_view text;
+  };
+  static constexpr Title kTitles[] = {
+      {"unauthorized", "Invalid API key"},
+      {"invalid_json", "Invalid JSON body"},
+      {"booking_not_found", "Appointment not found"},
+      {"clinic_not_found", "Clinic not found"},
+      {"clinic_id_required", "Clinic not specified"},
+      {"clinic_id_mismatch", "Clinic id mismatch"},
+      {"unknown_appointment_type", "Appointment type not found"},
+      {"unknown_practitioner", "Practitioner not found"},
+      {"ambiguous_appointment_type", "Ambiguous appointment type"},
+      {"invalid_range", "Invalid date range"},
+      {"range_too_large", "Invalid date range"},
+      {"invalid_state", "Appointment cannot be changed"},
+      {"invalid_clinic_config", "Invalid clinic configuration"},
+  };
+  if (code == "validation_failed") {
+    if (field_hint.find("date") != std::string_view::npos) return "Invalid date format";
+    if (field_hint == "time") return "Invalid time format";
+    return "Invalid request";
+  }
+  for (const Title& t : kTitles) {
+    if (t.code == code) return t.text;
+  }
+  return "Request failed";
 }
 
-void staff_failure(Response& res, const Failure& failure) {
+void render(Response& res, int status, std::string_view code, std::string_view title_text,
+            std::string_view details, const Json& extra) {
+  Json body = {{"success", false}, {"error", title_text}, {"details", details}, {"code", code}};
+  for (auto it = extra.begin(); it != extra.end(); ++it) body[it.key()] = it.value();
+  send_json(res, status, body);
+}
+
+}  // namespace
+
+void staff_error(Response& res, int status, std::string_view code, std::string_view details,
+                 const Json& extra) {
+  render(res, status, code, title(code, ""), details, extra);
+}
+
+void staff_failure(Response& res, const Failure& failure, const Json& extra) {
   switch (failure.kind) {
     case FailureKind::kNotFound:
-      // Seed 000's wording for a missing appointment.
-      return staff_error(
-          res, 404, failure.code,
-          failure.code == "booking_not_found" ? "Appointment not found" : failure.message);
-    case FailureKind::kInvalid:
-      return staff_error(res, failure.code == "invalid_clinic_config" ? 422 : 400, failure.code,
-                         failure.message);
+      return staff_error(res, 404, failure.code, failure.message, extra);
+    case FailureKind::kInvalid: {
+      // Well-formed but unusable (seed 000 has no shape for these; 422 like the public API).
+      const bool unprocessable =
+          failure.code == "invalid_clinic_config" || failure.code == "ambiguous_appointment_type";
+      return staff_error(res, unprocessable ? 422 : 400, failure.code, failure.message, extra);
+    }
     case FailureKind::kInvalidState:
-      return staff_error(res, 400, failure.code, failure.message);
+      return staff_error(res, 400, failure.code, failure.message, extra);
     case FailureKind::kStorage:
       send_failure(res, failure);  // logs; shows nothing internal
       return;
   }
 }
 
-void staff_fields(Response& res, const std::vector<FieldError>& errors) {
+void staff_fields(Response& res, const std::vector<FieldError>& errors, const Json& extra) {
   Json fields = Json::object();
   for (const FieldError& e : errors) {
     if (!fields.contains(e.field)) fields[e.field] = e.message;
   }
-  staff_error(res, 400, "validation_failed", "some fields are missing or invalid",
-              Json{{"fields", std::move(fields)}});
+  Json all = extra;
+  all["fields"] = std::move(fields);
+  const std::string first_field = errors.empty() ? "" : errors.front().field;
+  render(res, 400, "validation_failed", title("validation_failed", first_field),
+         errors.empty() ? "some fields are missing or invalid" : errors.front().message, all);
 }
 
-void staff_refusal(Response& res, Refusal reason) {
+void staff_refusal(Response& res, Refusal reason, StaffAction action) {
+  const Json extra = {{"reason", std::string(to_string(reason))}};
+  const std::string details = refusal_message(reason);
   if (refusal_status(reason) == 404) {
-    return staff_error(res, 404, "not_found", refusal_message(reason),
-                       Json{{"reason", std::string(to_string(reason))}});
+    return render(res, 404, "not_found", title(to_string(reason), ""), details, extra);
   }
-  staff_error(res, 409, "slot_unavailable", "Time slot not available: " + refusal_message(reason),
-              Json{{"reason", std::string(to_string(reason))}});
+  // Seed 000: "Slot already booked" when another appointment holds the time.
+  const char* text = action == StaffAction::kMove   ? "New time slot not available"
+                     : reason == Refusal::kConflict ? "Slot already booked"
+                                                    : "Time slot not available";
+  render(res, 409, "slot_unavailable", text, details, extra);
 }
 
 StaffCall begin_staff_call(AppContext& app, const Request& req, Response& res) {

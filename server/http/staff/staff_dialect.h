@@ -24,12 +24,20 @@ struct StaffCall {
 };
 StaffCall begin_staff_call(AppContext& app, const httplib::Request& req, httplib::Response& res);
 
+// Errors in seed 000's shape: {"success": false, "error": "<the seed's message for
+// `code`>", "details": "<what exactly>", "code": "<machine code>", ...extra}.
 void staff_error(httplib::Response& res, int status, std::string_view code,
-                 std::string_view message, const Json& extra = Json::object());
-void staff_failure(httplib::Response& res, const Failure& failure);
-// 400 validation_failed with the first message for each field.
-void staff_fields(httplib::Response& res, const std::vector<FieldError>& errors);
-void staff_refusal(httplib::Response& res, Refusal reason);
+                 std::string_view details, const Json& extra = Json::object());
+// kNotFound 404, kInvalid 400 (invalid_clinic_config 422), kInvalidState 400, storage 500.
+void staff_failure(httplib::Response& res, const Failure& failure,
+                   const Json& extra = Json::object());
+// 400 validation_failed with "fields": {name: first message}.
+void staff_fields(httplib::Response& res, const std::vector<FieldError>& errors,
+                  const Json& extra = Json::object());
+// An engine refusal: 404 for an unknown type or practitioner, else 409 slot_unavailable
+// with the engine's "reason".
+enum class StaffAction { kBook, kMove };
+void staff_refusal(httplib::Response& res, Refusal reason, StaffAction action);
 
 // clinic_id from the query or body; else the only clinic stored.
 Expected<std::shared_ptr<const ClinicConfig>> staff_clinic(AppContext& app,

@@ -60,6 +60,10 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_by_booking ON outbox (booking_id);
 )sql",
+      // 3: the clinic's own patient identifier on staff bookings (seed 000 patient_id).
+      R"sql(
+ALTER TABLE bookings ADD COLUMN patient_id TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

@@ -35,7 +35,7 @@ constexpr const char* kBookingColumns =
     "id, clinic_id, practitioner_id, appointment_type, start_utc, end_utc, status, "
     "confirmation_number, patient_name, patient_email, patient_phone, notes, source, "
     "external_reference_id, manage_token_hash, sequence, cancel_reason, cancelled_at, "
-    "reminder_sent_at, created_at, updated_at";
+    "reminder_sent_at, created_at, updated_at, patient_id";
 
 BookingRecord booking_from_row(const SqliteStatement& row) {
   BookingRecord b;
@@ -61,6 +61,7 @@ BookingRecord booking_from_row(const SqliteStatement& row) {
   b.reminder_sent_at = row.optional_time(18);
   b.created_at = row.time(19);
   b.updated_at = row.time(20);
+  b.patient_id = row.text(21);
   return b;
 }
 
@@ -205,7 +206,7 @@ class SqliteTransaction final : public WriteTransaction {
   Status insert_booking(const BookingRecord& b) override {
     auto stmt = c_.prepare(std::string("INSERT INTO bookings (") + kBookingColumns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
+                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
     if (!stmt.ok()) return stmt.failure();
     stmt->bind(1, b.id).bind(2, b.clinic_id).bind(3, b.practitioner_id).bind(4, b.appointment_type);
     stmt->bind(5, b.start_utc).bind(6, b.end_utc).bind(7, to_string(b.status));
@@ -214,7 +215,7 @@ class SqliteTransaction final : public WriteTransaction {
     stmt->bind(12, b.notes).bind(13, b.source).bind(14, b.external_reference_id);
     stmt->bind(15, b.manage_token_hash).bind(16, static_cast<std::int64_t>(b.sequence));
     stmt->bind(17, b.cancel_reason).bind(18, b.cancelled_at).bind(19, b.reminder_sent_at);
-    stmt->bind(20, b.created_at).bind(21, b.updated_at);
+    stmt->bind(20, b.created_at).bind(21, b.updated_at).bind(22, b.patient_id);
     return stmt->run();
   }
 
