@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/calendly_routes.h"
 #include "http/compression.h"
 #include "http/manage_routes.h"
 #include "http/partner_routes.h"
@@ -103,6 +104,7 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
   register_public_routes(*server, app);
   register_manage_routes(*server, app);
   register_partner_routes(*server, app);
+  register_calendly_routes(*server, app);
   register_staff_routes(*server, app);
   register_static_routes(*server, app);
   return server;

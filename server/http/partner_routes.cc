@@ -7,31 +7,13 @@
 #include "common/clock.h"
 #include "http/api_key.h"
 #include "http/booking_view.h"
+#include "http/detail_dialect.h"
 #include "http/request_fields.h"
 #include "http/responses.h"
+#include "slotbook/limits.h"
 
 namespace slotbook::server {
 namespace {
-
-void send_detail(httplib::Response& res, int status, const std::string& detail) {
-  send_json(res, status, Json{{"detail", detail}});
-}
-
-void send_validation(httplib::Response& res, const char* location,
-                     const std::vector<FieldError>& errors) {
-  Json detail = Json::array();
-  for (const FieldError& e : errors) {
-    Json loc = Json::array({location});
-    if (!e.field.empty()) loc.push_back(e.field);
-    detail.push_back({{"loc", std::move(loc)}, {"msg", e.message}, {"type", e.type}});
-  }
-  send_json(res, 422, Json{{"detail", std::move(detail)}});
-}
-
-std::string hours_text(int minutes) {
-  if (minutes % 60 == 0) return std::to_string(minutes / 60) + " hours";
-  return std::to_string(minutes) + " minutes";
-}
 
 void free_slots(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   const std::string agent_id = req.matches[1];
@@ -54,9 +36,11 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
       errors.push_back({"duration_minutes", "value is not a valid integer", "type_error.integer"});
     } else {
       duration = std::stoi(text);
-      if (duration < 1 || duration > 480) {
+      if (duration < 1 || duration > kMaxDurationMinutes) {
         errors.push_back(
-            {"duration_minutes", "ensure this value is between 1 and 480", "value_error.number"});
+            {"duration_minutes",
+             "ensure this value is between 1 and " + std::to_string(kMaxDurationMinutes),
+             "value_error.number"});
       }
     }
   }
@@ -67,8 +51,9 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
     return send_detail(res, 401, "Invalid API key");
   }
   if (*end_date < *start_date) return send_detail(res, 400, "end_date must be after start_date");
-  if (*end_date - *start_date > date::days(90)) {
-    return send_detail(res, 400, "Date range cannot exceed 90 days");
+  if (*end_date - *start_date > date::days(kMaxQueryRangeDays)) {
+    return send_detail(res, 400,
+                       "Date range cannot exceed " + std::to_string(kMaxQueryRangeDays) + " days");
   }
   auto clinic_id = app.queries.clinic_of_practitioner(agent_id);
   if (!clinic_id.ok()) return send_failure(res, clinic_id.failure());
@@ -128,7 +113,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
   auto phone = fields.text("participant_phone", false, kMaxPhone);
   auto booking_date = fields.date("booking_date", true, "Invalid date format");
   auto booking_time = fields.time_of_day("booking_time", true, "Invalid time format");
-  auto duration = fields.integer("duration_minutes", false, 1, 480);
+  auto duration = fields.integer("duration_minutes", false, 1, kMaxDurationMinutes);
   auto description = fields.text("description", false, kMaxNotes);
   auto reference = fields.text("external_reference_id", false, kMaxText);
   (void)fields.text("api_key", false, 1024);
@@ -151,7 +136,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
   booking.clinic_id = *clinic_id;
   booking.ad_hoc = AdHocType{minutes, 1};
   booking.practitioner_id = *agent_id;
-  booking.patient = {*name, email.value_or(""), phone.value_or("")};
+  booking.patient = {*name, email.value_or(""), phone.value_or(""), ""};
   booking.notes = description.value_or("");
   booking.source = "partner";
   booking.external_reference_id = reference.value_or("");
@@ -173,26 +158,9 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
     return send_detail(res, http_status(result.failure()), result.failure().message);
   }
   const BookingDecision& d = result->decision;
-  switch (d.refusal) {
-    case Refusal::kNone:
-      break;
-    case Refusal::kInPast:
-      return send_detail(res, 400, "Cannot book in the past");
-    case Refusal::kTooSoon:
-      return send_detail(res, 400,
-                         "Bookings must be made at least " +
-                             hours_text(d.clinic->rules().min_notice_minutes) + " in advance");
-    case Refusal::kTooFar:
-      return send_detail(res, 400,
-                         "Cannot book more than " +
-                             std::to_string(d.clinic->rules().max_advance_days) +
-                             " days in advance");
-    case Refusal::kUnknownAppointmentType:
-    case Refusal::kUnknownPractitioner:
-      return send_detail(res, 404, "Business hours not found for agent " + *agent_id);
-    default:
-      return send_detail(res, 409,
-                         "Time slot " + time_text + " on " + date_text + " is not available");
+  if (d.refusal != Refusal::kNone) {
+    return send_booking_refusal(res, d.refusal, *d.clinic, date_text, time_text,
+                                "Business hours not found for agent " + *agent_id);
   }
   spdlog::info("external booking created: {} for agent {}", d.booking.id, *agent_id);
   send_json(res, 201,

@@ -106,7 +106,7 @@ void post_booking(AppContext& app, const httplib::Request& req, httplib::Respons
     if (!has_contact) {
       p.fail("email", "an email address or a phone number is required", "missing");
     }
-    booking.patient = {name.value_or(""), email.value_or(""), phone.value_or("")};
+    booking.patient = {name.value_or(""), email.value_or(""), phone.value_or(""), ""};
   }
   auto notes = fields.text("notes", false, kMaxNotes);
   std::string idempotency_key = req.get_header_value("Idempotency-Key");
