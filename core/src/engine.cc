@@ -13,8 +13,8 @@ namespace {
 
 // An interval of working hours on one local date, as UTC instants (engine.md, step 2).
 struct Window {
-  date::sys_seconds start;
-  date::sys_seconds end;
+  Instant start;
+  Instant end;
 };
 
 // One local date's wall-clock minutes as instants. Memoized: a clinic's practitioners
@@ -23,12 +23,12 @@ class DayClock {
  public:
   DayClock(const ZoneRules& zone, LocalDate date) : zone_(zone), date_(date) {}
 
-  date::sys_seconds at(int minute) {
+  Instant at(int minute) {
     for (const auto& [known, instant] : known_) {
       if (known == minute) return instant;
     }
     // 24:00 is 00:00 of the next date: adding minutes to the date's midnight does that.
-    date::sys_seconds instant = zone_.to_instant(LocalTime{date_} + Minutes{minute});
+    Instant instant = zone_.to_instant(LocalTime{date_} + Minutes{minute});
     known_.emplace_back(minute, instant);
     return instant;
   }
@@ -36,7 +36,7 @@ class DayClock {
  private:
   const ZoneRules& zone_;
   LocalDate date_;
-  std::vector<std::pair<int, date::sys_seconds>> known_;
+  std::vector<std::pair<int, Instant>> known_;
 };
 
 Window interval_window(DayClock& clock, HoursInterval hours) {
@@ -109,7 +109,7 @@ Refusal slot_refusal(const AppointmentType& type, const BookingWindow& window, L
 
 // A candidate start of one practitioner, before merging.
 struct Candidate {
-  date::sys_seconds start;
+  Instant start;
   std::uint32_t practitioner;
 };
 
@@ -122,7 +122,7 @@ void collect_day(const Snapshot& snapshot, const AppointmentType& type, const Bo
   const Minutes step{type.slot_step_minutes};
   for (const HoursInterval& hours : snapshot.hours_on(p, date)) {
     Window w = interval_window(clock, hours);
-    for (date::sys_seconds start = w.start; start + duration <= w.end; start += step) {
+    for (Instant start = w.start; start + duration <= w.end; start += step) {
       if (slot_refusal(type, window, date, start, busy) == Refusal::kNone) {
         out.push_back({start, practitioner});
       }
@@ -184,29 +184,50 @@ std::string_view to_string(Refusal reason) {
   return "";
 }
 
+std::optional<AppointmentType> resolve_type(const Snapshot& snapshot, std::string_view id,
+                                            const std::optional<AdHocDuration>& ad_hoc) {
+  if (ad_hoc) {
+    AppointmentType type;
+    type.name = "Appointment";
+    type.duration_minutes = ad_hoc->duration_minutes;
+    type.slot_step_minutes = ad_hoc->step_minutes;
+    type.min_notice_minutes = snapshot.rules.min_notice_minutes;
+    type.max_advance_days = snapshot.rules.max_advance_days;
+    return type;
+  }
+  const AppointmentType* type = snapshot.find_type(id);
+  if (!type) return std::nullopt;
+  return *type;
+}
+
 Result<SlotList> list_slots(const Snapshot& snapshot, const SlotQuery& query) {
-  const AppointmentType* type = snapshot.find_type(query.appointment_type);
-  if (!type) {
+  if (auto error = check_query_range(query.start_date, query.end_date)) return *error;
+  std::optional<AppointmentType> resolved =
+      resolve_type(snapshot, query.appointment_type, query.ad_hoc);
+  if (!resolved) {
     return make_error(ErrorCode::kUnknownAppointmentType,
                       "no appointment type \"" + query.appointment_type + "\"");
   }
+  // An ad hoc duration is offered by every practitioner.
+  const bool ad_hoc = query.ad_hoc.has_value();
   std::vector<std::uint32_t> who;
   if (query.practitioner_id) {
     const Practitioner* p = snapshot.find_practitioner(*query.practitioner_id);
-    if (!p || !p->offers(type->id)) {
+    if (!p || !(ad_hoc || p->offers(resolved->id))) {
       return make_error(
           ErrorCode::kUnknownPractitioner,
-          "no practitioner \"" + *query.practitioner_id + "\" offering \"" + type->id + "\"");
+          "no practitioner \"" + *query.practitioner_id + "\" offering \"" + resolved->id + "\"");
     }
     who.push_back(static_cast<std::uint32_t>(p - snapshot.practitioners.data()));
   } else {
     for (std::uint32_t i = 0; i < snapshot.practitioners.size(); ++i) {
-      if (snapshot.practitioners[i].offers(type->id)) who.push_back(i);
+      if (ad_hoc || snapshot.practitioners[i].offers(resolved->id)) who.push_back(i);
     }
   }
 
   SlotList list;
-  list.type = type;
+  list.type = std::move(*resolved);
+  const AppointmentType* type = &list.type;
   const BookingWindow window(snapshot, *type, query.now);
   const LocalDate last = std::min(query.end_date, window.last_date);
   std::vector<BusyCursor> cursors;
@@ -243,10 +264,12 @@ Result<SlotList> list_slots(const Snapshot& snapshot, const SlotQuery& query) {
 }
 
 Refusal validate_booking(const Snapshot& snapshot, const BookingRequest& request) {
-  const AppointmentType* type = snapshot.find_type(request.appointment_type);
-  if (!type) return Refusal::kUnknownAppointmentType;
+  std::optional<AppointmentType> resolved =
+      resolve_type(snapshot, request.appointment_type, request.ad_hoc);
+  if (!resolved) return Refusal::kUnknownAppointmentType;
+  const AppointmentType* type = &*resolved;
   const Practitioner* p = snapshot.find_practitioner(request.practitioner_id);
-  if (!p || !p->offers(type->id)) return Refusal::kUnknownPractitioner;
+  if (!p || !(request.ad_hoc || p->offers(type->id))) return Refusal::kUnknownPractitioner;
 
   const BookingWindow window(snapshot, *type, request.now);
   const LocalDate date = local_date(snapshot.zone, request.start);

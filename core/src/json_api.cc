@@ -95,7 +95,7 @@ std::string slot_list_json(const Snapshot& snapshot, const SlotQuery& query, con
     practitioner_ids.push_back(json_string(p.id));
     longest_id = std::max(longest_id, practitioner_ids.back().size());
   }
-  const std::string header[] = {json_string(snapshot.clinic_id), json_string(list.type->id),
+  const std::string header[] = {json_string(snapshot.clinic_id), json_string(list.type.id),
                                 json_string(query.practitioner_id.value_or("any")),
                                 json_string(snapshot.zone.name())};
   std::size_t capacity = 512;
@@ -120,7 +120,7 @@ std::string slot_list_json(const Snapshot& snapshot, const SlotQuery& query, con
   w.literal("\",\"timezone\":");
   w.text(header[3]);
   w.literal(",\"slot_duration_minutes\":");
-  w.number(static_cast<std::size_t>(list.type->duration_minutes));
+  w.number(static_cast<std::size_t>(list.type.duration_minutes));
   w.literal(",\"total_days_with_availability\":");
   w.number(list.days.size());
   w.literal(",\"available_slots\":[");
@@ -146,7 +146,7 @@ std::string slot_list_json(const Snapshot& snapshot, const SlotQuery& query, con
       w.literal("\",\"end_utc\":\"");
       w.instant(slot.end);
       w.literal("\",\"duration_minutes\":");
-      w.number(static_cast<std::size_t>(list.type->duration_minutes));
+      w.number(static_cast<std::size_t>(list.type.duration_minutes));
       w.literal(",\"practitioner_ids\":[");
       for (std::uint32_t k = 0; k < slot.practitioner_count; ++k) {
         if (k > 0) w.character(',');

@@ -3,6 +3,7 @@
 
 #include "json_fields.h"
 #include "slotbook/engine.h"
+#include "slotbook/json_api.h"
 #include "slotbook/limits.h"
 
 namespace slotbook {
@@ -15,6 +16,16 @@ constexpr ErrorCode kCode = ErrorCode::kInvalidQuery;
 Error query_error(const std::string& message) { return make_error(kCode, message); }
 
 }  // namespace
+
+std::optional<Error> check_query_range(LocalDate start, LocalDate end) {
+  if (end < start) return make_error(ErrorCode::kInvalidRange, "end_date is before start_date");
+  if (end - start > date::days{kMaxQueryRangeDays}) {
+    return make_error(
+        ErrorCode::kRangeTooLarge,
+        "end_date is more than " + std::to_string(kMaxQueryRangeDays) + " days after start_date");
+  }
+  return std::nullopt;
+}
 
 Result<SlotQuery> parse_slot_query(const nlohmann::json& input) {
   Fields fields(input, kCode, "query");
@@ -38,12 +49,7 @@ Result<SlotQuery> parse_slot_query(const nlohmann::json& input) {
   if (!end) return query_error("query.end_date must be an existing date YYYY-MM-DD");
   auto now = parse_instant(now_text);
   if (!now) return query_error("query.now must be an RFC 3339 instant with seconds");
-  if (*end < *start) return make_error(ErrorCode::kInvalidRange, "end_date is before start_date");
-  if (*end - *start > date::days{kMaxQueryRangeDays}) {
-    return make_error(
-        ErrorCode::kRangeTooLarge,
-        "end_date is more than " + std::to_string(kMaxQueryRangeDays) + " days after start_date");
-  }
+  if (auto error = check_query_range(*start, *end)) return *error;
   query.start_date = *start;
   query.end_date = *end;
   query.now = *now;

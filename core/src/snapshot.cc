@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_fields.h"
+#include "slotbook/json_api.h"
 
 namespace slotbook {
 namespace {
@@ -164,20 +165,7 @@ std::optional<Error> parse_busy(const json* list, std::vector<Practitioner>& pra
           {*start, *end});
     }
   }
-  for (Practitioner& p : practitioners) {
-    auto& busy = p.busy;
-    std::sort(busy.begin(), busy.end(),
-              [](const BusyInterval& a, const BusyInterval& b) { return a.start < b.start; });
-    std::size_t merged = 0;
-    for (std::size_t i = 0; i < busy.size(); ++i) {
-      if (merged > 0 && busy[i].start <= busy[merged - 1].end) {
-        busy[merged - 1].end = std::max(busy[merged - 1].end, busy[i].end);
-      } else {
-        busy[merged++] = busy[i];
-      }
-    }
-    busy.resize(merged);
-  }
+  for (Practitioner& p : practitioners) normalize_busy(p.busy);
   return std::nullopt;
 }
 
@@ -201,6 +189,48 @@ Result<ZoneRules> resolve_zone(const json& snapshot, const std::string& timezone
 }
 
 }  // namespace
+
+void normalize_busy(std::vector<BusyInterval>& busy) {
+  std::sort(busy.begin(), busy.end(),
+            [](const BusyInterval& a, const BusyInterval& b) { return a.start < b.start; });
+  std::size_t merged = 0;
+  for (std::size_t i = 0; i < busy.size(); ++i) {
+    if (merged > 0 && busy[i].start <= busy[merged - 1].end) {
+      busy[merged - 1].end = std::max(busy[merged - 1].end, busy[i].end);
+    } else {
+      busy[merged++] = busy[i];
+    }
+  }
+  busy.resize(merged);
+}
+
+Snapshot with_busy(const Snapshot& base, const std::vector<PractitionerBusy>& busy,
+                   const std::vector<std::string>* only) {
+  Snapshot out;
+  out.clinic_id = base.clinic_id;
+  out.clinic_name = base.clinic_name;
+  out.zone = base.zone;
+  out.rules = base.rules;
+  out.closed_dates = base.closed_dates;
+  out.appointment_types = base.appointment_types;
+  for (const Practitioner& p : base.practitioners) {  // sorted by id, and stays so
+    if (!only || std::find(only->begin(), only->end(), p.id) != only->end()) {
+      out.practitioners.push_back(p);
+    }
+  }
+  std::vector<bool> touched(out.practitioners.size(), false);
+  for (const PractitionerBusy& entry : busy) {
+    if (const Practitioner* p = out.find_practitioner(entry.practitioner_id)) {
+      const auto index = static_cast<std::size_t>(p - out.practitioners.data());
+      out.practitioners[index].busy.push_back(entry.interval);
+      touched[index] = true;
+    }
+  }
+  for (std::size_t i = 0; i < touched.size(); ++i) {
+    if (touched[i]) normalize_busy(out.practitioners[i].busy);
+  }
+  return out;
+}
 
 bool Practitioner::offers(std::string_view type_id) const {
   return std::find(appointment_types.begin(), appointment_types.end(), type_id) !=

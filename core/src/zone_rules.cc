@@ -117,7 +117,7 @@ LocalTime ZoneRules::to_local(Instant instant) const {
   return LocalTime{seconds.time_since_epoch() + period_at(seconds).offset};
 }
 
-date::sys_seconds ZoneRules::to_instant(LocalTime local) const {
+Instant ZoneRules::to_instant(LocalTime local) const {
   // Offsets are within +-26 h, so every UTC instant that reads `local` lies within a day
   // of it; the offsets in force a day either side (and at it) are the only candidates.
   const date::sys_seconds naive{local.time_since_epoch()};
@@ -133,11 +133,11 @@ date::sys_seconds ZoneRules::to_instant(LocalTime local) const {
       found = true;
     }
   }
-  if (found) return earliest;
+  if (found) return Instant(earliest);
   // A gap: the clocks jumped forward over `local`. Read with the smaller (pre-jump) offset,
   // it lands after the jump, in the period the jump began.
   Seconds before = *std::min_element(std::begin(offsets), std::end(offsets));
-  return period_at(naive - before).begin;
+  return Instant(period_at(naive - before).begin);
 }
 
 }  // namespace slotbook

@@ -2,8 +2,6 @@
 
 #include <limits>
 
-#include <nlohmann/json.hpp>
-
 #include "booking/clinic_catalog.h"
 #include "booking/occupancy.h"
 #include "storage/storage.h"
@@ -115,8 +113,8 @@ Expected<std::vector<BookingRecord>> BookingQueries::occupying_on_dates(const Cl
   const ZoneRules& zone = clinic.checked().zone;
   BookingFilter filter;
   filter.clinic_id = clinic.id();
-  filter.start_from = zone.to_instant(LocalTime(first));
-  filter.start_before = zone.to_instant(LocalTime(last + date::days(1)));
+  filter.start_from = to_seconds(zone.to_instant(LocalTime(first)));
+  filter.start_before = to_seconds(zone.to_instant(LocalTime(last + date::days(1))));
   filter.limit = std::numeric_limits<int>::max();
   std::vector<BookingRecord> out;
   Status status = storage_.read([&](ReadView& view) -> Status {
@@ -147,29 +145,18 @@ Expected<std::unique_ptr<Availability>> BookingQueries::availability(
     auto bookings = view.occupying_bookings(request.clinic_id, load, only);
     if (!bookings.ok()) return bookings.failure();
     const std::vector<std::string> only_list = {only};
-    SnapshotInput input{out->clinic.get(), &*bookings, request.ad_hoc, ""};
-    if (!only.empty()) input.only_practitioners = &only_list;
-    auto snapshot = engine_snapshot(input, zones_);
-    if (!snapshot.ok()) return snapshot.failure();
-    out->snapshot = std::move(*snapshot);
+    out->snapshot =
+        engine_snapshot({out->clinic.get(), &*bookings, "", only.empty() ? nullptr : &only_list});
     return Status();
   });
   if (!status.ok()) return status.failure();
 
-  // The engine owns the query rules (range order, range limit): ask it to parse.
-  nlohmann::json query = {
-      {"appointment_type",
-       request.ad_hoc ? ad_hoc_type_id(*request.ad_hoc) : request.appointment_type},
-      {"practitioner_id",
-       request.practitioner_id ? nlohmann::json(*request.practitioner_id) : nlohmann::json()},
-      {"start_date", format_date(request.start_date)},
-      {"end_date", format_date(request.end_date)},
-      {"now", format_instant(Instant(now))}};
-  auto parsed = parse_slot_query(query);
-  if (!parsed.ok()) {
-    return invalid(std::string(to_string(parsed.error().code)), parsed.error().message);
-  }
-  out->query = std::move(parsed).value();
+  out->query.appointment_type = request.appointment_type;
+  out->query.ad_hoc = request.ad_hoc;
+  out->query.practitioner_id = request.practitioner_id;
+  out->query.start_date = request.start_date;
+  out->query.end_date = request.end_date;
+  out->query.now = Instant(now);
   auto slots = list_slots(out->snapshot, out->query);
   if (!slots.ok()) {
     const Error& error = slots.error();

@@ -44,7 +44,7 @@ struct BookingPage {
 struct AvailabilityRequest {
   std::string clinic_id;
   std::string appointment_type;  // a configured type, or empty with `ad_hoc`
-  std::optional<AdHocType> ad_hoc;
+  std::optional<AdHocDuration> ad_hoc;
   std::optional<std::string> practitioner_id;  // nullopt: any practitioner
   LocalDate start_date;
   LocalDate end_date;

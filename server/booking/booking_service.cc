@@ -81,10 +81,9 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::current_clinic(
 
 Expected<BookingService::Placement> BookingService::place(
     WriteTransaction& tx, const ClinicConfig& clinic, const std::string& type_id,
-    const std::optional<AdHocType>& ad_hoc, const std::string& practitioner_id, Instant start,
+    const std::optional<AdHocDuration>& ad_hoc, const std::string& practitioner_id, Instant start,
     UtcSeconds now, std::string_view exclude_booking_id) {
   Placement placement;
-  const std::string engine_type = ad_hoc ? ad_hoc_type_id(*ad_hoc) : type_id;
   int duration_minutes = 0, buffer_before = 0, buffer_after = 0;
   if (ad_hoc) {
     duration_minutes = ad_hoc->duration_minutes;
@@ -113,16 +112,13 @@ Expected<BookingService::Placement> BookingService::place(
     bookings.insert(bookings.end(), std::make_move_iterator(some->begin()),
                     std::make_move_iterator(some->end()));
   }
-  SnapshotInput input{&clinic, &bookings, ad_hoc, exclude_booking_id};
-  input.only_practitioners = &who;
-  auto snapshot = engine_snapshot(input, zones_);
-  if (!snapshot.ok()) return snapshot.failure();
+  const Snapshot snapshot = engine_snapshot({&clinic, &bookings, exclude_booking_id, &who});
 
   std::vector<std::string> free;
   Refusal furthest = Refusal::kNone;
   for (const std::string& candidate : who) {
     Refusal refusal =
-        validate_booking(*snapshot, BookingRequest{engine_type, candidate, start, Instant(now)});
+        validate_booking(snapshot, BookingRequest{type_id, candidate, start, Instant(now), ad_hoc});
     if (refusal == Refusal::kNone) {
       free.push_back(candidate);
     } else if (static_cast<int>(refusal) > static_cast<int>(furthest)) {
@@ -346,10 +342,10 @@ Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d
   if (start_s == b.start_utc && practitioner == b.practitioner_id && type == b.appointment_type) {
     return Status();  // nothing about the time changes
   }
-  std::optional<AdHocType> ad_hoc;
+  std::optional<AdHocDuration> ad_hoc;
   if (type.empty()) {
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(b.end_utc - b.start_utc);
-    ad_hoc = AdHocType{static_cast<int>(minutes.count()), 1};
+    ad_hoc = AdHocDuration{static_cast<int>(minutes.count()), 1};
   }
   auto placement = place(tx, *d.clinic, type, ad_hoc, practitioner, start, now, b.id);
   if (!placement.ok()) return placement.failure();

@@ -43,9 +43,9 @@ struct PatientDetails {
 
 struct NewBooking {
   std::string clinic_id;
-  std::string appointment_type;     // a configured type id, or empty with `ad_hoc`
-  std::optional<AdHocType> ad_hoc;  // partner bookings: a bare duration
-  std::string practitioner_id;      // an id, or "any"
+  std::string appointment_type;         // a configured type id, or empty with `ad_hoc`
+  std::optional<AdHocDuration> ad_hoc;  // partner bookings: a bare duration
+  std::string practitioner_id;          // an id, or "any"
   Instant start;
   PatientDetails patient;
   std::string notes;
@@ -136,7 +136,7 @@ class BookingService {
                                              bool ad_hoc, const std::string& practitioner_id);
   Expected<std::shared_ptr<const ClinicConfig>> current_clinic(std::string_view clinic_id);
   Expected<Placement> place(WriteTransaction& tx, const ClinicConfig& clinic,
-                            const std::string& type_id, const std::optional<AdHocType>& ad_hoc,
+                            const std::string& type_id, const std::optional<AdHocDuration>& ad_hoc,
                             const std::string& practitioner_id, Instant start, UtcSeconds now,
                             std::string_view exclude_booking_id);
   static std::vector<std::string> touched_by(const RescheduleRequest& request,

@@ -1,5 +1,7 @@
 #include "booking/clinic_config.h"
 
+#include "slotbook/json_api.h"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>

@@ -59,7 +59,7 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::build(
         config, listing_span(config, today, today + date::days(config.horizon_days() + 1)));
     auto bookings = view.occupying_bookings(clinic_id, load);
     if (!bookings.ok()) return bookings.failure();
-    text = engine_snapshot_json({clinic->get(), &*bookings, std::nullopt, ""}).dump();
+    text = engine_snapshot_json(config, *bookings).dump();
     return Status();
   });
   if (!status.ok()) return status.failure();

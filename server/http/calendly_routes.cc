@@ -80,7 +80,7 @@ void availability(AppContext& app, const Request& req, Response& res) {
   send_json(res, 200,
             Json{{"date", format_date(*day)},
                  {"appointment_type", type_text},
-                 {"duration_minutes", a.slots.type->duration_minutes},
+                 {"duration_minutes", a.slots.type.duration_minutes},
                  {"available_slots", std::move(slots)}});
 }
 

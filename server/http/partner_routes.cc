@@ -62,7 +62,7 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
   }
   AvailabilityRequest request;
   request.clinic_id = *clinic_id;
-  request.ad_hoc = AdHocType{duration, duration};
+  request.ad_hoc = AdHocDuration{duration, duration};
   request.practitioner_id = agent_id;
   request.start_date = *start_date;
   request.end_date = *end_date;
@@ -134,7 +134,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
   // 4. The engine decides, inside the booking transaction.
   NewBooking booking;
   booking.clinic_id = *clinic_id;
-  booking.ad_hoc = AdHocType{minutes, 1};
+  booking.ad_hoc = AdHocDuration{minutes, 1};
   booking.practitioner_id = *agent_id;
   booking.patient = {*name, email.value_or(""), phone.value_or(""), ""};
   booking.notes = description.value_or("");

@@ -18,7 +18,7 @@ namespace {
 // The contract's reason for a start on the grid, computed the slow, obvious way.
 std::string expected_refusal(const json& snapshot_json, const Snapshot& snapshot,
                              const AppointmentType& type, const std::string& practitioner,
-                             LocalDate date, date::sys_seconds start, Instant now) {
+                             LocalDate date, Instant start, Instant now) {
   if (Instant{start} < now) return "in_past";
   if (Instant{start} < now + Minutes{type.min_notice_minutes}) return "too_soon";
   LocalDate today = date::floor<date::days>(snapshot.zone.to_local(now));

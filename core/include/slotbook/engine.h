@@ -15,16 +15,22 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "slotbook/result.h"
 #include "slotbook/snapshot.h"
 #include "slotbook/time.h"
 
 namespace slotbook {
 
+// A bare duration asked about instead of a configured appointment type (partner and staff
+// requests): offered by every practitioner, no buffers, the clinic's notice and horizon.
+struct AdHocDuration {
+  int duration_minutes = 30;  // 1..kMaxDurationMinutes
+  int step_minutes = 30;      // the grid; 1 lets a booking start at any minute
+};
+
 struct SlotQuery {
-  std::string appointment_type;
+  std::string appointment_type;  // ignored when `ad_hoc` is set
+  std::optional<AdHocDuration> ad_hoc;
   std::optional<std::string> practitioner_id;  // nullopt: any practitioner
   LocalDate start_date;
   LocalDate end_date;
@@ -32,16 +38,17 @@ struct SlotQuery {
 };
 
 struct BookingRequest {
-  std::string appointment_type;
+  std::string appointment_type;  // ignored when `ad_hoc` is set
   std::string practitioner_id;
   Instant start;
   Instant now;
+  std::optional<AdHocDuration> ad_hoc;
 };
 
 // Listing output in flat arrays (no allocation per slot).
 struct Slot {
-  date::sys_seconds start;
-  date::sys_seconds end;
+  Instant start;
+  Instant end;
   std::uint32_t first_practitioner;  // index into SlotList::practitioners
   std::uint32_t practitioner_count;
 };
@@ -51,19 +58,25 @@ struct SlotDay {
   std::uint32_t slot_count;
 };
 struct SlotList {
-  const AppointmentType* type = nullptr;
+  AppointmentType type;       // as resolved (an ad hoc duration has an empty id)
   std::vector<SlotDay> days;  // only days with slots, in date order
   std::vector<Slot> slots;    // in start order within each day
   // Indices into Snapshot::practitioners, sorted by id within each slot.
   std::vector<std::uint32_t> practitioners;
 };
 
-// Parses a query. Errors: invalid_query, invalid_range, range_too_large.
-Result<SlotQuery> parse_slot_query(const nlohmann::json& query);
-// Parses a booking request. Errors: invalid_query.
-Result<BookingRequest> parse_booking_request(const nlohmann::json& booking);
+// The contract's range rule for a query: invalid_range when `end` is before `start`,
+// range_too_large when it is more than kMaxQueryRangeDays after it.
+std::optional<Error> check_query_range(LocalDate start, LocalDate end);
 
-// Lists the free slots. Errors: unknown_appointment_type, unknown_practitioner.
+// The type a query or request is about, with notice and horizon resolved: the configured
+// type `id`, or `ad_hoc` as a type (empty id) that follows the clinic's rules. nullopt:
+// no such type.
+std::optional<AppointmentType> resolve_type(const Snapshot& snapshot, std::string_view id,
+                                            const std::optional<AdHocDuration>& ad_hoc);
+
+// Lists the free slots (the query's range is checked by check_query_range first).
+// Errors: invalid_range, range_too_large, unknown_appointment_type, unknown_practitioner.
 Result<SlotList> list_slots(const Snapshot& snapshot, const SlotQuery& query);
 
 enum class Refusal {

@@ -1,6 +1,7 @@
-// The engine as JSON text in, JSON text out: what the command line, the WebAssembly
-// bindings and the server's routes call. Every answer is the contract's JSON: the slot
-// listing, {"ok": ...}, or {"error": {"code", "message"}}. Never throws; output is
+// The engine's JSON side: the contract's snapshot, query and booking forms parsed into
+// the typed API (engine.h, snapshot.h), and the engine as JSON text in, JSON text out:
+// what the command line and the WebAssembly bindings call. Every answer is the contract's JSON: the
+// slot listing, {"ok": ...}, or {"error": {"code", "message"}}. Never throws; output is
 // byte-identical across builds for the same input.
 #ifndef SLOTBOOK_JSON_API_H_
 #define SLOTBOOK_JSON_API_H_
@@ -9,11 +10,23 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "slotbook/engine.h"
 #include "slotbook/result.h"
 #include "slotbook/zone_rules.h"
 
 namespace slotbook {
+
+// The contract's JSON forms parsed into the engine's types.
+// A snapshot (JSON already parsed). The zone comes from the snapshot's "zone_rules" when
+// present, else from `zones` (may be null: then a snapshot without "zone_rules" is an
+// invalid_snapshot error that says so). Errors: invalid_snapshot.
+Result<Snapshot> parse_snapshot(const nlohmann::json& snapshot, const ZoneSource* zones);
+// A query. Errors: invalid_query, invalid_range, range_too_large.
+Result<SlotQuery> parse_slot_query(const nlohmann::json& query);
+// A booking request. Errors: invalid_query.
+Result<BookingRequest> parse_booking_request(const nlohmann::json& booking);
 
 struct JsonAnswer {
   std::string json;

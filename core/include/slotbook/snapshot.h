@@ -12,8 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "slotbook/limits.h"
 #include "slotbook/result.h"
 #include "slotbook/time.h"
@@ -79,10 +77,23 @@ struct Snapshot {
   const DayHours& hours_on(const Practitioner& p, LocalDate date) const;
 };
 
-// Parses and checks a snapshot (JSON already parsed). The zone comes from the snapshot's
-// "zone_rules" when present, else from `zones` (may be null: then a snapshot without
-// "zone_rules" is an invalid_snapshot error that says so). Errors: invalid_snapshot.
-Result<Snapshot> parse_snapshot(const nlohmann::json& snapshot, const ZoneSource* zones);
+// One busy interval of one practitioner, as the contract's snapshot "busy" lists them.
+struct PractitionerBusy {
+  std::string practitioner_id;
+  BusyInterval interval;  // start < end
+};
+
+// A snapshot for one decision: `base` holding only the practitioners in `only` (every one
+// when null), with `busy` added to their busy time exactly as parse_snapshot adds a
+// snapshot's "busy" (intervals of other practitioners are ignored). How the server asks
+// about stored bookings without going through JSON.
+Snapshot with_busy(const Snapshot& base, const std::vector<PractitionerBusy>& busy,
+                   const std::vector<std::string>* only = nullptr);
+
+// Sorts `busy` and merges overlapping or touching intervals (how a Practitioner keeps it).
+void normalize_busy(std::vector<BusyInterval>& busy);
+
+// parse_snapshot (JSON to Snapshot) is in json_api.h.
 
 }  // namespace slotbook
 

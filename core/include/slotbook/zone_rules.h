@@ -52,7 +52,7 @@ class ZoneRules {
   // The contract's wall-clock-to-UTC rule: a wall time that occurs twice maps to its
   // earlier occurrence; one that does not occur (a DST gap) maps to the instant of the
   // transition that skipped it.
-  date::sys_seconds to_instant(LocalTime local) const;
+  Instant to_instant(LocalTime local) const;
 
  private:
   struct Footer;

@@ -42,7 +42,7 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
     request.appointment_type = *type_id;
   } else {
     const int minutes = static_cast<int>(duration.value_or(30));
-    request.ad_hoc = AdHocType{minutes, minutes};
+    request.ad_hoc = AdHocDuration{minutes, minutes};
   }
   if (practitioner && *practitioner != "any") request.practitioner_id = practitioner;
   request.start_date = *start;
@@ -53,7 +53,7 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
     return staff_failure(res, f, echo);
   }
   const Availability& a = **listed;
-  const int slot_minutes = a.slots.type ? a.slots.type->duration_minutes : 0;
+  const int slot_minutes = a.slots.type.duration_minutes;
   auto day_slots = [&](const SlotDay& day) {
     Json slots = Json::array();
     for (std::uint32_t i = day.first_slot; i < day.first_slot + day.slot_count; ++i) {
