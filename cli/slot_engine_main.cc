@@ -1,4 +1,4 @@
-// slot-engine: the engine on files (engine.md, "Command line").
+// slot-engine: the engine on files (engine-contract.md, "Command line").
 //   slot-engine slots    --snapshot S.json --query Q.json
 //   slot-engine validate --snapshot S.json --booking B.json
 //   slot-engine prepare  --snapshot S.json        (adds "zone_rules" for the widget)

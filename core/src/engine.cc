@@ -11,7 +11,7 @@
 namespace slotbook {
 namespace {
 
-// An interval of working hours on one local date, as UTC instants (engine.md, step 2).
+// An interval of working hours on one local date, as UTC instants (engine-contract.md, step 2).
 struct Window {
   Instant start;
   Instant end;
@@ -47,7 +47,7 @@ LocalDate local_date(const ZoneRules& zone, Instant instant) {
   return date::floor<date::days>(zone.to_local(instant));
 }
 
-// Notice and horizon (engine.md, step 4) for one appointment type at `now`.
+// Notice and horizon (engine-contract.md, step 4) for one appointment type at `now`.
 struct BookingWindow {
   Instant now;
   Instant earliest_start;  // now + min_notice: a start exactly here is allowed
@@ -68,8 +68,12 @@ class BusyCursor {
 
   // True when [from, to) overlaps no busy run.
   bool is_free(Instant from, Instant to) {
-    // The first run that ends after `from` is the only one that can overlap.
-    if (next_ > 0 && busy_[next_ - 1].end > from) {
+    // The first run that ends after `from` is the only one that can overlap. A query that
+    // moves back, or a cursor's first query (a validation asks only one), finds it by
+    // binary search; a sweep's next query steps forward from where the last one stopped.
+    const bool first_query = !started_;
+    started_ = true;
+    if (first_query || (next_ > 0 && busy_[next_ - 1].end > from)) {
       next_ = static_cast<std::size_t>(
           std::upper_bound(busy_.begin(), busy_.end(), from,
                            [](Instant t, const BusyInterval& run) { return t < run.end; }) -
@@ -82,6 +86,7 @@ class BusyCursor {
  private:
   const std::vector<BusyInterval>& busy_;
   std::size_t next_ = 0;
+  bool started_ = false;
 };
 
 // Notice and horizon: why a start on local date `date` is too early or too late.
@@ -100,7 +105,7 @@ Refusal occupancy_refusal(const AppointmentType& type, Instant start, BusyCursor
   return free ? Refusal::kNone : Refusal::kConflict;
 }
 
-// The one decision whether a start on the grid of `date` is free (engine.md, step 4).
+// The one decision whether a start on the grid of `date` is free (engine-contract.md, step 4).
 Refusal slot_refusal(const AppointmentType& type, const BookingWindow& window, LocalDate date,
                      Instant start, BusyCursor& busy) {
   Refusal timing = timing_refusal(window, date, start);

@@ -1,4 +1,4 @@
-// Query and booking-request parsing (engine.md, "Query" and the order of errors).
+// Query and booking-request parsing (engine-contract.md, "Query" and the order of errors).
 #include <nlohmann/json.hpp>
 
 #include "json_fields.h"

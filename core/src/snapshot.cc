@@ -1,4 +1,4 @@
-// Snapshot parsing: every rule of engine.md's "Inputs" and "Fine print" that concerns the
+// Snapshot parsing: every rule of engine-contract.md's "Inputs" and "Fine print" that concerns the
 // snapshot is checked here, once, so the engine itself can assume a valid clinic.
 #include "slotbook/snapshot.h"
 

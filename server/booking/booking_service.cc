@@ -169,11 +169,14 @@ Expected<std::string> BookingService::new_confirmation_number(WriteTransaction& 
 Expected<BookResult> BookingService::book(const NewBooking& request,
                                           const IdempotentRequest* idempotent) {
   const UtcSeconds now = clock_.now();
-  auto clinic_now = current_clinic(request.clinic_id);
-  if (!clinic_now.ok()) return clinic_now.failure();
-  WriteScope scope{request.clinic_id,
-                   sorted_unique(candidates(**clinic_now, request.appointment_type,
-                                            request.ad_hoc.has_value(), request.practitioner_id))};
+  // A named practitioner is the whole scope; "any" needs the clinic to know who.
+  WriteScope scope{request.clinic_id, {request.practitioner_id}};
+  if (request.practitioner_id == "any") {
+    auto clinic_now = current_clinic(request.clinic_id);
+    if (!clinic_now.ok()) return clinic_now.failure();
+    scope.practitioner_ids = sorted_unique(
+        candidates(**clinic_now, request.appointment_type, request.ad_hoc.has_value(), "any"));
+  }
   BookResult result;
   std::vector<DomainEvent> events;
   Status status = storage_.write(scope, [&](WriteTransaction& tx) -> Status {

@@ -4,16 +4,20 @@ namespace slotbook::server {
 
 Expected<std::shared_ptr<const ClinicConfig>> ClinicCatalog::get(ReadView& view,
                                                                  std::string_view clinic_id) {
-  auto record = view.clinic(clinic_id);
-  if (!record.ok()) return record.failure();
-  if (!record->has_value()) {
-    return not_found("clinic_not_found", "no clinic with id '" + std::string(clinic_id) + "'");
-  }
+  const Failure missing =
+      not_found("clinic_not_found", "no clinic with id '" + std::string(clinic_id) + "'");
+  // The version alone says whether the parsed configuration held is current.
+  auto version = view.clinic_version(clinic_id);
+  if (!version.ok()) return version.failure();
+  if (!version->has_value()) return missing;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = cache_.find(clinic_id);
-    if (it != cache_.end() && it->second->version() == (*record)->version) return it->second;
+    if (it != cache_.end() && it->second->version() == **version) return it->second;
   }
+  auto record = view.clinic(clinic_id);
+  if (!record.ok()) return record.failure();
+  if (!record->has_value()) return missing;
   nlohmann::json parsed = nlohmann::json::parse((*record)->config_json, nullptr, false);
   auto config = ClinicConfig::from_json(std::move(parsed), zones_, (*record)->version);
   if (!config.ok()) {

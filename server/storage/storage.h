@@ -35,6 +35,8 @@ class ReadView {
  public:
   virtual ~ReadView() = default;
   virtual Expected<std::optional<ClinicRecord>> clinic(std::string_view id) = 0;
+  // The version of clinic `id`'s configuration (nullopt: no such clinic), without it.
+  virtual Expected<std::optional<std::int64_t>> clinic_version(std::string_view id) = 0;
   virtual Expected<std::vector<std::string>> clinic_ids() = 0;
   virtual Expected<std::optional<BookingRecord>> booking(std::string_view id) = 0;
   // Bookings of `clinic_id` whose status occupies time (booking_status.h) and whose

@@ -1,4 +1,4 @@
-// Every rule and default of engine.md's "Semantics", one behaviour per section.
+// Every rule and default of engine-contract.md's "Semantics", one behaviour per section.
 #include <catch2/catch.hpp>
 
 #include "test_support.h"

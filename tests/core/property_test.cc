@@ -1,4 +1,4 @@
-// Listing and validation can never disagree (engine.md): over generated clinics, every
+// Listing and validation can never disagree (engine-contract.md): over generated clinics, every
 // listed slot validates ok for each of its practitioners, and every start on an interval's
 // grid that is not listed is refused with the reason a brute-force reading of the
 // contract gives.

@@ -19,6 +19,14 @@ def setUpModule():
     open(os.path.join(web_root, "empty.js"), "wb").close()
     with open(os.path.join(web_root, "demo", "index.html"), "w") as f:
         f.write("<!doctype html><title>demo</title>")
+    outside = tempfile.mkdtemp(prefix="slotbook-outside-")
+    with open(os.path.join(outside, "secret.txt"), "w") as f:
+        f.write("not for the web")
+    os.symlink(os.path.join(outside, "secret.txt"), os.path.join(web_root, "leak.txt"))
+    os.symlink(outside, os.path.join(web_root, "elsewhere"))
+    with open(os.path.join(web_root, "inside.txt"), "w") as f:
+        f.write("first")
+    os.symlink(os.path.join(web_root, "inside.txt"), os.path.join(web_root, "alias.txt"))
     server = Server(args=["--rate-limit", "0", "--web-root", web_root, "--threads", "2"]).start()
 
 
@@ -81,6 +89,37 @@ def staff_create(day, hh_mm, **extra):
     r = server.staff("POST", "/api/calendar/appointments", body)
     assert r.status == 201, r
     return r.json()["appointment_id"]
+
+
+class StaticFilesStayInTheWebRoot(unittest.TestCase):
+    """Finding 11: symlinks in the web root were followed outside it."""
+
+    def test_a_symlink_out_of_the_root_is_not_found(self):
+        for path in ("/widget/leak.txt", "/widget/elsewhere/secret.txt"):
+            with self.subTest(path=path):
+                r = server.get(path)
+                self.assertEqual(r.status, 404, r)
+                self.assertNotIn(b"not for the web", r.body)
+
+    def test_a_symlink_inside_the_root_is_served(self):
+        self.assertEqual(server.get("/widget/alias.txt").status, 200)
+
+
+class StaticFilesAreCachedUntilTheyChange(unittest.TestCase):
+    def test_an_edited_file_is_served_fresh(self):
+        path = os.path.join(web_root, "changing.txt")
+        with open(path, "w") as f:
+            f.write("version one")
+        first = server.get("/widget/changing.txt")
+        self.assertEqual(first.body, b"version one")
+        self.assertEqual(server.get("/widget/changing.txt").header("ETag"), first.header("ETag"))
+        with open(path, "w") as f:
+            f.write("version two, longer")
+        second = server.get("/widget/changing.txt")
+        self.assertEqual(second.body, b"version two, longer")
+        self.assertNotEqual(second.header("ETag"), first.header("ETag"))
+        os.remove(path)
+        self.assertEqual(server.get("/widget/changing.txt").status, 404)
 
 
 class StaffEditsAreAllOrNothing(unittest.TestCase):

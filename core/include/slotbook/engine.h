@@ -1,4 +1,4 @@
-// The slot engine (engine.md, "Semantics"): which appointment starts are free, and whether
+// The slot engine (engine-contract.md, "Semantics"): which appointment starts are free, and whether
 // one requested start is bookable. The rules that make a start free (notice and horizon,
 // then occupancy) live in one place, src/engine.cc: listing keeps a grid start when they
 // pass, validation applies the same two checks around its hours and grid checks, so the

@@ -1,4 +1,4 @@
-// The engine contract's defaults and bounds (engine.md, "Snapshot" and "Query"), defined
+// The engine contract's defaults and bounds (engine-contract.md, "Snapshot" and "Query"), defined
 // once. The engine applies them when it parses; the server and the widget ask the parsed
 // Snapshot for resolved values and use these only to state or pre-check the same bounds.
 #ifndef SLOTBOOK_LIMITS_H_

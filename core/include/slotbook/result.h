@@ -11,7 +11,7 @@
 
 namespace slotbook {
 
-// The contract's error codes (engine.md, "Errors"), in their order of precedence.
+// The contract's error codes (engine-contract.md, "Errors"), in their order of precedence.
 enum class ErrorCode {
   kInvalidJson,
   kInvalidSnapshot,

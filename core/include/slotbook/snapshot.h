@@ -1,4 +1,4 @@
-// Snapshot: everything the engine knows about one clinic (engine.md, "Snapshot"), parsed
+// Snapshot: everything the engine knows about one clinic (engine-contract.md, "Snapshot"), parsed
 // and checked once. A Snapshot that exists is valid: every range, default and uniqueness
 // rule of the contract has been applied, busy intervals are sorted per practitioner, and
 // the zone's rules are resolved. Immutable after parsing; safe to share between threads.

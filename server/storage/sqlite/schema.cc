@@ -64,6 +64,25 @@ CREATE INDEX outbox_by_booking ON outbox (booking_id);
       R"sql(
 ALTER TABLE bookings ADD COLUMN patient_id TEXT NOT NULL DEFAULT '';
 )sql",
+      // 4: a leaner outbox. Every booking commit appends to it, and with synchronous=FULL
+      // each extra page a commit touches costs: no AUTOINCREMENT counter (the table is
+      // append-only, so rowids already grow), no UNIQUE index on the random event ids,
+      // no index by booking until something reads by booking.
+      R"sql(
+CREATE TABLE outbox_lean (
+  position    INTEGER PRIMARY KEY,
+  event_id    TEXT NOT NULL,
+  clinic_id   TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  booking_id  TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  payload     TEXT NOT NULL
+);
+INSERT INTO outbox_lean SELECT position, event_id, clinic_id, kind, booking_id, occurred_at,
+  payload FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_lean RENAME TO outbox;
+)sql",
   };
   return kMigrations;
 }

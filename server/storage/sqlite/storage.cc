@@ -91,6 +91,16 @@ class SqliteTransaction final : public WriteTransaction {
         ClinicRecord{stmt->text(0), stmt->text(1), stmt->integer(2)});
   }
 
+  Expected<std::optional<std::int64_t>> clinic_version(std::string_view id) override {
+    auto stmt = c_.prepare("SELECT version FROM clinics WHERE id = ?");
+    if (!stmt.ok()) return stmt.failure();
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    if (!row.ok()) return row.failure();
+    if (!*row) return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(stmt->integer(0));
+  }
+
   Expected<std::vector<std::string>> clinic_ids() override {
     auto stmt = c_.prepare("SELECT id FROM clinics ORDER BY id");
     if (!stmt.ok()) return stmt.failure();
@@ -274,11 +284,16 @@ class SqliteTransaction final : public WriteTransaction {
 };
 
 Status migrate(SqliteConnection& connection) {
-  auto version_stmt = connection.prepare("PRAGMA user_version");
-  if (!version_stmt.ok()) return version_stmt.failure();
-  auto row = version_stmt->step();
-  if (!row.ok()) return row.failure();
-  const auto version = static_cast<std::size_t>(version_stmt->integer(0));
+  std::size_t version = 0;
+  {
+    // Reset (by leaving scope) before migrating: SQLite refuses DROP TABLE while any
+    // statement of the connection is still active.
+    auto version_stmt = connection.prepare("PRAGMA user_version");
+    if (!version_stmt.ok()) return version_stmt.failure();
+    auto row = version_stmt->step();
+    if (!row.ok()) return row.failure();
+    version = static_cast<std::size_t>(version_stmt->integer(0));
+  }
   const auto& migrations = sqlite_migrations();
   if (version > migrations.size()) {
     return storage_failure("database schema version " + std::to_string(version) +
