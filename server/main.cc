@@ -77,7 +77,7 @@ bool load_clinic(BookingService& bookings, const std::string& path) {
   }
   auto stored = bookings.put_clinic(json);
   if (!stored.ok()) {
-    spdlog::critical("clinic file {} refused: {}", path, stored.failure().message);
+    spdlog::critical("clinic file {} refused: {}", path, stored.error().message);
     return false;
   }
   spdlog::info("clinic '{}' loaded from {} (configuration version {})", (*stored)->id(), path,
@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
 
   auto storage = SqliteStorage::open(options.db, options.threads);
   if (!storage.ok()) {
-    spdlog::critical("cannot open database {}: {}", options.db, storage.failure().message);
+    spdlog::critical("cannot open database {}: {}", options.db, storage.error().message);
     spdlog::shutdown();
     return 1;
   }
@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
   auto prune_answers = [&storage, &clock] {
     auto pruned = (*storage)->prune_answers(clock.now() - kAnswerLifetime);
     if (!pruned.ok()) {
-      spdlog::error("pruning idempotent answers failed: {}", pruned.failure().message);
+      spdlog::error("pruning idempotent answers failed: {}", pruned.error().message);
     } else if (*pruned > 0) {
       spdlog::info("pruned {} idempotent answers older than a day", *pruned);
     }

@@ -13,11 +13,11 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingQueries::clinic(std::string
   std::shared_ptr<const ClinicConfig> out;
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto found = catalog_.get(view, id);
-    if (!found.ok()) return found.failure();
+    if (!found.ok()) return found.error();
     out = *found;
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   return out;
 }
 
@@ -27,11 +27,11 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingQueries::named_or_only_clin
   std::vector<std::string> ids;
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto found = view.clinic_ids();
-    if (!found.ok()) return found.failure();
+    if (!found.ok()) return found.error();
     ids = std::move(*found);
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   if (ids.size() != 1)
     return invalid("clinic_id_required", "name the clinic: clinic_id is required");
   return clinic(ids.front());
@@ -41,10 +41,10 @@ Expected<std::string> BookingQueries::clinic_of_practitioner(std::string_view pr
   std::string found;
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto ids = view.clinic_ids();
-    if (!ids.ok()) return ids.failure();
+    if (!ids.ok()) return ids.error();
     for (const std::string& id : *ids) {
       auto clinic = catalog_.get(view, id);
-      if (!clinic.ok()) return clinic.failure();
+      if (!clinic.ok()) return clinic.error();
       if ((*clinic)->checked().find_practitioner(practitioner_id)) {
         found = id;
         return Status();
@@ -52,7 +52,7 @@ Expected<std::string> BookingQueries::clinic_of_practitioner(std::string_view pr
     }
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   return found;
 }
 
@@ -60,15 +60,15 @@ Expected<BookingWithClinic> BookingQueries::booking(std::string_view id) {
   BookingWithClinic out;
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto booking = view.booking(id);
-    if (!booking.ok()) return booking.failure();
+    if (!booking.ok()) return booking.error();
     if (!booking->has_value()) return not_found("booking_not_found", "no booking with this id");
     out.booking = std::move(**booking);
     auto clinic = catalog_.get(view, out.booking.clinic_id);
-    if (!clinic.ok()) return clinic.failure();
+    if (!clinic.ok()) return clinic.error();
     out.clinic = *clinic;
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   return out;
 }
 
@@ -78,7 +78,7 @@ Expected<BookingWithClinic> BookingQueries::booking_for_token(std::string_view i
   if (token.empty()) return refused;
   auto found = booking(id);
   if (!found.ok()) {
-    return found.failure().kind == FailureKind::kNotFound ? refused : found.failure();
+    return found.error().kind == FailureKind::kNotFound ? refused : found.error();
   }
   const std::string& stored_hash = found->booking.manage_token_hash;
   if (stored_hash.empty() || !constant_time_equals(sha256_hex(token), stored_hash)) return refused;
@@ -99,11 +99,11 @@ Expected<BookingPage> BookingQueries::upcoming(const ClinicConfig& clinic,
   BookingPage page;
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto rows = view.list_bookings(filter, &page.total);
-    if (!rows.ok()) return rows.failure();
+    if (!rows.ok()) return rows.error();
     page.bookings = std::move(*rows);
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   return page;
 }
 
@@ -120,13 +120,13 @@ Expected<std::vector<BookingRecord>> BookingQueries::occupying_on_dates(const Cl
   Status status = storage_.read([&](ReadView& view) -> Status {
     std::int64_t total = 0;
     auto rows = view.list_bookings(filter, &total);
-    if (!rows.ok()) return rows.failure();
+    if (!rows.ok()) return rows.error();
     for (BookingRecord& b : *rows) {
       if (occupies_time(b.status)) out.push_back(std::move(b));
     }
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   return out;
 }
 
@@ -136,20 +136,20 @@ Expected<std::unique_ptr<Availability>> BookingQueries::availability(
   const UtcSeconds now = clock_.now();
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto clinic = catalog_.get(view, request.clinic_id);
-    if (!clinic.ok()) return clinic.failure();
+    if (!clinic.ok()) return clinic.error();
     out->clinic = *clinic;
     const TimeWindow load =
         bookings_to_load(**clinic, listing_span(**clinic, request.start_date, request.end_date));
     // One practitioner asked for: the engine needs only theirs.
     const std::string only = request.practitioner_id.value_or("");
     auto bookings = view.occupying_bookings(request.clinic_id, load, only);
-    if (!bookings.ok()) return bookings.failure();
+    if (!bookings.ok()) return bookings.error();
     const std::vector<std::string> only_list = {only};
     out->snapshot =
         engine_snapshot({out->clinic.get(), &*bookings, "", only.empty() ? nullptr : &only_list});
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
 
   out->query.appointment_type = request.appointment_type;
   out->query.ad_hoc = request.ad_hoc;
@@ -174,7 +174,7 @@ Expected<std::unique_ptr<Availability>> BookingQueries::availability(
 Status BookingQueries::health() {
   return storage_.read([](ReadView& view) -> Status {
     auto ids = view.clinic_ids();
-    return ids.ok() ? Status() : Status(ids.failure());
+    return ids.ok() ? Status() : Status(ids.error());
   });
 }
 

@@ -71,11 +71,11 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::current_clinic(
   std::shared_ptr<const ClinicConfig> clinic;
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto found = catalog_.get(view, clinic_id);
-    if (!found.ok()) return found.failure();
+    if (!found.ok()) return found.error();
     clinic = *found;
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   return clinic;
 }
 
@@ -108,7 +108,7 @@ Expected<BookingService::Placement> BookingService::place(
   std::vector<BookingRecord> bookings;
   for (const std::string& candidate : who) {
     auto some = tx.occupying_bookings(clinic.id(), load, candidate);
-    if (!some.ok()) return some.failure();
+    if (!some.ok()) return some.error();
     bookings.insert(bookings.end(), std::make_move_iterator(some->begin()),
                     std::make_move_iterator(some->end()));
   }
@@ -138,7 +138,7 @@ Expected<BookingService::Placement> BookingService::place(
     std::int64_t fewest = std::numeric_limits<std::int64_t>::max();
     for (const std::string& candidate : free) {
       auto count = tx.occupying_count(clinic.id(), candidate, horizon);
-      if (!count.ok()) return count.failure();
+      if (!count.ok()) return count.error();
       if (*count < fewest) {
         fewest = *count;
         placement.practitioner_id = candidate;
@@ -160,7 +160,7 @@ Expected<std::string> BookingService::new_confirmation_number(WriteTransaction& 
   for (int attempt = 0; attempt < 20; ++attempt) {
     std::string number = "CP-" + date_digits + "-" + random_code(kConfirmationAlphabet, 4);
     auto exists = tx.confirmation_number_exists(number);
-    if (!exists.ok()) return exists.failure();
+    if (!exists.ok()) return exists.error();
     if (!*exists) return number;
   }
   return storage_failure("no free confirmation number for " + date_digits);
@@ -173,7 +173,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
   WriteScope scope{request.clinic_id, {request.practitioner_id}};
   if (request.practitioner_id == "any") {
     auto clinic_now = current_clinic(request.clinic_id);
-    if (!clinic_now.ok()) return clinic_now.failure();
+    if (!clinic_now.ok()) return clinic_now.error();
     scope.practitioner_ids = sorted_unique(
         candidates(**clinic_now, request.appointment_type, request.ad_hoc.has_value(), "any"));
   }
@@ -186,7 +186,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
     if (idempotent) {
       key_hash = idempotency_key_hash(idempotent->key);
       auto stored = tx.stored_answer(key_hash);
-      if (!stored.ok()) return stored.failure();
+      if (!stored.ok()) return stored.error();
       if (stored->has_value() && (*stored)->created_at + kAnswerLifetime > now) {
         if ((*stored)->request_hash != idempotent->request_hash) {
           return invalid("idempotency_key_reused",
@@ -199,12 +199,12 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       }
     }
     auto clinic = catalog_.get(tx, request.clinic_id);
-    if (!clinic.ok()) return clinic.failure();
+    if (!clinic.ok()) return clinic.error();
     BookingDecision& decision = result.decision;
     decision.clinic = *clinic;
     auto placement = place(tx, **clinic, request.appointment_type, request.ad_hoc,
                            request.practitioner_id, request.start, now, "");
-    if (!placement.ok()) return placement.failure();
+    if (!placement.ok()) return placement.error();
     decision.refusal = placement->refusal;
     if (decision.refusal == Refusal::kNone && !in_scope(scope, placement->practitioner_id)) {
       // A practitioner added to the clinic after the scope was taken is not locked.
@@ -220,7 +220,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       b.end_utc = placement->end_utc;
       b.status = request.status;
       auto number = new_confirmation_number(tx, **clinic, request.start);
-      if (!number.ok()) return number.failure();
+      if (!number.ok()) return number.error();
       b.confirmation_number = std::move(*number);
       b.patient_name = request.patient.name;
       b.patient_email = request.patient.email;
@@ -250,7 +250,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
     }
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   events_.publish(events);
   return result;
 }
@@ -266,16 +266,16 @@ Expected<BookingDecision> BookingService::change_booking(
     WriteScope scope;
     Status read = storage_.read([&](ReadView& view) -> Status {
       auto booking = view.booking(id);
-      if (!booking.ok()) return booking.failure();
+      if (!booking.ok()) return booking.error();
       if (!booking->has_value()) return not_found("booking_not_found", "no such booking");
       auto clinic = catalog_.get(view, (*booking)->clinic_id);
-      if (!clinic.ok()) return clinic.failure();
+      if (!clinic.ok()) return clinic.error();
       std::vector<std::string> ids = practitioners_touched(**booking, **clinic);
       ids.push_back((*booking)->practitioner_id);
       scope = WriteScope{(*booking)->clinic_id, sorted_unique(std::move(ids))};
       return Status();
     });
-    if (!read.ok()) return read.failure();
+    if (!read.ok()) return read.error();
 
     BookingDecision decision;
     std::vector<DomainEvent> events;
@@ -285,7 +285,7 @@ Expected<BookingDecision> BookingService::change_booking(
       events.clear();
       moved_meanwhile = false;
       auto booking = tx.booking(id);
-      if (!booking.ok()) return booking.failure();
+      if (!booking.ok()) return booking.error();
       if (!booking->has_value()) return not_found("booking_not_found", "no such booking");
       if (!in_scope(scope, (*booking)->practitioner_id)) {
         moved_meanwhile = true;  // someone moved it to a practitioner this scope lacks
@@ -293,7 +293,7 @@ Expected<BookingDecision> BookingService::change_booking(
       }
       decision.booking = std::move(**booking);
       auto clinic = catalog_.get(tx, decision.booking.clinic_id);
-      if (!clinic.ok()) return clinic.failure();
+      if (!clinic.ok()) return clinic.error();
       decision.clinic = *clinic;
       const BookingRecord before = decision.booking;
       Status applied = change(tx, decision, now);
@@ -311,7 +311,7 @@ Expected<BookingDecision> BookingService::change_booking(
       events.push_back(booking_event(*kind, before, after, now));
       return tx.append_outbox(outbox_record(events.back()));
     });
-    if (!status.ok()) return status.failure();
+    if (!status.ok()) return status.error();
     if (moved_meanwhile) continue;
     events_.publish(events);
     return decision;
@@ -351,7 +351,7 @@ Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d
     ad_hoc = AdHocDuration{static_cast<int>(minutes.count()), 1};
   }
   auto placement = place(tx, *d.clinic, type, ad_hoc, practitioner, start, now, b.id);
-  if (!placement.ok()) return placement.failure();
+  if (!placement.ok()) return placement.error();
   d.refusal = placement->refusal;
   if (d.refusal != Refusal::kNone) return Status();
   b.practitioner_id = placement->practitioner_id;
@@ -450,7 +450,7 @@ Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id
 Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
     const nlohmann::json& config) {
   auto checked = ClinicConfig::from_json(config, zones_);
-  if (!checked.ok()) return checked.failure();
+  if (!checked.ok()) return checked.error();
   const std::string id = checked->id();
   const std::string text = checked->json().dump();
   const UtcSeconds now = clock_.now();
@@ -459,18 +459,18 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
   Status status = storage_.write(WriteScope{id, {}}, [&](WriteTransaction& tx) -> Status {
     events.clear();  // `work` may run again
     auto before = tx.clinic(id);
-    if (!before.ok()) return before.failure();
+    if (!before.ok()) return before.error();
     const std::int64_t version_before = before->has_value() ? (*before)->version : 0;
     Status put = tx.put_clinic(id, text, now);
     if (!put.ok()) return put;
     auto current = catalog_.get(tx, id);
-    if (!current.ok()) return current.failure();
+    if (!current.ok()) return current.error();
     stored = *current;
     if (stored->version() == version_before) return Status();  // identical: no change
     events.push_back(clinic_config_event(id, version_before, stored->version(), now));
     return tx.append_outbox(outbox_record(events.back()));
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   events_.publish(events);
   return stored;
 }

@@ -51,18 +51,18 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::build(
   std::string text;
   Status status = storage_.read([&](ReadView& view) -> Status {
     auto clinic = catalog_.get(view, clinic_id);
-    if (!clinic.ok()) return clinic.failure();
+    if (!clinic.ok()) return clinic.error();
     const ClinicConfig& config = **clinic;
     const LocalDate today =
         date::floor<date::days>(config.checked().zone.to_local(Instant(clock_.now())));
     const TimeWindow load = bookings_to_load(
         config, listing_span(config, today, today + date::days(config.horizon_days() + 1)));
     auto bookings = view.occupying_bookings(clinic_id, load);
-    if (!bookings.ok()) return bookings.failure();
+    if (!bookings.ok()) return bookings.error();
     text = engine_snapshot_json(config, *bookings).dump();
     return Status();
   });
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   JsonAnswer prepared = prepare_json(text, zones_);
   if (prepared.is_error) {
     return storage_failure("prepare_json failed for clinic '" + clinic_id + "': " + prepared.json);

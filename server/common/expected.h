@@ -1,14 +1,15 @@
 // Errors as values for the server. Every fallible function below the routes returns a
-// Status or an Expected<T>: either the value or a Failure naming what went wrong. Routes
-// map a Failure's kind to an HTTP status in one place (http/responses.h); nothing below
-// the routes knows about HTTP.
+// Status or an Expected<T>: either the value or a Failure naming what went wrong. Each
+// protocol dialect in http/ maps a Failure to its status and body; nothing below the routes
+// knows about HTTP.
 #ifndef SLOTBOOK_SERVER_COMMON_EXPECTED_H_
 #define SLOTBOOK_SERVER_COMMON_EXPECTED_H_
 
 #include <optional>
 #include <string>
 #include <utility>
-#include <variant>
+
+#include "slotbook/expected.h"
 
 namespace slotbook::server {
 
@@ -45,35 +46,15 @@ class [[nodiscard]] Status {
   Status(Failure failure) : failure_(std::move(failure)) {}  // NOLINT
   bool ok() const { return !failure_.has_value(); }
   // REQUIRES: !ok().
-  const Failure& failure() const { return *failure_; }
+  const Failure& error() const { return *failure_; }
 
  private:
   std::optional<Failure> failure_;
 };
 
-// A value or a Failure.
+// A value or a Failure (the engine's Expected with the server's error type).
 template <typename T>
-class [[nodiscard]] Expected {
- public:
-  Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}            // NOLINT
-  Expected(Failure failure) : state_(std::in_place_index<1>, std::move(failure)) {}  // NOLINT
-
-  bool ok() const { return state_.index() == 0; }
-  // REQUIRES: ok().
-  T& value() & { return *std::get_if<0>(&state_); }
-  const T& value() const& { return *std::get_if<0>(&state_); }
-  T&& value() && { return std::move(*std::get_if<0>(&state_)); }
-  T* operator->() { return std::get_if<0>(&state_); }
-  const T* operator->() const { return std::get_if<0>(&state_); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  // REQUIRES: !ok().
-  const Failure& failure() const { return *std::get_if<1>(&state_); }
-  Status status() const { return ok() ? Status() : Status(failure()); }
-
- private:
-  std::variant<T, Failure> state_;
-};
+using Expected = slotbook::Expected<T, Failure>;
 
 }  // namespace slotbook::server
 

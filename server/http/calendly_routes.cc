@@ -17,7 +17,7 @@ std::shared_ptr<const ClinicConfig> calendly_clinic(AppContext& app, const std::
                                                     Response& res) {
   auto clinic = app.queries.named_or_only_clinic(clinic_id);
   if (clinic.ok()) return *clinic;
-  const Failure& failure = clinic.failure();
+  const Failure& failure = clinic.error();
   if (failure.code == "clinic_id_required") {
     send_detail(res, 400, "clinic_id is required: this server holds several clinics");
   } else if (failure.kind == FailureKind::kNotFound) {
@@ -32,7 +32,7 @@ std::shared_ptr<const ClinicConfig> calendly_clinic(AppContext& app, const std::
 std::string calendly_type(const ClinicConfig& clinic, const std::string& text, Response& res) {
   auto id = clinic.resolve_type(text);
   if (!id.ok()) {
-    send_detail(res, 422, id.failure().message);
+    send_detail(res, 422, id.error().message);
     return "";
   }
   if (!clinic.checked().find_type(*id)) {
@@ -66,7 +66,7 @@ void availability(AppContext& app, const Request& req, Response& res) {
   request.appointment_type = type_id;
   request.start_date = request.end_date = *day;
   auto listed = app.queries.availability(request);
-  if (!listed.ok()) return send_failure(res, listed.failure());
+  if (!listed.ok()) return send_failure(res, listed.error());
   const Availability& a = **listed;
   Json slots = Json::array();
   for (const SlotDay& slot_day : a.slots.days) {
@@ -125,7 +125,7 @@ void book(AppContext& app, const Request& req, Response& res) {
   booking.source = "calendly";
   booking.issue_manage_token = false;  // the seed's answer has no place for one
   auto result = app.bookings.book(booking, nullptr);
-  if (!result.ok()) return send_failure(res, result.failure());
+  if (!result.ok()) return send_failure(res, result.error());
   const BookingDecision& d = result->decision;
   const std::string date_text = format_date(*day);
   const std::string time_text = format_hh_mm(local_start);

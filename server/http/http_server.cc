@@ -98,7 +98,7 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
 
   server->Get("/healthz", [&app](const httplib::Request&, httplib::Response& res) {
     Status status = app.queries.health();
-    if (!status.ok()) return send_failure(res, status.failure());
+    if (!status.ok()) return send_failure(res, status.error());
     send_json(res, 200, Json{{"status", "ok"}});
   });
   register_public_routes(*server, app);

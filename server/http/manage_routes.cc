@@ -25,7 +25,7 @@ std::optional<Authorized> authorize(AppContext& app, const httplib::Request& req
   const std::string token = req.get_param_value("token");
   auto found = app.queries.booking_for_token(req.matches[1].str(), token);
   if (!found.ok()) {
-    const Failure& failure = found.failure();
+    const Failure& failure = found.error();
     if (failure.kind == FailureKind::kNotFound) {
       send_error(res, 404, "not_found", failure.message);
     } else {
@@ -38,7 +38,7 @@ std::optional<Authorized> authorize(AppContext& app, const httplib::Request& req
 
 void send_decision(httplib::Response& res, const Expected<BookingDecision>& decision,
                    const std::string& token) {
-  if (!decision.ok()) return send_failure(res, decision.failure());
+  if (!decision.ok()) return send_failure(res, decision.error());
   if (decision->refusal != Refusal::kNone) {
     return send_json(res, refusal_status(decision->refusal), refusal_body(decision->refusal));
   }

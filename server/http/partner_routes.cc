@@ -56,7 +56,7 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
                        "Date range cannot exceed " + std::to_string(kMaxQueryRangeDays) + " days");
   }
   auto clinic_id = app.queries.clinic_of_practitioner(agent_id);
-  if (!clinic_id.ok()) return send_failure(res, clinic_id.failure());
+  if (!clinic_id.ok()) return send_failure(res, clinic_id.error());
   if (clinic_id->empty()) {
     return send_detail(res, 404, "Business hours not found for agent " + agent_id);
   }
@@ -67,7 +67,7 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
   request.start_date = *start_date;
   request.end_date = *end_date;
   auto availability = app.queries.availability(request);
-  if (!availability.ok()) return send_failure(res, availability.failure());
+  if (!availability.ok()) return send_failure(res, availability.error());
   const Availability& a = **availability;
   Json days = Json::array();
   for (const SlotDay& day : a.slots.days) {
@@ -127,7 +127,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
   }
   // 3. The agent.
   auto clinic_id = app.queries.clinic_of_practitioner(*agent_id);
-  if (!clinic_id.ok()) return send_failure(res, clinic_id.failure());
+  if (!clinic_id.ok()) return send_failure(res, clinic_id.error());
   if (clinic_id->empty()) {
     return send_detail(res, 404, "Business hours not found for agent " + *agent_id);
   }
@@ -143,7 +143,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
   booking.issue_manage_token = false;
   // The wall-clock start in the clinic's zone needs the clinic's rules: read them first.
   auto clinic = app.queries.clinic(*clinic_id);
-  if (!clinic.ok()) return send_failure(res, clinic.failure());
+  if (!clinic.ok()) return send_failure(res, clinic.error());
   const LocalTime local_start = LocalTime(*booking_date) + std::chrono::minutes(*booking_time);
   booking.start = Instant((*clinic)->checked().zone.to_instant(local_start));
   const std::string date_text = format_date(*booking_date);
@@ -151,11 +151,11 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
 
   auto result = app.bookings.book(booking, nullptr);
   if (!result.ok()) {
-    spdlog::error("external booking failed: {}", result.failure().message);
-    if (result.failure().kind == FailureKind::kStorage) {
+    spdlog::error("external booking failed: {}", result.error().message);
+    if (result.error().kind == FailureKind::kStorage) {
       return send_detail(res, 500, "Booking error: the booking could not be stored");
     }
-    return send_detail(res, http_status(result.failure()), result.failure().message);
+    return send_detail(res, http_status(result.error()), result.error().message);
   }
   const BookingDecision& d = result->decision;
   if (d.refusal != Refusal::kNone) {

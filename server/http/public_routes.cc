@@ -24,7 +24,7 @@ StoredReply render_booking(const BookingDecision& decision) {
 void get_snapshot(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   auto prepared = app.snapshots.get(req.matches[1]);
-  if (!prepared.ok()) return send_failure(res, prepared.failure());
+  if (!prepared.ok()) return send_failure(res, prepared.error());
   res.set_header("ETag", (*prepared)->etag);
   res.set_header("Cache-Control", "no-cache");
   if (req.get_header_value("If-None-Match") == (*prepared)->etag) {
@@ -45,7 +45,7 @@ void get_snapshot(AppContext& app, const httplib::Request& req, httplib::Respons
 void get_clinic(AppContext& app, const httplib::Request& req, httplib::Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   auto clinic = app.queries.clinic(req.matches[1].str());
-  if (!clinic.ok()) return send_failure(res, clinic.failure());
+  if (!clinic.ok()) return send_failure(res, clinic.error());
   const Snapshot& s = (*clinic)->checked();
   Json types = Json::array();
   for (const AppointmentType& t : s.appointment_types) {
@@ -129,7 +129,7 @@ void post_booking(AppContext& app, const httplib::Request& req, httplib::Respons
   }
   auto result = app.bookings.book(booking, idempotency_key.empty() ? nullptr : &idempotent);
   if (!result.ok()) {
-    const Failure& failure = result.failure();
+    const Failure& failure = result.error();
     if (failure.kind == FailureKind::kNotFound) {
       return send_error(res, 404, "not_found", failure.message);
     }

@@ -155,6 +155,41 @@ class Server:
         return self.request(method, path, body=body, headers=hdrs)
 
 
+class SharedServer:
+    """One server for a whole test module, started before its first test and stopped
+    after its last. In a module:
+
+        server, setUpModule, tearDownModule = shared_server(args=["--rate-limit", "0"])
+
+    `args` may be a function returning the list, called at start (to prepare files first).
+    Until started, using the server is an error."""
+
+    def __init__(self, args=(), **server_kwargs):
+        self._args = args
+        self._kwargs = server_kwargs
+        self._server = None
+
+    def start(self):
+        args = self._args() if callable(self._args) else self._args
+        self._server = Server(args=list(args), **self._kwargs).start()
+
+    def stop(self):
+        """SIGTERM; returns the server's exit status."""
+        code = self._server.stop() if self._server else None
+        self._server = None
+        return code
+
+    def __getattr__(self, name):
+        if self._server is None:
+            raise RuntimeError("the module's server is not running")
+        return getattr(self._server, name)
+
+
+def shared_server(args=(), **server_kwargs):
+    shared = SharedServer(args, **server_kwargs)
+    return shared, shared.start, shared.stop
+
+
 # ---- dates relative to the servers' clock ----------------------------------------------
 
 def server_now():

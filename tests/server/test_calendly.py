@@ -7,19 +7,10 @@ import tempfile
 import unittest
 from urllib.parse import urlencode
 
-from harness import FIXTURE, Server, future_date
+from harness import FIXTURE, Server, future_date, shared_server
 
 ORIGIN = "https://clinic.example"
-server = None
-
-
-def setUpModule():
-    global server
-    server = Server(args=["--allow-origin", ORIGIN, "--rate-limit", "0"]).start()
-
-
-def tearDownModule():
-    server.stop()
+server, setUpModule, tearDownModule = shared_server(args=["--allow-origin", ORIGIN, "--rate-limit", "0"])
 
 
 def availability(**params):

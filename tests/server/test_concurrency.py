@@ -4,19 +4,10 @@ import sqlite3
 import threading
 import unittest
 
-from harness import Server, booking_body, future_date, utc_instant
+from harness import booking_body, future_date, utc_instant, shared_server
 
-server = None
+server, setUpModule, tearDownModule = shared_server(args=["--rate-limit", "0", "--threads", "64"])
 CLIENTS = 50
-
-
-def setUpModule():
-    global server
-    server = Server(args=["--rate-limit", "0", "--threads", "64"]).start()
-
-
-def tearDownModule():
-    server.stop()
 
 
 def race(body_for):

@@ -6,15 +6,13 @@ import tempfile
 import time
 import unittest
 
-from harness import Server, future_date
+from harness import future_date, shared_server
 
-server = None
-web_root = None
+web_root = tempfile.mkdtemp(prefix="slotbook-web-root-")
 
 
-def setUpModule():
-    global server, web_root
-    web_root = tempfile.mkdtemp(prefix="slotbook-web-root-")
+def server_args():
+    """A web root with a directory, an empty file and symlinks in and out of it."""
     os.makedirs(os.path.join(web_root, "demo", "nested"))
     open(os.path.join(web_root, "empty.js"), "wb").close()
     with open(os.path.join(web_root, "demo", "index.html"), "w") as f:
@@ -27,11 +25,10 @@ def setUpModule():
     with open(os.path.join(web_root, "inside.txt"), "w") as f:
         f.write("first")
     os.symlink(os.path.join(web_root, "inside.txt"), os.path.join(web_root, "alias.txt"))
-    server = Server(args=["--rate-limit", "0", "--web-root", web_root, "--threads", "2"]).start()
+    return ["--rate-limit", "0", "--web-root", web_root, "--threads", "2"]
 
 
-def tearDownModule():
-    server.stop()
+server, setUpModule, tearDownModule = shared_server(args=server_args)
 
 
 def raw_exchange(port, request, timeout=5):

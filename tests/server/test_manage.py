@@ -4,18 +4,9 @@ the RFC 5545 file (stable UID, SEQUENCE per change, STATUS:CANCELLED)."""
 import re
 import unittest
 
-from harness import Server, booking_body, future_date, utc_instant
+from harness import booking_body, future_date, utc_instant, shared_server
 
-server = None
-
-
-def setUpModule():
-    global server
-    server = Server(args=["--rate-limit", "0"]).start()
-
-
-def tearDownModule():
-    server.stop()
+server, setUpModule, tearDownModule = shared_server(args=["--rate-limit", "0"])
 
 
 def create(day, hh, **kw):

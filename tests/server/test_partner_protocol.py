@@ -8,19 +8,10 @@ from urllib.parse import urlencode
 from datetime import timedelta
 
 from harness import (API_KEY, ZONE, Server, booking_body, future_date, server_now, today_local,
-                     utc_instant)
+                     utc_instant, shared_server)
 
 AGENT = "dr-a"  # an agent is a practitioner
-server = None
-
-
-def setUpModule():
-    global server
-    server = Server(args=["--rate-limit", "0"]).start()
-
-
-def tearDownModule():
-    server.stop()
+server, setUpModule, tearDownModule = shared_server(args=["--rate-limit", "0"])
 
 
 def free_slots(agent, key=API_KEY, **params):

@@ -11,14 +11,13 @@ import tempfile
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from harness import Server, booking_body, future_date, server_now, today_local, utc_instant
+from harness import (Server, booking_body, future_date, server_now, shared_server, today_local,
+                     utc_instant)
 
 ORIGIN = "https://clinic.example"
-server = None
 
 
-def setUpModule():
-    global server
+def server_args():
     web = tempfile.mkdtemp(prefix="slotbook-web-")
     os.makedirs(os.path.join(web, "demo"))
     with open(os.path.join(web, "booking-widget.js.gz"), "wb") as f:
@@ -30,7 +29,10 @@ def setUpModule():
                           "demo/index.html": "<html>demo</html>"}.items():
         with open(os.path.join(web, name), "w") as f:
             f.write(content)
-    server = Server(args=["--allow-origin", ORIGIN, "--web-root", web, "--rate-limit", "0"]).start()
+    return ["--allow-origin", ORIGIN, "--web-root", web, "--rate-limit", "0"]
+
+
+server, setUpModule, _ = shared_server(args=server_args)
 
 
 def tearDownModule():

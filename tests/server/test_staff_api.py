@@ -4,18 +4,9 @@ status transitions, cancel, remind), raw events, clinic configuration."""
 import json
 import unittest
 
-from harness import API_KEY, FIXTURE, Server, future_date, utc_instant
+from harness import API_KEY, FIXTURE, future_date, utc_instant, shared_server
 
-server = None
-
-
-def setUpModule():
-    global server
-    server = Server(args=["--rate-limit", "0"]).start()
-
-
-def tearDownModule():
-    server.stop()
+server, setUpModule, tearDownModule = shared_server(args=["--rate-limit", "0"])
 
 
 def staff(method, path, body=None):

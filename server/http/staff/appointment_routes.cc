@@ -42,9 +42,9 @@ void list_appointments(AppContext& app, const Request& req, Response& res) {
     filter.practitioner_id = req.get_param_value("practitioner_id");
   if (!errors.empty()) return staff_fields(res, errors);
   auto clinic = staff_clinic(app, req, call.body);
-  if (!clinic.ok()) return staff_failure(res, clinic.failure());
+  if (!clinic.ok()) return staff_failure(res, clinic.error());
   auto page = app.queries.upcoming(**clinic, filter);
-  if (!page.ok()) return staff_failure(res, page.failure());
+  if (!page.ok()) return staff_failure(res, page.error());
   const std::vector<BookingRecord>& rows = page->bookings;
   Json appointments = Json::array();
   for (const BookingRecord& b : rows) appointments.push_back(staff_appointment_json(b, **clinic));
@@ -81,10 +81,10 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   }
   if (!errors.empty()) return staff_fields(res, errors);
   auto clinic = staff_clinic(app, req, call.body);
-  if (!clinic.ok()) return staff_failure(res, clinic.failure());
+  if (!clinic.ok()) return staff_failure(res, clinic.error());
 
   auto type_id = (*clinic)->resolve_type(*type);
-  if (!type_id.ok()) return staff_failure(res, type_id.failure());
+  if (!type_id.ok()) return staff_failure(res, type_id.error());
 
   NewBooking booking;
   booking.clinic_id = (*clinic)->id();
@@ -96,7 +96,7 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   booking.source = "staff";
   booking.status = *status;
   auto result = app.bookings.book(booking, nullptr);
-  if (!result.ok()) return staff_failure(res, result.failure());
+  if (!result.ok()) return staff_failure(res, result.error());
   const BookingDecision& d = result->decision;
   if (d.refusal != Refusal::kNone) return staff_refusal(res, d.refusal, StaffAction::kBook);
   const BookingRecord& b = d.booking;
@@ -124,7 +124,7 @@ void get_appointment(AppContext& app, const Request& req, Response& res) {
   StaffCall call = begin_staff_call(app, req, res);
   if (!call.ok) return;
   auto found = app.queries.booking(req.matches[1].str());
-  if (!found.ok()) return staff_failure(res, found.failure());
+  if (!found.ok()) return staff_failure(res, found.error());
   send_json(res, 200,
             Json{{"success", true},
                  {"appointment", staff_appointment_json(found->booking, *found->clinic)}});
@@ -146,7 +146,7 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
   }
   if (!errors.empty()) return staff_fields(res, errors);
   auto found = app.queries.booking(req.matches[1].str());
-  if (!found.ok()) return staff_failure(res, found.failure());
+  if (!found.ok()) return staff_failure(res, found.error());
   const BookingRecord& current = found->booking;
   const std::shared_ptr<const ClinicConfig>& clinic = found->clinic;
 
@@ -155,7 +155,7 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
   change.practitioner_id = practitioner;
   if (type) {
     auto type_id = clinic->resolve_type(*type);
-    if (!type_id.ok()) return staff_failure(res, type_id.failure());
+    if (!type_id.ok()) return staff_failure(res, type_id.error());
     change.appointment_type = *type_id;
   }
   if (day || time) {
@@ -168,7 +168,7 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
   }
   auto decision = app.bookings.update(current.id, change,
                                       status ? parse_booking_status(*status) : std::nullopt);
-  if (!decision.ok()) return staff_failure(res, decision.failure());
+  if (!decision.ok()) return staff_failure(res, decision.error());
   if (decision->refusal != Refusal::kNone) {
     return staff_refusal(res, decision->refusal, StaffAction::kMove);
   }
@@ -190,7 +190,7 @@ void cancel_appointment(AppContext& app, const Request& req, Response& res) {
   auto reason = fields.text("reason", false, kMaxText);
   if (!errors.empty()) return staff_fields(res, errors);
   auto decision = app.bookings.cancel(req.matches[1].str(), reason.value_or(""), false);
-  if (!decision.ok()) return staff_failure(res, decision.failure());
+  if (!decision.ok()) return staff_failure(res, decision.error());
   const BookingRecord& b = decision->booking;
   send_json(
       res, 200,
@@ -206,7 +206,7 @@ void remind_appointment(AppContext& app, const Request& req, Response& res) {
   StaffCall call = begin_staff_call(app, req, res);
   if (!call.ok) return;
   auto decision = app.bookings.mark_reminder_sent(req.matches[1].str());
-  if (!decision.ok()) return staff_failure(res, decision.failure());
+  if (!decision.ok()) return staff_failure(res, decision.error());
   const BookingRecord& b = decision->booking;
   send_json(res, 200,
             Json{{"success", true},
@@ -227,7 +227,7 @@ void set_appointment_status(AppContext& app, const Request& req, Response& res) 
   }
   if (!errors.empty()) return staff_fields(res, errors);
   auto decision = app.bookings.set_status(req.matches[1].str(), *status);
-  if (!decision.ok()) return staff_failure(res, decision.failure());
+  if (!decision.ok()) return staff_failure(res, decision.error());
   send_json(res, 200,
             Json{{"success", true},
                  {"appointment", staff_appointment_json(decision->booking, *decision->clinic)}});

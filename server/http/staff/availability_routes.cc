@@ -32,13 +32,13 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
   }
   if (!errors.empty()) return staff_fields(res, errors, echo);
   auto clinic = staff_clinic(app, req, call.body);
-  if (!clinic.ok()) return staff_failure(res, clinic.failure(), echo);
+  if (!clinic.ok()) return staff_failure(res, clinic.error(), echo);
 
   AvailabilityRequest request;
   request.clinic_id = (*clinic)->id();
   if (type) {
     auto type_id = (*clinic)->resolve_type(*type);
-    if (!type_id.ok()) return staff_failure(res, type_id.failure(), echo);
+    if (!type_id.ok()) return staff_failure(res, type_id.error(), echo);
     request.appointment_type = *type_id;
   } else {
     const int minutes = static_cast<int>(duration.value_or(30));
@@ -49,7 +49,7 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
   request.end_date = *end;
   auto listed = app.queries.availability(request);
   if (!listed.ok()) {
-    const Failure& f = listed.failure();
+    const Failure& f = listed.error();
     return staff_failure(res, f, echo);
   }
   const Availability& a = **listed;

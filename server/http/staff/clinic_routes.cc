@@ -25,9 +25,9 @@ void list_events(AppContext& app, const Request& req, Response& res) {
   }
   if (!errors.empty()) return staff_fields(res, errors);
   auto clinic = staff_clinic(app, req, call.body);
-  if (!clinic.ok()) return staff_failure(res, clinic.failure());
+  if (!clinic.ok()) return staff_failure(res, clinic.error());
   auto found = app.queries.occupying_on_dates(**clinic, *start, *end);
-  if (!found.ok()) return staff_failure(res, found.failure());
+  if (!found.ok()) return staff_failure(res, found.error());
   const std::vector<BookingRecord>& rows = *found;
   Json events = Json::array();
   for (const BookingRecord& b : rows) {
@@ -51,7 +51,7 @@ void get_clinic_config(AppContext& app, const Request& req, Response& res) {
   StaffCall call = begin_staff_call(app, req, res);
   if (!call.ok) return;
   auto clinic = staff_clinic(app, req, call.body);
-  if (!clinic.ok()) return staff_failure(res, clinic.failure());
+  if (!clinic.ok()) return staff_failure(res, clinic.error());
   send_json(res, 200, Json{{"success", true}, {"clinic", Json((*clinic)->json())}});
 }
 
@@ -68,7 +68,7 @@ void put_clinic_config(AppContext& app, const Request& req, Response& res) {
                        "the configuration's clinic.id differs from clinic_id");
   }
   auto stored = app.bookings.put_clinic(config);
-  if (!stored.ok()) return staff_failure(res, stored.failure());
+  if (!stored.ok()) return staff_failure(res, stored.error());
   send_json(res, 200, Json{{"success", true}, {"clinic", Json((*stored)->json())}});
 }
 

@@ -52,7 +52,7 @@ Expected<bool> SqliteStatement::step() {
 Status SqliteStatement::run() {
   for (;;) {
     auto row = step();
-    if (!row.ok()) return row.failure();
+    if (!row.ok()) return row.error();
     if (!*row) return Status();
   }
 }
@@ -94,7 +94,7 @@ Expected<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::st
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     Status status = connection->exec(pragma);
-    if (!status.ok()) return status.failure();
+    if (!status.ok()) return status.error();
   }
   return connection;
 }

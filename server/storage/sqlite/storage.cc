@@ -69,7 +69,7 @@ Expected<std::vector<BookingRecord>> collect_bookings(SqliteStatement& stmt) {
   std::vector<BookingRecord> out;
   for (;;) {
     auto row = stmt.step();
-    if (!row.ok()) return row.failure();
+    if (!row.ok()) return row.error();
     if (!*row) return out;
     out.push_back(booking_from_row(stmt));
   }
@@ -82,10 +82,10 @@ class SqliteTransaction final : public WriteTransaction {
 
   Expected<std::optional<ClinicRecord>> clinic(std::string_view id) override {
     auto stmt = c_.prepare("SELECT id, config_json, version FROM clinics WHERE id = ?");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, id);
     auto row = stmt->step();
-    if (!row.ok()) return row.failure();
+    if (!row.ok()) return row.error();
     if (!*row) return std::optional<ClinicRecord>();
     return std::optional<ClinicRecord>(
         ClinicRecord{stmt->text(0), stmt->text(1), stmt->integer(2)});
@@ -93,21 +93,21 @@ class SqliteTransaction final : public WriteTransaction {
 
   Expected<std::optional<std::int64_t>> clinic_version(std::string_view id) override {
     auto stmt = c_.prepare("SELECT version FROM clinics WHERE id = ?");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, id);
     auto row = stmt->step();
-    if (!row.ok()) return row.failure();
+    if (!row.ok()) return row.error();
     if (!*row) return std::optional<std::int64_t>();
     return std::optional<std::int64_t>(stmt->integer(0));
   }
 
   Expected<std::vector<std::string>> clinic_ids() override {
     auto stmt = c_.prepare("SELECT id FROM clinics ORDER BY id");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     std::vector<std::string> ids;
     for (;;) {
       auto row = stmt->step();
-      if (!row.ok()) return row.failure();
+      if (!row.ok()) return row.error();
       if (!*row) return ids;
       ids.push_back(stmt->text(0));
     }
@@ -116,10 +116,10 @@ class SqliteTransaction final : public WriteTransaction {
   Expected<std::optional<BookingRecord>> booking(std::string_view id) override {
     auto stmt =
         c_.prepare(std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = ?");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, id);
     auto rows = collect_bookings(*stmt);
-    if (!rows.ok()) return rows.failure();
+    if (!rows.ok()) return rows.error();
     if (rows->empty()) return std::optional<BookingRecord>();
     return std::optional<BookingRecord>(std::move(rows->front()));
   }
@@ -132,7 +132,7 @@ class SqliteTransaction final : public WriteTransaction {
                       occupying_statuses_sql();
     if (!practitioner_id.empty()) sql += " AND practitioner_id = ?5";
     auto stmt = c_.prepare(sql + " ORDER BY start_utc, id");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, clinic_id).bind(2, window.from - kLongestBooking).bind(3, window.to);
     stmt->bind(4, window.from);
     if (!practitioner_id.empty()) stmt->bind(5, practitioner_id);
@@ -151,15 +151,15 @@ class SqliteTransaction final : public WriteTransaction {
     };
     {
       auto count = c_.prepare("SELECT COUNT(*) FROM bookings" + where);
-      if (!count.ok()) return count.failure();
+      if (!count.ok()) return count.error();
       bind_filter(*count);
       auto row = count->step();
-      if (!row.ok()) return row.failure();
+      if (!row.ok()) return row.error();
       *total = count->integer(0);
     }
     auto stmt = c_.prepare(std::string("SELECT ") + kBookingColumns + " FROM bookings" + where +
                            " ORDER BY start_utc, id LIMIT ?6 OFFSET ?7");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     bind_filter(*stmt);
     stmt->bind(6, static_cast<std::int64_t>(filter.limit))
         .bind(7, static_cast<std::int64_t>(filter.skip));
@@ -173,16 +173,16 @@ class SqliteTransaction final : public WriteTransaction {
         "SELECT COUNT(*) FROM bookings WHERE clinic_id = ? AND practitioner_id = ? AND "
         "start_utc >= ? AND start_utc < ? AND " +
         occupying_statuses_sql());
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, clinic_id).bind(2, practitioner_id).bind(3, window.from).bind(4, window.to);
     auto row = stmt->step();
-    if (!row.ok()) return row.failure();
+    if (!row.ok()) return row.error();
     return stmt->integer(0);
   }
 
   Expected<bool> confirmation_number_exists(std::string_view number) override {
     auto stmt = c_.prepare("SELECT 1 FROM bookings WHERE confirmation_number = ?");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, number);
     return stmt->step();
   }
@@ -191,10 +191,10 @@ class SqliteTransaction final : public WriteTransaction {
     auto stmt = c_.prepare(
         "SELECT request_hash, status, sealed_body, created_at FROM idempotent_answers "
         "WHERE key_hash = ?");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, key_hash);
     auto row = stmt->step();
-    if (!row.ok()) return row.failure();
+    if (!row.ok()) return row.error();
     if (!*row) return std::optional<StoredAnswer>();
     return std::optional<StoredAnswer>(StoredAnswer{
         stmt->text(0), static_cast<int>(stmt->integer(1)), stmt->blob(2), stmt->time(3)});
@@ -208,7 +208,7 @@ class SqliteTransaction final : public WriteTransaction {
         "ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json, "
         "version = clinics.version + 1, updated_at = excluded.updated_at "
         "WHERE clinics.config_json <> excluded.config_json");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, id).bind(2, config_json).bind(3, now);
     return stmt->run();
   }
@@ -217,7 +217,7 @@ class SqliteTransaction final : public WriteTransaction {
     auto stmt = c_.prepare(std::string("INSERT INTO bookings (") + kBookingColumns +
                            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
                            "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, b.id).bind(2, b.clinic_id).bind(3, b.practitioner_id).bind(4, b.appointment_type);
     stmt->bind(5, b.start_utc).bind(6, b.end_utc).bind(7, to_string(b.status));
     stmt->bind(8, b.confirmation_number);
@@ -234,7 +234,7 @@ class SqliteTransaction final : public WriteTransaction {
         "UPDATE bookings SET practitioner_id = ?2, appointment_type = ?3, start_utc = ?4, "
         "end_utc = ?5, status = ?6, notes = ?7, sequence = ?8, cancel_reason = ?9, "
         "cancelled_at = ?10, reminder_sent_at = ?11, updated_at = ?12 WHERE id = ?1");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, b.id).bind(2, b.practitioner_id).bind(3, b.appointment_type);
     stmt->bind(4, b.start_utc).bind(5, b.end_utc).bind(6, to_string(b.status)).bind(7, b.notes);
     stmt->bind(8, static_cast<std::int64_t>(b.sequence)).bind(9, b.cancel_reason);
@@ -246,7 +246,7 @@ class SqliteTransaction final : public WriteTransaction {
     auto stmt = c_.prepare(
         "INSERT OR REPLACE INTO idempotent_answers "
         "(key_hash, request_hash, status, sealed_body, created_at) VALUES (?, ?, ?, ?, ?)");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, key_hash).bind(2, answer.request_hash);
     stmt->bind(3, static_cast<std::int64_t>(answer.status)).bind_blob(4, answer.sealed_body);
     stmt->bind(5, answer.created_at);
@@ -257,12 +257,12 @@ class SqliteTransaction final : public WriteTransaction {
     auto stmt = c_.prepare(
         "SELECT position, event_id, clinic_id, kind, booking_id, occurred_at, payload "
         "FROM outbox WHERE position > ? ORDER BY position LIMIT ?");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, position).bind(2, static_cast<std::int64_t>(limit));
     std::vector<OutboxRecord> out;
     for (;;) {
       auto row = stmt->step();
-      if (!row.ok()) return row.failure();
+      if (!row.ok()) return row.error();
       if (!*row) return out;
       out.push_back(OutboxRecord{stmt->integer(0), stmt->text(1), stmt->text(2), stmt->text(3),
                                  stmt->text(4), stmt->time(5), stmt->text(6)});
@@ -273,7 +273,7 @@ class SqliteTransaction final : public WriteTransaction {
     auto stmt = c_.prepare(
         "INSERT INTO outbox (event_id, clinic_id, kind, booking_id, occurred_at, payload) "
         "VALUES (?, ?, ?, ?, ?, ?)");
-    if (!stmt.ok()) return stmt.failure();
+    if (!stmt.ok()) return stmt.error();
     stmt->bind(1, r.event_id).bind(2, r.clinic_id).bind(3, r.kind).bind(4, r.booking_id);
     stmt->bind(5, r.occurred_at).bind(6, r.payload_json);
     return stmt->run();
@@ -289,9 +289,9 @@ Status migrate(SqliteConnection& connection) {
     // Reset (by leaving scope) before migrating: SQLite refuses DROP TABLE while any
     // statement of the connection is still active.
     auto version_stmt = connection.prepare("PRAGMA user_version");
-    if (!version_stmt.ok()) return version_stmt.failure();
+    if (!version_stmt.ok()) return version_stmt.error();
     auto row = version_stmt->step();
-    if (!row.ok()) return row.failure();
+    if (!row.ok()) return row.error();
     version = static_cast<std::size_t>(version_stmt->integer(0));
   }
   const auto& migrations = sqlite_migrations();
@@ -310,7 +310,7 @@ Status migrate(SqliteConnection& connection) {
     if (!status.ok()) {
       (void)connection.exec("ROLLBACK");
       return storage_failure("migration " + std::to_string(i + 1) +
-                             " failed: " + status.failure().message);
+                             " failed: " + status.error().message);
     }
   }
   return Status();
@@ -321,13 +321,13 @@ Status migrate(SqliteConnection& connection) {
 Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& path, int readers) {
   std::unique_ptr<SqliteStorage> storage(new SqliteStorage());
   auto writer = SqliteConnection::open(path);
-  if (!writer.ok()) return writer.failure();
+  if (!writer.ok()) return writer.error();
   storage->writer_ = std::move(*writer);
   Status migrated = migrate(*storage->writer_);
-  if (!migrated.ok()) return migrated.failure();
+  if (!migrated.ok()) return migrated.error();
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto reader = SqliteConnection::open(path);
-    if (!reader.ok()) return reader.failure();
+    if (!reader.ok()) return reader.error();
     storage->idle_readers_.push_back(reader->get());
     storage->readers_.push_back(std::move(*reader));
   }
@@ -376,10 +376,10 @@ Status SqliteStorage::read(const std::function<Status(ReadView&)>& work) {
 Expected<std::int64_t> SqliteStorage::prune_answers(UtcSeconds created_before) {
   std::lock_guard<std::mutex> lock(write_mutex_);
   auto stmt = writer_->prepare("DELETE FROM idempotent_answers WHERE created_at < ?");
-  if (!stmt.ok()) return stmt.failure();
+  if (!stmt.ok()) return stmt.error();
   stmt->bind(1, created_before);
   Status status = stmt->run();
-  if (!status.ok()) return status.failure();
+  if (!status.ok()) return status.error();
   return static_cast<std::int64_t>(sqlite3_changes(writer_->handle()));
 }
 

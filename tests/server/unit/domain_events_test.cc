@@ -77,7 +77,7 @@ TEST_CASE("a change that rolls back leaves no booking, no event and tells no sub
   BookingService service = f.service(failing);
   auto result = service.book(new_booking("2027-01-14T15:00:00Z"), nullptr);
   REQUIRE_FALSE(result.ok());
-  CHECK(result.failure().kind == FailureKind::kStorage);
+  CHECK(result.error().kind == FailureKind::kStorage);
   CHECK(f.booking_count() == 0);
   CHECK(f.outbox().size() == events_before);
   CHECK(f.published.size() == published_before);

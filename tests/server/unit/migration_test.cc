@@ -39,7 +39,7 @@ TEST_CASE("migrating a version 3 database keeps its outbox and bookings") {
               ->read([&](ReadView& view) -> Status {
                 auto found = view.outbox_after(0, 10);
                 if (found.ok()) rows = *found;
-                return found.status();
+                return found.ok() ? Status() : Status(found.error());
               })
               .ok());
   REQUIRE(rows.size() == 2);

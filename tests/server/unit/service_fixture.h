@@ -75,7 +75,7 @@ struct ServiceFixture {
 
   ServiceFixture() {
     auto opened = SqliteStorage::open((dir / "bookings.db").string(), 2);
-    if (!opened.ok()) throw std::runtime_error(opened.failure().message);
+    if (!opened.ok()) throw std::runtime_error(opened.error().message);
     sqlite = std::move(*opened);
     bus.subscribe([this](const DomainEvent& event) { published.push_back(event); });
   }
