@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -29,6 +31,7 @@
 #include "booking/clinic_config.h"
 #include "booking/widget_snapshot.h"
 #include "common/clock.h"
+#include "common/log_text.h"
 #include "common/periodic_task.h"
 #include "http/app_context.h"
 #include "http/http_server.h"
@@ -180,20 +183,35 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::thread signal_waiter([&server, stop_signals] {
-    int received = 0;
-    sigwait(&stop_signals, &received);
-    spdlog::info("signal {} received: stopping", received);
-    server->stop();
+  // Listen on a thread; say "listening" only once the server really accepts. httplib's
+  // stop() does nothing before listen_after_bind() has started, so a stop request that
+  // came earlier would be lost.
+  const pthread_t main_thread = pthread_self();
+  std::atomic<bool> listening_ended{false};
+  bool clean = false;
+  std::thread listener([&] {
+    clean = server->listen_after_bind();
+    listening_ended = true;
+    pthread_kill(main_thread, SIGTERM);  // wake the sigwait below if it ended on its own
   });
-
-  spdlog::info("serving web root {}", options.web_root);
+  while (!server->is_running() && !listening_ended) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (listening_ended) {
+    listener.join();
+    spdlog::critical("the server stopped before it accepted a connection");
+    spdlog::shutdown();
+    return 1;
+  }
+  spdlog::info("serving web root {}", log_text(options.web_root));
   std::printf("listening on http://%s:%d\n", options.host.c_str(), port);
   std::fflush(stdout);
-  const bool clean = server->listen_after_bind();
-  // If listening ended on its own, wake the signal thread so it can be joined.
-  pthread_kill(signal_waiter.native_handle(), SIGTERM);
-  signal_waiter.join();
+
+  int received = 0;
+  sigwait(&stop_signals, &received);  // the stop signals are blocked in every thread
+  if (!listening_ended) spdlog::info("signal {} received: stopping", received);
+  server->stop();
+  listener.join();
   server.reset();
   spdlog::info("stopped");
   spdlog::shutdown();

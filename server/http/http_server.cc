@@ -1,4 +1,5 @@
 #include "http/http_server.h"
+#include "common/log_text.h"
 
 #include <sys/socket.h>
 
@@ -84,7 +85,8 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
           what = e.what();
         } catch (...) {
         }
-        spdlog::error("unhandled exception on {} {}: {}", req.method, req.path, what);
+        spdlog::error("unhandled exception on {} {}: {}", log_text(req.method), log_text(req.path),
+                      log_text(what));
         send_error(res, 500, "internal_error", "the server could not complete the request");
       });
   server->set_post_routing_handler(compress_response);
@@ -93,7 +95,8 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
                                                                 request_started)
                           .count();
     // The path only: query strings may carry manage tokens.
-    spdlog::info("{} {} {} {} {:.2f}ms", req.remote_addr, req.method, req.path, res.status, ms);
+    spdlog::info("{} {} {} {} {:.2f}ms", log_text(req.remote_addr), log_text(req.method),
+                 log_text(req.path), res.status, ms);
   });
 
   server->Get("/healthz", [&app](const httplib::Request&, httplib::Response& res) {

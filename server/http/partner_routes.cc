@@ -1,4 +1,5 @@
 #include "http/partner_routes.h"
+#include "common/log_text.h"
 
 #include <regex>
 
@@ -47,7 +48,7 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
   if (!errors.empty()) return send_validation(res, "query", errors);
   // 2. API key. 3. Range. 4. Agent.
   if (!has_api_key(req, nullptr, app.settings.api_key)) {
-    spdlog::warn("invalid API key attempt on free-slots from {}", req.remote_addr);
+    spdlog::warn("invalid API key attempt on free-slots from {}", log_text(req.remote_addr));
     return send_detail(res, 401, "Invalid API key");
   }
   if (*end_date < *start_date) return send_detail(res, 400, "end_date must be after start_date");
@@ -122,7 +123,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
 
   // 2. API key (header first, then body).
   if (!has_api_key(req, &body, app.settings.api_key)) {
-    spdlog::warn("invalid API key attempt on external-booking from {}", req.remote_addr);
+    spdlog::warn("invalid API key attempt on external-booking from {}", log_text(req.remote_addr));
     return send_detail(res, 401, "Invalid API key");
   }
   // 3. The agent.
@@ -151,7 +152,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
 
   auto result = app.bookings.book(booking, nullptr);
   if (!result.ok()) {
-    spdlog::error("external booking failed: {}", result.error().message);
+    spdlog::error("external booking failed: {}", log_text(result.error().message));
     if (result.error().kind == FailureKind::kStorage) {
       return send_detail(res, 500, "Booking error: the booking could not be stored");
     }
@@ -162,7 +163,7 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
     return send_booking_refusal(res, d.refusal, *d.clinic, date_text, time_text,
                                 "Business hours not found for agent " + *agent_id);
   }
-  spdlog::info("external booking created: {} for agent {}", d.booking.id, *agent_id);
+  spdlog::info("external booking created: {} for agent {}", d.booking.id, log_text(*agent_id));
   send_json(res, 201,
             Json{{"status", "success"},
                  {"booking_id", d.booking.id},

@@ -1,4 +1,5 @@
 #include "http/responses.h"
+#include "common/log_text.h"
 
 #include <spdlog/spdlog.h>
 
@@ -33,7 +34,7 @@ int http_status(const Failure& failure) {
 
 void send_failure(httplib::Response& res, const Failure& failure) {
   if (failure.kind == FailureKind::kStorage) {
-    spdlog::error("internal failure: {}", failure.message);
+    spdlog::error("internal failure: {}", log_text(failure.message));
     send_error(res, 500, "internal_error", "the server could not complete the request");
     return;
   }

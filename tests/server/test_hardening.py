@@ -1,12 +1,14 @@
 """Findings of the outside attack (issue 13), one test each, against the real binary."""
 
 import os
+import signal
 import socket
+import subprocess
 import tempfile
 import time
 import unittest
 
-from harness import future_date, shared_server
+from harness import Server, future_date, shared_server
 
 web_root = tempfile.mkdtemp(prefix="slotbook-web-root-")
 
@@ -144,6 +146,40 @@ class StaffEditsAreAllOrNothing(unittest.TestCase):
         self.assertIn("status", r.json()["fields"])
         appointment = server.staff("GET", f"/api/calendar/appointments/{aid}").json()["appointment"]
         self.assertEqual((appointment["time"], appointment["sequence"]), ("11:00", 0))
+
+
+class StopRequestsStick(unittest.TestCase):
+    """Finding 4: a SIGTERM right after "listening on" was lost for good (14 of 20)."""
+
+    def test_twenty_immediate_stops_all_exit(self):
+        for attempt in range(20):
+            s = Server(args=["--rate-limit", "0"]).start()
+            s.proc.send_signal(signal.SIGTERM)
+            try:
+                code = s.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                s.kill()
+                self.fail(f"start {attempt}: SIGTERM right after listening was lost")
+            s._close()
+            self.assertEqual(code, 0, f"start {attempt}")
+
+
+class LogLinesCannotBeForged(unittest.TestCase):
+    """Finding 9: the decoded request path was logged as is."""
+
+    def test_control_characters_in_a_path_are_escaped(self):
+        marker = "forged-line-marker"
+        server.get(f"/widget/x%0a{marker}%1b[31m")
+        deadline = time.monotonic() + 5
+        log = ""
+        while time.monotonic() < deadline and marker not in log:
+            time.sleep(0.05)
+            log = server.read_log()
+        self.assertIn(marker, log)
+        for line in log.splitlines():
+            self.assertFalse(line.startswith(marker), "a request forged a log line")
+        self.assertNotIn("\x1b", log)
+        self.assertIn("x\\x0a" + marker + "\\x1b[31m", log)
 
 
 if __name__ == "__main__":
