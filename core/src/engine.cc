@@ -56,7 +56,7 @@ struct BookingWindow {
   BookingWindow(const Snapshot& snapshot, const AppointmentType& type, Instant at)
       : now(at),
         earliest_start(at + Minutes{type.min_notice_minutes}),
-        last_date(local_date(snapshot.zone, at) + date::days{type.max_advance_days}) {}
+        last_date(last_bookable_date(snapshot, type, at)) {}
 };
 
 // The occupancy test over a practitioner's busy runs (sorted, disjoint). Queries are
@@ -164,6 +164,10 @@ void merge_runs(std::vector<Candidate>& items, std::vector<std::size_t>& bounds,
 }
 
 }  // namespace
+
+LocalDate last_bookable_date(const Snapshot& snapshot, const AppointmentType& type, Instant now) {
+  return local_date(snapshot.zone, now) + date::days{type.max_advance_days};
+}
 
 std::string_view to_string(Refusal reason) {
   switch (reason) {

@@ -75,6 +75,11 @@ std::optional<Error> check_query_range(LocalDate start, LocalDate end);
 std::optional<AppointmentType> resolve_type(const Snapshot& snapshot, std::string_view id,
                                             const std::optional<AdHocDuration>& ad_hoc);
 
+// The last local date a start of `type` may fall on when asked at `now` (the horizon
+// rule: the local date of `now` plus the type's max_advance_days). The widget asks this
+// instead of re-implementing the rule.
+LocalDate last_bookable_date(const Snapshot& snapshot, const AppointmentType& type, Instant now);
+
 // Lists the free slots (the query's range is checked by check_query_range first).
 // Errors: invalid_range, range_too_large, unknown_appointment_type, unknown_practitioner.
 Result<SlotList> list_slots(const Snapshot& snapshot, const SlotQuery& query);
