@@ -24,6 +24,20 @@ const serverBinary = process.env.SLOTBOOK_BOOKING_SERVER || path.join(repoRoot, 
 const webRoot = path.join(repoRoot, 'build', 'web');
 const demoClinic = process.env.SLOTBOOK_DEMO_CLINIC || path.join(repoRoot, 'data', 'demo-clinic.json');
 
+// The server (libfaketime) and every browser (Playwright's clock) start their clocks at this
+// instant and let them run, so no test depends on the day it runs: a Monday, 08:50 in New
+// York. Ten minutes before a grid start, so the first time listed (11:00 with two hours'
+// notice) is still bookable when a test confirms it a few seconds later.
+export const FAKE_START = '2027-01-11T13:50:00Z';
+const FAKETIME_LIBRARY = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
+
+/** The environment that starts a process's clock at FAKE_START ("@": then it runs). */
+function fakeClockEnv() {
+  if (!fs.existsSync(FAKETIME_LIBRARY)) throw new Error(`${FAKETIME_LIBRARY} is missing: install the Debian package faketime`);
+  const start = FAKE_START.replace('T', ' ').replace('Z', '');
+  return { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `@${start}`, TZ: 'UTC' };
+}
+
 /** Starts build/bin/booking-server; resolves to {url, stop()} once it prints its address. */
 export async function startServer({ allowOrigins = [] } = {}) {
   for (const file of [serverBinary, demoClinic, path.join(webRoot, 'booking-widget.js')]) {
@@ -32,7 +46,7 @@ export async function startServer({ allowOrigins = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-web-test-'));
   const args = ['--db', path.join(dir, 'bookings.db'), '--clinic', demoClinic, '--web-root', webRoot, '--host', '127.0.0.1', '--port', '0'];
   for (const origin of allowOrigins) args.push('--allow-origin', origin);
-  const child = spawn(serverBinary, args, { env: { ...process.env, CALENDAR_API_KEY: TEST_API_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(serverBinary, args, { env: { ...process.env, ...fakeClockEnv(), CALENDAR_API_KEY: TEST_API_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`booking-server did not start in 15 s:\n${log}`)), 15000);
@@ -79,6 +93,7 @@ export async function launchBrowser({ timezoneId = 'America/New_York', locale = 
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   context.setDefaultTimeout(15000);
+  await context.clock.install({ time: FAKE_START });
   const page = context.pages()[0] || (await context.newPage());
   const problems = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));

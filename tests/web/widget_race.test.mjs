@@ -1,6 +1,7 @@
 // Two patients in two browsers confirm the same time at once. The server lets exactly one
 // through; the other is told plainly that the time was just taken and offered the nearest
-// free times, keeps what they typed, and can book one of those.
+// free times, keeps what they typed, and can book one of those. Both ask for the same
+// practitioner: with "any", two patients can share a time two practitioners have free.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,6 +11,8 @@ async function readyToConfirm(browser, url, patient) {
   const { page } = browser;
   await page.goto(url);
   const w = widget(page);
+  await w.times.first().waitFor();
+  await w.practitionerSelect.selectOption('dr-lee');
   await w.times.first().waitFor();
   await w.times.first().click();
   await w.continueButton.click();
