@@ -1,5 +1,6 @@
 #include "http/calendly_routes.h"
 
+#include "common/strict_json.h"
 #include "http/booking_view.h"
 #include "http/cors.h"
 #include "http/detail_dialect.h"
@@ -87,10 +88,11 @@ void availability(AppContext& app, const Request& req, Response& res) {
 void book(AppContext& app, const Request& req, Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   if (!within_booking_rate_limit(app, req, res)) return;
-  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) {
+  auto parsed = parse_strict_json(req.body);
+  if (!parsed) {
     return send_validation(res, "body", {{"", "invalid JSON body", "value_error.jsondecode"}});
   }
+  const nlohmann::json& body = *parsed;
   if (!body.is_object()) {
     return send_validation(res, "body", {{"", "must be a JSON object", "type_error.dict"}});
   }

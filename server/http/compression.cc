@@ -1,5 +1,11 @@
 #include "http/compression.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
+
 #include "common/compress.h"
 
 namespace slotbook::server {
@@ -7,24 +13,44 @@ namespace {
 
 constexpr std::size_t kMinCompressBytes = 512;
 
-bool accepts(const std::string& accept_encoding, const char* name) {
-  // Token match, ignoring q-values other than an explicit q=0.
-  std::size_t pos = 0;
-  const std::string token = name;
-  while ((pos = accept_encoding.find(token, pos)) != std::string::npos) {
-    const bool starts =
-        pos == 0 || accept_encoding[pos - 1] == ' ' || accept_encoding[pos - 1] == ',';
-    const std::size_t end = pos + token.size();
-    const bool ends = end == accept_encoding.size() || accept_encoding[end] == ',' ||
-                      accept_encoding[end] == ';' || accept_encoding[end] == ' ';
-    if (starts && ends) {
-      const std::size_t next = accept_encoding.find(',', end);
-      const std::string params = accept_encoding.substr(end, next - end);
-      return params.find("q=0") == std::string::npos || params.find("q=0.") != std::string::npos;
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The q-value Accept-Encoding gives coding `name` (RFC 9110 12.5.3): its own entry, else
+// "*", else 0 (not acceptable). Codings are case-insensitive; q defaults to 1.
+double quality(std::string_view accept_encoding, std::string_view name) {
+  std::optional<double> own, any;
+  while (!accept_encoding.empty()) {
+    const std::size_t comma = accept_encoding.find(',');
+    std::string_view entry = accept_encoding.substr(0, comma);
+    accept_encoding.remove_prefix(comma == std::string_view::npos ? accept_encoding.size()
+                                                                  : comma + 1);
+    const std::size_t semicolon = entry.find(';');
+    const std::string_view coding = trim(entry.substr(0, semicolon));
+    double q = 1.0;
+    if (semicolon != std::string_view::npos) {
+      const std::string_view param = trim(entry.substr(semicolon + 1));
+      if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        const std::string value(trim(param.substr(2)));
+        char* end = nullptr;
+        q = std::strtod(value.c_str(), &end);
+        if (end == value.c_str()) q = 0.0;  // unreadable: do not guess acceptance
+      }
     }
-    pos = end;
+    if (equals_ignoring_case(coding, name)) own = q;
+    if (coding == "*") any = q;
   }
-  return false;
+  return own ? *own : any.value_or(0.0);
 }
 
 bool compressible(const std::string& content_type) {
@@ -39,8 +65,11 @@ bool compressible(const std::string& content_type) {
 Encoding preferred_encoding(const httplib::Request& req, bool brotli_available,
                             bool gzip_available) {
   const std::string accept = req.get_header_value("Accept-Encoding");
-  if (brotli_available && accepts(accept, "br")) return Encoding::kBrotli;
-  if (gzip_available && accepts(accept, "gzip")) return Encoding::kGzip;
+  const double brotli = brotli_available ? quality(accept, "br") : 0.0;
+  const double gzip = gzip_available ? quality(accept, "gzip") : 0.0;
+  // The client's preference decides; on a tie, brotli (smaller).
+  if (brotli > 0.0 && brotli >= gzip) return Encoding::kBrotli;
+  if (gzip > 0.0) return Encoding::kGzip;
   return Encoding::kIdentity;
 }
 

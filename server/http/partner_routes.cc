@@ -1,5 +1,7 @@
 #include "http/partner_routes.h"
+
 #include "common/log_text.h"
+#include "common/strict_json.h"
 
 #include <regex>
 
@@ -95,10 +97,11 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
 }
 
 void external_booking(AppContext& app, const httplib::Request& req, httplib::Response& res) {
-  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) {
+  auto parsed = parse_strict_json(req.body);
+  if (!parsed) {
     return send_validation(res, "body", {{"", "invalid JSON body", "value_error.jsondecode"}});
   }
+  const nlohmann::json& body = *parsed;
   if (!body.is_object()) {
     return send_validation(res, "body", {{"", "must be a JSON object", "type_error.dict"}});
   }

@@ -1,5 +1,7 @@
 #include "http/responses.h"
+
 #include "common/log_text.h"
+#include "common/strict_json.h"
 
 #include <spdlog/spdlog.h>
 
@@ -42,11 +44,13 @@ void send_failure(httplib::Response& res, const Failure& failure) {
 }
 
 bool parse_json_body(const httplib::Request& req, httplib::Response& res, nlohmann::json* out) {
-  *out = nlohmann::json::parse(req.body, nullptr, false);
-  if (out->is_discarded()) {
-    send_error(res, 400, "invalid_json", "the request body is not valid JSON");
+  auto parsed = parse_strict_json(req.body);
+  if (!parsed) {
+    send_error(res, 400, "invalid_json",
+               "the request body is not valid JSON (or repeats a key in one object)");
     return false;
   }
+  *out = std::move(*parsed);
   return true;
 }
 

@@ -164,6 +164,77 @@ class StopRequestsStick(unittest.TestCase):
             self.assertEqual(code, 0, f"start {attempt}")
 
 
+class DuplicateJsonKeysAreRefused(unittest.TestCase):
+    """Finding 11: a JSON object that names a key twice was read with the last value."""
+
+    # "clinic_id" twice: a reader keeping the first value and one keeping the last would
+    # book at different clinics.
+    TWICE = (b'{"clinic_id":"elsewhere","clinic_id":"testclinic","appointment_type":"consultation",'
+             b'"practitioner_id":"dr-a","start":"2027-02-01T15:00:00Z",'
+             b'"patient":{"name":"Pat","email":"pat@example.com"}}')
+
+    def test_the_public_booking_answers_invalid_json(self):
+        r = server.post("/api/v1/bookings", self.TWICE, {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.json()["error"]["code"], "invalid_json")
+
+    def test_a_nested_duplicate_is_refused_too(self):
+        body = (b'{"clinic_id":"testclinic","appointment_type":"consultation","practitioner_id":"dr-a",'
+                b'"start":"2027-02-01T15:00:00Z","patient":{"name":"Pat","name":"Other"}}')
+        r = server.post("/api/v1/bookings", body, {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.json()["error"]["code"], "invalid_json")
+
+    def test_the_same_key_in_sibling_objects_is_fine(self):
+        r = server.staff("POST", "/api/calendar/appointments",
+                         b'{"patient_name":"Pat","date":"%s","time":"09:30",'
+                         b'"appointment_type":"consultation","practitioner_id":"dr-a",'
+                         b'"x":{"a":1},"y":{"a":2}}' % future_date(10).isoformat().encode(),
+                         {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 201, r)
+
+    def test_the_staff_api_answers_in_its_own_shape(self):
+        r = server.staff("POST", "/api/calendar/appointments",
+                         b'{"patient_name":"Pat","patient_name":"Other"}',
+                         {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual((r.json()["success"], r.json()["code"]), (False, "invalid_json"))
+
+    def test_the_partner_protocol_answers_its_validation_detail(self):
+        r = server.staff("POST", "/api/calendar/external-booking",
+                         b'{"agent_id":"dr-a","agent_id":"dr-b"}',
+                         {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("detail", r.json())
+
+
+class AcceptEncodingIsReadWithItsQualities(unittest.TestCase):
+    """Finding 11: "br;q=0" (brotli not acceptable) still got brotli."""
+
+    def encoding_for(self, accept):
+        r = server.get("/api/v1/clinics/testclinic/snapshot", {"Accept-Encoding": accept})
+        self.assertEqual(r.status, 200, r)
+        return r.header("Content-Encoding") or "identity"
+
+    def test_each_coding_as_the_client_weighs_it(self):
+        cases = {
+            "br;q=0": "identity",
+            "br;q=0, gzip": "gzip",
+            "gzip;q=0, br": "br",
+            "gzip, br;q=0.5": "gzip",
+            "gzip;q=0.5, br;q=0.8": "br",
+            "BR": "br",
+            "*": "br",
+            "*;q=0": "identity",
+            "br;q=0, *": "gzip",
+            "identity": "identity",
+            "": "identity",
+        }
+        for accept, expected in cases.items():
+            with self.subTest(accept=accept):
+                self.assertEqual(self.encoding_for(accept), expected)
+
+
 class LogLinesCannotBeForged(unittest.TestCase):
     """Finding 9: the decoded request path was logged as is."""
 

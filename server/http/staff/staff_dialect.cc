@@ -1,5 +1,6 @@
 #include "http/staff/staff_dialect.h"
 
+#include "common/strict_json.h"
 #include "http/api_key.h"
 #include "http/refusal_view.h"
 
@@ -103,15 +104,17 @@ void staff_refusal(Response& res, Refusal reason, StaffAction action) {
 StaffCall begin_staff_call(AppContext& app, const Request& req, Response& res) {
   StaffCall call;
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    call.body = nlohmann::json::parse(req.body, nullptr, false);
-    if (call.body.is_discarded()) {
+    auto parsed = parse_strict_json(req.body);
+    if (!parsed) {
       if (!has_api_key(req, nullptr, app.settings.api_key)) {
         staff_error(res, 401, "unauthorized", "Invalid API key");
       } else {
-        staff_error(res, 400, "invalid_json", "the request body is not valid JSON");
+        staff_error(res, 400, "invalid_json",
+                    "the request body is not valid JSON (or repeats a key in one object)");
       }
       return call;
     }
+    call.body = std::move(*parsed);
   }
   if (!has_api_key(req, &call.body, app.settings.api_key)) {
     staff_error(res, 401, "unauthorized", "Invalid API key");
