@@ -36,6 +36,12 @@ struct BookingRecord {
   UtcSeconds updated_at{};
 };
 
+// Whether the patient may still cancel or move the booking at `now`: it is active
+// (booking_status.h) and has not started. Staff are not bound by the start.
+inline bool patient_may_change(const BookingRecord& booking, UtcSeconds now) {
+  return is_active(booking.status) && now < booking.start_utc;
+}
+
 // [from, to) on the UTC time line.
 struct TimeWindow {
   UtcSeconds from{};

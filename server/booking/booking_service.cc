@@ -334,7 +334,7 @@ Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d
     return invalid_state("a " + std::string(to_string(b.status)) +
                          " booking cannot be rescheduled");
   }
-  if (request.by_patient && b.start_utc <= now) {
+  if (request.by_patient && !patient_may_change(b, now)) {
     return invalid_state("the appointment has already started");
   }
   if (request.notes) b.notes = *request.notes;
@@ -418,7 +418,7 @@ Expected<BookingDecision> BookingService::cancel(std::string_view id, std::strin
                             return invalid_state("a " + std::string(to_string(b.status)) +
                                                  " booking cannot be cancelled");
                           }
-                          if (by_patient && b.start_utc <= now) {
+                          if (by_patient && !patient_may_change(b, now)) {
                             return invalid_state("the appointment has already started");
                           }
                           b.status = BookingStatus::kCancelled;

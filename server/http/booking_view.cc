@@ -48,6 +48,13 @@ Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
   return out;
 }
 
+Json manage_booking_json(const BookingRecord& b, const ClinicConfig& clinic, std::string_view token,
+                         UtcSeconds now) {
+  Json out = patient_booking_json(b, clinic, token, false, true);
+  out["can_change"] = patient_may_change(b, now);
+  return out;
+}
+
 Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) {
   auto optional_instant = [](const std::optional<UtcSeconds>& t) {
     return t ? Json(instant_text(*t)) : Json(nullptr);

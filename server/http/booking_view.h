@@ -19,6 +19,11 @@ namespace slotbook::server {
 Json patient_booking_json(const BookingRecord& booking, const ClinicConfig& clinic,
                           std::string_view token, bool show_token, bool show_patient);
 
+// The manage page's view: the patient's view with their details, plus `can_change`
+// (patient_may_change at `now`), so the page offers only what the server will accept.
+Json manage_booking_json(const BookingRecord& booking, const ClinicConfig& clinic,
+                         std::string_view token, UtcSeconds now);
+
 // The staff view (seed 000 appointment fields plus ids and UTC instants).
 Json staff_appointment_json(const BookingRecord& booking, const ClinicConfig& clinic);
 

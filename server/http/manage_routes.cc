@@ -36,15 +36,15 @@ std::optional<Authorized> authorize(AppContext& app, const httplib::Request& req
   return Authorized{std::move(found->booking), std::move(found->clinic), token};
 }
 
-void send_decision(httplib::Response& res, const Expected<BookingDecision>& decision,
-                   const std::string& token) {
+void send_decision(const AppContext& app, httplib::Response& res,
+                   const Expected<BookingDecision>& decision, const std::string& token) {
   if (!decision.ok()) return send_failure(res, decision.error());
   if (decision->refusal != Refusal::kNone) {
     return send_json(res, refusal_status(decision->refusal), refusal_body(decision->refusal));
   }
   send_json(res, 200,
-            Json{{"booking",
-                  patient_booking_json(decision->booking, *decision->clinic, token, false, true)}});
+            Json{{"booking", manage_booking_json(decision->booking, *decision->clinic, token,
+                                                 app.clock.now())}});
 }
 
 // An optional JSON object body; nullopt after sending an error.
@@ -84,8 +84,8 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
                auto found = authorize(app, req, res);
                if (!found) return;
                send_json(res, 200,
-                         Json{{"booking", patient_booking_json(found->booking, *found->clinic,
-                                                               found->token, false, true)}});
+                         Json{{"booking", manage_booking_json(found->booking, *found->clinic,
+                                                              found->token, app.clock.now())}});
              });
 
   server.Get(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})\.ics)", [&app](const httplib::Request& req,
@@ -109,7 +109,8 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
                 FieldReader fields(body, "", &errors);
                 auto reason = fields.text("reason", false, kMaxText);
                 if (!errors.empty()) return send_field_errors(res, errors);
-                send_decision(res, app.bookings.cancel(found.booking.id, reason.value_or(""), true),
+                send_decision(app, res,
+                              app.bookings.cancel(found.booking.id, reason.value_or(""), true),
                               found.token);
               });
 
@@ -131,7 +132,8 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
                 }
                 change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
                 if (!errors.empty()) return send_field_errors(res, errors);
-                send_decision(res, app.bookings.reschedule(found.booking.id, change), found.token);
+                send_decision(app, res, app.bookings.reschedule(found.booking.id, change),
+                              found.token);
               });
 }
 

@@ -34,6 +34,7 @@ class Manage(unittest.TestCase):
         b = r.json()["booking"]
         self.assertEqual(b["patient"]["name"], "Viewer")
         self.assertNotIn("manage_token", b)
+        self.assertIs(b["can_change"], True)
         for path in [f"/api/v1/bookings/{bid}?token=wrong", f"/api/v1/bookings/{bid}",
                      f"/api/v1/bookings/b_000000000000000000000000?token={token}",
                      f"/api/v1/bookings/{bid}.ics?token=wrong"]:
@@ -82,6 +83,9 @@ class Manage(unittest.TestCase):
         # Cancel: status cancelled, STATUS:CANCELLED, slot free again.
         r = server.post(f"/api/v1/bookings/{bid}/cancel?token={token}", {"reason": "cannot come"})
         self.assertEqual((r.status, r.json()["booking"]["status"]), (200, "cancelled"))
+        self.assertIs(r.json()["booking"]["can_change"], False)
+        r = server.get(f"/api/v1/bookings/{bid}?token={token}")
+        self.assertIs(r.json()["booking"]["can_change"], False)
         f = ics_fields(server.get(f"/api/v1/bookings/{bid}.ics?token={token}").body.decode())
         self.assertEqual((f["UID"], f["SEQUENCE"], f["STATUS"]), (uid, "3", "CANCELLED"))
         create(day, "15:30", name="After cancel")

@@ -8,38 +8,55 @@ import { Availability } from '../widget/availability.js';
 import { h, replaceChildren, uid } from '../widget/dom.js';
 import { localizer, pageLanguage } from '../widget/i18n.js';
 import { SlotPicker } from '../widget/picker.js';
-import { applyStyles } from '../widget/styles.js';
+import { Shell } from '../widget/shell.js';
 
-const FINAL_STATUSES = new Set(['cancelled', 'completed', 'no_show']);
+/** Every documented attribute (docs/widget.md); a change after connect loads again. */
+const ATTRIBUTES = ['booking', 'token', 'server', 'lang', 'timezone'];
 
 export class BookingManager extends HTMLElement {
+  static get observedAttributes() {
+    return ATTRIBUTES;
+  }
+
   connectedCallback() {
-    if (this.shadowRoot) return;
-    const shadow = this.attachShadow({ mode: 'open' });
-    applyStyles(shadow);
-    this.live = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
-    this.view = h('div', { class: 'view' });
-    shadow.append(h('div', { class: 'root', part: 'container' }, this.view, this.live));
+    if (!this.shell) {
+      this.shell = new Shell(this);
+      this.view = this.shell.view;
+    }
+    this.load();
+  }
+
+  disconnectedCallback() {
+    this.shell.end();
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue !== newValue && this.isConnected && this.shell) this.load();
+  }
+
+  async load() {
+    const { signal, current } = this.shell.begin();
     const params = new URLSearchParams(location.search);
     this.bookingId = this.getAttribute('booking') || params.get('booking') || '';
     this.token = this.getAttribute('token') || params.get('token') || '';
     this.patientZone = this.getAttribute('timezone') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     this.l10n = localizer(this.getAttribute('lang') || pageLanguage(this), this.patientZone);
     this.api = new BookingApi(this.getAttribute('server') || defaultServer());
-    this.load();
-  }
-
-  async load() {
     const { l10n } = this;
     replaceChildren(this.view, h('div', { class: 'loading', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), l10n.t('loading')));
+    let booking, snapshot;
     try {
-      this.booking = await this.api.booking(this.bookingId, this.token);
-      this.snapshot = await this.api.snapshot(this.booking.clinic_id).catch(() => null);
+      booking = await this.api.booking(this.bookingId, this.token, signal);
+      snapshot = await this.api.snapshot(booking.clinic_id, signal).catch(() => null);
     } catch (error) {
+      if (!current()) return;
       const text = error instanceof ApiError && error.kind === 'not_found' ? l10n.t('notFound') : l10n.t('loadFailed');
       replaceChildren(this.view, h('div', { class: 'notice error', attrs: { role: 'alert' } }, h('p', {}, text)));
       return;
     }
+    if (!current()) return; // superseded or disconnected meanwhile
+    this.booking = booking;
+    this.snapshot = snapshot;
     this.showBooking();
   }
 
@@ -55,7 +72,7 @@ export class BookingManager extends HTMLElement {
     let when = l10n.dateTime(booking.start);
     if (clinicZone && clinicZone !== this.patientZone) when += ` (${l10n.time(booking.start, clinicZone)} ${l10n.t('clinicTime')})`;
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
-    const active = !FINAL_STATUSES.has(booking.status);
+    const active = booking.can_change; // the server's rule: pending or confirmed, not started
     this.actions = h(
       'div',
       { class: 'actions' },
@@ -159,9 +176,6 @@ export class BookingManager extends HTMLElement {
   }
 
   announce(text) {
-    this.live.textContent = '';
-    setTimeout(() => {
-      this.live.textContent = text;
-    }, 30);
+    this.shell.announce(text);
   }
 }

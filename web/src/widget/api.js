@@ -60,9 +60,10 @@ export class BookingApi {
   }
 
   /** `{text, data}`: the text is kept verbatim for the engine's snapshot cache. */
-  async snapshot(clinicId) {
+  /** `signal` (optional) aborts the fetch, e.g. when the widget leaves the page. */
+  async snapshot(clinicId, signal) {
     // no-cache: the browser revalidates with the ETag, so an unchanged snapshot is a 304.
-    const { text } = await request(`${this.server}/api/v1/clinics/${encodeURIComponent(clinicId)}/snapshot`, { cache: 'no-cache' });
+    const { text } = await request(`${this.server}/api/v1/clinics/${encodeURIComponent(clinicId)}/snapshot`, { cache: 'no-cache', signal });
     return { text, data: JSON.parse(text) };
   }
 
@@ -75,8 +76,8 @@ export class BookingApi {
     return `${this.server}/api/v1/bookings/${encodeURIComponent(id)}${action}?token=${encodeURIComponent(token)}`;
   }
 
-  async booking(id, token) {
-    const { text } = await request(this.bookingUrl(id, token), { cache: 'no-store' });
+  async booking(id, token, signal) {
+    const { text } = await request(this.bookingUrl(id, token), { cache: 'no-store', signal });
     return JSON.parse(text).booking;
   }
 

@@ -10,7 +10,7 @@ import { h, replaceChildren, uid } from './dom.js';
 import { PatientForm } from './form.js';
 import { localizer, pageLanguage } from './i18n.js';
 import { SlotPicker } from './picker.js';
-import { applyStyles } from './styles.js';
+import { Shell } from './shell.js';
 import { timeRadioGroup } from './times.js';
 
 const SNAPSHOT_MAX_AGE_MS = 60000;
@@ -18,29 +18,70 @@ const SNAPSHOT_MAX_AGE_MS = 60000;
 /** Attributes that prefill the patient's details. */
 const PREFILL = ['name', 'email', 'phone'];
 
+/** Every documented attribute (docs/widget.md); each takes effect after connect too. */
+const ATTRIBUTES = ['clinic', 'server', 'lang', 'timezone', 'appointment-type', 'practitioner', ...PREFILL];
+
 export class BookingWidget extends HTMLElement {
   static get observedAttributes() {
-    return ['lang'];
+    return ATTRIBUTES;
   }
 
   connectedCallback() {
-    if (this.shadowRoot) return;
-    const shadow = this.attachShadow({ mode: 'open' });
-    applyStyles(shadow);
-    this.live = h('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
-    this.alert = h('div', { class: 'sr-only', attrs: { role: 'alert' } });
-    this.view = h('div', { class: 'view' });
-    shadow.append(h('div', { class: 'root', part: 'container' }, this.view, this.live, this.alert));
-    this.patient = Object.fromEntries(PREFILL.map((name) => [name, this.getAttribute(name) || '']));
-    this.patient.notes = '';
+    if (!this.shell) {
+      this.shell = new Shell(this);
+      this.view = this.shell.view;
+      this.patient = Object.fromEntries(PREFILL.map((name) => [name, this.getAttribute(name) || '']));
+      this.patient.notes = '';
+    }
+    // connected again after a move: start over with a fresh snapshot, keeping what was typed
     this.start();
   }
 
+  disconnectedCallback() {
+    // whatever is in flight finishes into nothing: no render, no event, no timer left
+    if (this.phase === 'details') this.patient = this.form.values();
+    this.shell.end();
+    this.phase = null;
+  }
+
   attributeChangedCallback(name, oldValue, newValue) {
-    if (name === 'lang' && this.shadowRoot && oldValue !== newValue && this.availability) {
+    if (oldValue === newValue || !this.isConnected || !this.shell) return;
+    if (PREFILL.includes(name)) return this.prefill(name, newValue || '', oldValue || '');
+    if (!this.availability || name === 'clinic' || name === 'server' || name === 'timezone') return this.start();
+    if (name === 'lang') {
       this.l10n = this.makeLocalizer();
+      return this.rerender();
+    }
+    if (name === 'appointment-type' && this.availability.appointmentType(newValue)) {
+      this.typeId = newValue;
+      if (!this.availability.practitionersFor(newValue).some((p) => p.id === this.practitionerId)) this.practitionerId = 'any';
+    } else if (name === 'practitioner') {
+      this.practitionerId = this.availability.practitionersFor(this.typeId).some((p) => p.id === newValue) ? newValue : 'any';
+    } else {
+      return;
+    }
+    if (this.phase === 'pick') {
+      this.selectSlot(null);
+      this.picker = null;
       this.showPick();
     }
+  }
+
+  /** A prefill attribute changed: it fills the field unless the patient typed their own. */
+  prefill(name, value, previous) {
+    if (this.phase === 'details') {
+      this.form.prefill(name, value, previous);
+      this.patient = this.form.values();
+    } else if (!this.patient[name] || this.patient[name] === previous) {
+      this.patient[name] = value;
+    }
+  }
+
+  /** The current step drawn again (after a language change). */
+  rerender() {
+    if (this.phase === 'pick') this.showPick();
+    else if (this.phase === 'details') this.showDetails();
+    else if (this.phase === 'done') this.showDone(this.lastBooking, { announce: false });
   }
 
   makeLocalizer() {
@@ -54,18 +95,26 @@ export class BookingWidget extends HTMLElement {
   // ---- loading -------------------------------------------------------------------------
 
   async start() {
+    this.load = this.shell.begin();
+    const { signal, current } = this.load;
+    this.phase = 'loading';
+    this.availability = null;
+    this.picker = null;
+    this.chosenSlot = null;
     this.patientZone = this.getAttribute('timezone') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     this.l10n = this.makeLocalizer();
     this.api = new BookingApi(this.getAttribute('server') || defaultServer());
     replaceChildren(this.view, h('div', { class: 'loading', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), this.l10n.t('loading')));
+    let engine, snapshot;
     try {
-      const [engine, snapshot] = await Promise.all([sharedEngine(), this.api.snapshot(this.clinicId)]);
-      this.engine = engine;
-      this.useSnapshot(snapshot);
+      [engine, snapshot] = await Promise.all([sharedEngine(), this.api.snapshot(this.clinicId, signal)]);
     } catch (error) {
-      this.showLoadError(error);
+      if (current()) this.showLoadError(error);
       return;
     }
+    if (!current()) return; // superseded or disconnected meanwhile
+    this.engine = engine;
+    this.useSnapshot(snapshot);
     const types = this.availability.appointmentTypes();
     const wantedType = this.getAttribute('appointment-type');
     this.typeId = (types.find((t) => t.id === wantedType) || types[0] || {}).id;
@@ -90,9 +139,11 @@ export class BookingWidget extends HTMLElement {
   /** Fetches a new snapshot; false (and the old one kept) when the network fails. */
   async refreshSnapshot() {
     if (!this.refreshing) {
+      const { signal, current } = this.load;
       this.refreshing = this.api
-        .snapshot(this.clinicId)
+        .snapshot(this.clinicId, signal)
         .then((snapshot) => {
+          if (!current()) return false;
           this.useSnapshot(snapshot);
           return true;
         })
@@ -362,9 +413,10 @@ export class BookingWidget extends HTMLElement {
 
   // ---- step 3: confirmation -------------------------------------------------------------------
 
-  showDone(booking) {
+  showDone(booking, { announce = true } = {}) {
     const { l10n } = this;
     this.phase = 'done';
+    this.lastBooking = booking;
     const clinicZone = booking.timezone || this.availability.clinicZone;
     const type = this.availability.appointmentType(booking.appointment_type) || { id: booking.appointment_type };
     const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('booked'));
@@ -395,6 +447,7 @@ export class BookingWidget extends HTMLElement {
         h('button', { type: 'button', class: 'link', onclick: () => this.bookAnother() }, l10n.t('bookAnother')),
       ),
     );
+    if (!announce) return;
     heading.focus();
     this.announce(`${l10n.t('booked')}. ${l10n.t('confirmationNumber')} ${booking.confirmation_number}.`);
     this.emit('booking:confirmed', {
@@ -418,18 +471,11 @@ export class BookingWidget extends HTMLElement {
   // ---- plumbing ---------------------------------------------------------------------------
 
   announce(text) {
-    // cleared first so the same text twice is announced twice
-    this.live.textContent = '';
-    setTimeout(() => {
-      this.live.textContent = text;
-    }, 30);
+    this.shell.announce(text);
   }
 
   announceAlert(text) {
-    this.alert.textContent = '';
-    setTimeout(() => {
-      this.alert.textContent = text;
-    }, 30);
+    this.shell.announceAlert(text);
   }
 
   emit(type, detail) {

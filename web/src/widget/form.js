@@ -76,6 +76,12 @@ export class PatientForm {
     else field.input.removeAttribute('aria-invalid');
   }
 
+  /** Sets a field's value unless the patient typed their own (anything but `previous`). */
+  prefill(name, value, previous) {
+    const { input } = this.fields.get(name);
+    if (!input.value.trim() || input.value.trim() === previous) input.value = value;
+  }
+
   values() {
     const out = {};
     for (const [name, { input }] of this.fields) out[name] = input.value.trim();
