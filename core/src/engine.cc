@@ -47,6 +47,11 @@ LocalDate local_date(const ZoneRules& zone, Instant instant) {
   return date::floor<date::days>(zone.to_local(instant));
 }
 
+Error unknown_type(std::string_view id) {
+  return make_error(ErrorCode::kUnknownAppointmentType,
+                    "no appointment type \"" + std::string(id) + "\"");
+}
+
 // Notice and horizon (engine-contract.md, step 4) for one appointment type at `now`.
 struct BookingWindow {
   Instant now;
@@ -169,6 +174,13 @@ LocalDate last_bookable_date(const Snapshot& snapshot, const AppointmentType& ty
   return local_date(snapshot.zone, now) + date::days{type.max_advance_days};
 }
 
+Result<LocalDate> last_bookable_date(const Snapshot& snapshot, std::string_view type_id,
+                                     Instant now) {
+  const AppointmentType* type = snapshot.find_type(type_id);
+  if (!type) return unknown_type(type_id);
+  return last_bookable_date(snapshot, *type, now);
+}
+
 std::string_view to_string(Refusal reason) {
   switch (reason) {
     case Refusal::kNone:
@@ -213,10 +225,7 @@ Result<SlotList> list_slots(const Snapshot& snapshot, const SlotQuery& query) {
   if (auto error = check_query_range(query.start_date, query.end_date)) return *error;
   std::optional<AppointmentType> resolved =
       resolve_type(snapshot, query.appointment_type, query.ad_hoc);
-  if (!resolved) {
-    return make_error(ErrorCode::kUnknownAppointmentType,
-                      "no appointment type \"" + query.appointment_type + "\"");
-  }
+  if (!resolved) return unknown_type(query.appointment_type);
   // An ad hoc duration is offered by every practitioner.
   const bool ad_hoc = query.ad_hoc.has_value();
   std::vector<std::uint32_t> who;

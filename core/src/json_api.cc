@@ -174,35 +174,51 @@ void SnapshotCache::use(std::string_view text) {
   text_.assign(text);
 }
 
-template <typename AnswerFn>
-JsonAnswer SnapshotCache::answer(std::string_view request_text, const char* request_name,
-                                 AnswerFn&& answer_fn) {
+Result<const Snapshot*> SnapshotCache::snapshot() const {
+  const Result<Snapshot>& parsed = *parsed_;
+  if (!parsed.ok()) return parsed.error();
+  return &*parsed;
+}
+
+template <typename T, typename AnswerFn>
+Result<T> SnapshotCache::answer(std::string_view request_text, const char* request_name,
+                                AnswerFn&& answer_fn) {
   const Result<Snapshot>& snapshot = *parsed_;
   if (!snapshot.ok() && snapshot.error().code == ErrorCode::kInvalidJson) {
-    return error_answer(snapshot.error());
+    return snapshot.error();
   }
   json request = parse_text(request_text);
-  if (request.is_discarded()) return error_answer(invalid_json(request_name));
-  if (!snapshot.ok()) return error_answer(snapshot.error());
+  if (request.is_discarded()) return invalid_json(request_name);
+  if (!snapshot.ok()) return snapshot.error();
   return answer_fn(*snapshot, request);
 }
 
+Result<SlotAnswer> SnapshotCache::slot_list(std::string_view query_text) {
+  return answer<SlotAnswer>(query_text, "query",
+                            [](const Snapshot& snapshot, const json& input) -> Result<SlotAnswer> {
+                              auto query = parse_slot_query(input);
+                              if (!query.ok()) return query.error();
+                              auto list = list_slots(snapshot, *query);
+                              if (!list.ok()) return list.error();
+                              return SlotAnswer{&snapshot, std::move(*query), std::move(*list)};
+                            });
+}
+
 JsonAnswer SnapshotCache::slots(std::string_view query_text) {
-  return answer(query_text, "query", [](const Snapshot& snapshot, const json& input) {
-    auto query = parse_slot_query(input);
-    if (!query.ok()) return error_answer(query.error());
-    auto list = list_slots(snapshot, *query);
-    if (!list.ok()) return error_answer(list.error());
-    return JsonAnswer{slot_list_json(snapshot, *query, *list), false};
-  });
+  Result<SlotAnswer> listing = slot_list(query_text);
+  if (!listing.ok()) return error_answer(listing.error());
+  return JsonAnswer{slot_list_json(*listing->snapshot, listing->query, listing->list), false};
 }
 
 JsonAnswer SnapshotCache::validate(std::string_view booking_text) {
-  return answer(booking_text, "booking", [](const Snapshot& snapshot, const json& input) {
-    auto booking = parse_booking_request(input);
-    if (!booking.ok()) return error_answer(booking.error());
-    return JsonAnswer{verdict_json(validate_booking(snapshot, *booking)), false};
-  });
+  Result<Refusal> verdict = answer<Refusal>(
+      booking_text, "booking", [](const Snapshot& snapshot, const json& input) -> Result<Refusal> {
+        auto booking = parse_booking_request(input);
+        if (!booking.ok()) return booking.error();
+        return validate_booking(snapshot, *booking);
+      });
+  if (!verdict.ok()) return error_answer(verdict.error());
+  return JsonAnswer{verdict_json(*verdict), false};
 }
 
 JsonAnswer SnapshotCache::slots(std::string_view snapshot_text, std::string_view query_text) {

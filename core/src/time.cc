@@ -144,11 +144,15 @@ char* write_instant(char* out, Instant instant) {
   return out;
 }
 
+int minute_of_day(LocalTime time) {
+  return static_cast<int>(date::floor<Minutes>(time - date::floor<date::days>(time)).count());
+}
+
 char* write_hh_mm(char* out, LocalTime time) {
-  auto minutes = date::floor<Minutes>(time - date::floor<date::days>(time)).count();
-  out = write_2(out, static_cast<int>(minutes / 60));
+  const int minutes = minute_of_day(time);
+  out = write_2(out, minutes / 60);
   *out++ = ':';
-  return write_2(out, static_cast<int>(minutes % 60));
+  return write_2(out, minutes % 60);
 }
 
 namespace {

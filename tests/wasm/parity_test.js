@@ -1,13 +1,16 @@
 // Parity: generated clinics (ten-plus zones with DST and odd offsets, buffers, steps, busy
 // time, any practitioner, broken inputs), each prepared by the native `slot-engine prepare`,
 // then answered by the native CLI and by the WebAssembly module. Outputs must be
-// byte-identical.
+// byte-identical. Every listing is asked twice of the module: as JSON text (`slots`) and as
+// the structured answer (web/src/engine.js slotTable(), typed-array columns), from which
+// JS rebuilds the contract's JSON; both must equal the native text.
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const parseArgs = require('./cli_args');
+const { listingJson, errorJson } = require('./listing_json');
 
 const args = parseArgs();
 args.module = path.resolve(args.module);
@@ -30,8 +33,22 @@ function write(name, text) {
 async function main() {
   if (!fs.existsSync(args.module)) throw new Error(`${args.module} is missing: run scripts/build`);
   const engine = await require(args.module)();
+  const { SlotEngine, SlotEngineError } = await import(path.join(__dirname, '..', '..', 'web', 'src', 'engine.js'));
+  const wrapper = new SlotEngine(engine);
+  let structuredSlots = 0;
+  const structured = (snapshotText, queryText) => {
+    try {
+      const table = wrapper.slotTable(snapshotText, queryText);
+      structuredSlots += table.slotStartMs.length;
+      return listingJson(table);
+    } catch (error) {
+      if (!(error instanceof SlotEngineError)) throw error;
+      return errorJson(error);
+    }
+  };
   const cases = JSON.parse(execFileSync(args.gen, ['--count', args.count, '--seed', '2026'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
   let compared = 0;
+  let comparedStructured = 0;
   const failures = [];
   const zones = new Set();
   const compare = (label, command, snapshotText, otherText) => {
@@ -39,6 +56,11 @@ async function main() {
     const got = command === 'slots' ? engine.slots(snapshotText, otherText) : engine.validate(snapshotText, otherText);
     compared++;
     if (want !== got) failures.push({ label, want: want.slice(0, 400), got: got.slice(0, 400) });
+    if (command === 'slots') {
+      const rebuilt = structured(snapshotText, otherText);
+      comparedStructured++;
+      if (want !== rebuilt) failures.push({ label: `${label} (structured)`, want: want.slice(0, 400), got: rebuilt.slice(0, 400) });
+    }
   };
 
   cases.forEach((c, i) => {
@@ -78,12 +100,13 @@ async function main() {
   }
 
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(`compared ${compared} answers from ${cases.length} generated clinics in ${zones.size} zones plus the contract cases: ${failures.length} differ`);
+  console.log(`compared ${compared} answers (and ${comparedStructured} listings, ${structuredSlots} slots, rebuilt from the structured answer) from ${cases.length} generated clinics in ${zones.size} zones plus the contract cases: ${failures.length} differ`);
   if (failures.length) {
     console.error(JSON.stringify(failures.slice(0, 5), null, 2));
     process.exit(1);
   }
   if (zones.size < 10 || cases.length < 300) throw new Error('too few zones or cases generated');
+  if (comparedStructured < 3 * cases.length || structuredSlots < 10000) throw new Error('too few structured listings or slots compared');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

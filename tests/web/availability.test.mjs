@@ -56,3 +56,29 @@ test('nearest alternatives are the closest free times, in order', { timeout: 100
   assert.ok(availability.findSlot('consultation', 'dr-lee', taken, NOW));
   assert.equal(availability.findSlot('consultation', 'dr-lee', '2026-12-01T14:00:00Z', NOW), null, 'busy at 14:00');
 });
+
+test('slots carry what the JSON listing says: instants, practitioners, clinic date and time', { timeout: 10000 }, () => {
+  const availability = new Availability(engine, snapshot, 'Asia/Tokyo');
+  const slots = availability.slotsBetween('consultation', 'any', '2026-12-01', '2026-12-31', NOW);
+  const listing = engine.slots(snapshot.text, { appointment_type: 'consultation', start_date: '2026-12-01', end_date: '2026-12-31', now: '2026-11-30T12:00:00Z' });
+  const expected = listing.available_slots.flatMap((day) => day.slots.map((s) => ({
+    start: s.start_utc, end: s.end_utc, practitionerIds: s.practitioner_ids, clinicDate: day.date, clinicStart: s.start,
+    localDate: dateInZone(Date.parse(s.start_utc), 'Asia/Tokyo'),
+  })));
+  assert.ok(expected.length > 20);
+  assert.deepEqual(slots, expected);
+});
+
+test('the booking window is the engine\'s: a type\'s own horizon wins over the clinic\'s', { timeout: 10000 }, () => {
+  const data = JSON.parse(text);
+  data.rules.max_advance_days = 30;
+  data.appointment_types.find((t) => t.id === 'consultation').max_advance_days = 10;
+  const custom = { text: JSON.stringify(data), data };
+  const availability = new Availability(engine, custom, 'America/New_York');
+  assert.deepEqual(availability.bookableRange('consultation', NOW), { first: '2026-11-30', last: '2026-12-11', lastClinicDate: '2026-12-10' });
+  assert.equal(availability.bookableRange('follow-up', NOW).lastClinicDate, '2026-12-30');
+  const december = [...availability.month('consultation', 'any', '2026-12-01', NOW).values()].flat();
+  assert.ok(december.length > 0);
+  assert.ok(december.every((slot) => slot.clinicDate <= '2026-12-10'), 'nothing past the horizon');
+  assert.ok(december.some((slot) => slot.clinicDate === '2026-12-10'));
+});

@@ -1,8 +1,9 @@
 // The JS API of the WebAssembly slot engine: what the widget and clinic developers call.
-// The raw Emscripten module speaks JSON text; this layer turns its answers into plain
-// objects and its error objects into SlotEngineError, and makes sure a snapshot object is
-// serialised once: the C++ side keeps the last parsed snapshot keyed by its exact text, so
-// handing it the same string again skips the parse.
+// The raw Emscripten module answers the contract's JSON text (slots, validate) or, for the
+// widget, plain values (_slotTable: a listing as typed-array columns, no JSON at all); this
+// layer turns its answers into plain objects and its errors into SlotEngineError, and makes
+// sure a snapshot object is serialised once: the C++ side keeps the last parsed snapshot
+// keyed by its exact text, so handing it the same string again skips the parse.
 
 /** An error answered by the engine, carrying the contract's `code` (e.g. `invalid_query`). */
 export class SlotEngineError extends Error {
@@ -40,10 +41,30 @@ function parseAnswer(text) {
   return answer;
 }
 
+// A value answer of the raw module: `{error: {code, message}}` becomes SlotEngineError.
+function checkValue(answer) {
+  if (answer && answer.error) throw new SlotEngineError(answer.error.code, answer.error.message);
+  return answer;
+}
+
+// The typed-array columns of a _slotTable answer: views into wasm memory, valid only until
+// the next call into the module, so slotTable() copies them first.
+const SLOT_TABLE_COLUMNS = [
+  'dayDate', 'dayWeekday', 'dayFirstSlot', 'daySlotCount',
+  'slotStartMs', 'slotEndMs', 'slotStartMinute', 'slotEndMinute',
+  'slotFirstPractitioner', 'slotPractitionerCount', 'practitioners',
+];
+
 /** Wraps a raw module (the resolved value of `createSlotEngine()`). */
 export class SlotEngine {
   constructor(rawModule) {
     this._raw = rawModule;
+    this._ids = { text: undefined, ids: [] }; // practitioner ids of the last snapshot text
+  }
+
+  /** The longest query range: end_date at most this many days after start_date. */
+  get maxQueryRangeDays() {
+    return this._raw._maxQueryRangeDays;
   }
 
   /** The contract's slot listing for `query`, as a plain object. Throws SlotEngineError. */
@@ -55,6 +76,45 @@ export class SlotEngine {
   validate(snapshot, booking) {
     const verdict = parseAnswer(this._raw.validate(jsonText(snapshot), jsonText(booking)));
     return verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason };
+  }
+
+  /**
+   * The same listing as slots(), as typed-array columns (SlotTable in types/index.d.ts):
+   * no JSON is written or parsed. Errors are slots()'s, as SlotEngineError.
+   */
+  slotTable(snapshot, query) {
+    const text = jsonText(snapshot);
+    const raw = checkValue(this._raw._slotTable(text, jsonText(query)));
+    const table = {
+      clinicId: raw.clinicId,
+      appointmentType: raw.appointmentType,
+      practitionerId: raw.practitionerId,
+      startDate: raw.startDate,
+      endDate: raw.endDate,
+      timezone: raw.timezone,
+      durationMinutes: raw.durationMinutes,
+      practitionerIds: null,
+    };
+    for (const column of SLOT_TABLE_COLUMNS) table[column] = raw[column].slice();
+    // after the copies: asking the module again may move its memory
+    table.practitionerIds = this._practitionerIds(text);
+    return table;
+  }
+
+  /**
+   * The last clinic date ("YYYY-MM-DD") a start of appointment type `typeId` may fall on
+   * when asked at `now` (RFC 3339): the engine's own horizon rule. Throws SlotEngineError.
+   */
+  lastBookableDate(snapshot, typeId, now) {
+    return checkValue(this._raw._lastBookableDate(jsonText(snapshot), typeId, now));
+  }
+
+  // The snapshot's practitioner ids in the engine's order, asked once per snapshot text.
+  _practitionerIds(text) {
+    if (this._ids.text !== text) {
+      this._ids = { text, ids: Object.freeze(checkValue(this._raw._practitionerIds(text))) };
+    }
+    return this._ids.ids;
   }
 }
 

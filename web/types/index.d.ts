@@ -52,7 +52,7 @@ export interface SlotQuery {
   /** absent, null or "any": every practitioner offering the type */
   practitioner_id?: string | null;
   start_date: string; // YYYY-MM-DD, clinic dates, inclusive
-  end_date: string; // at most 90 days after start_date
+  end_date: string; // at most maxQueryRangeDays (90) days after start_date
   now: string; // RFC 3339 instant: the engine never reads a clock
 }
 
@@ -68,6 +68,47 @@ export interface SlotListing {
   start_date: string; end_date: string; timezone: string;
   slot_duration_minutes: number; total_days_with_availability: number;
   available_slots: Array<{ date: string; day_of_week: string; total_slots: number; slots: Slot[] }>;
+}
+
+/**
+ * The listing of SlotEngine.slotTable(): the same facts as SlotListing, in columns of
+ * numbers instead of JSON. The typed arrays are the caller's own copies. Day `d` holds the
+ * slots `dayFirstSlot[d]` .. `dayFirstSlot[d] + daySlotCount[d] - 1`; slot `i` is offered
+ * by `practitionerIds[practitioners[slotFirstPractitioner[i] + k]]` for
+ * `k < slotPractitionerCount[i]`.
+ */
+export interface SlotTable {
+  clinicId: string;
+  appointmentType: string;
+  /** "any", or the practitioner asked about */
+  practitionerId: string;
+  startDate: string; endDate: string; // YYYY-MM-DD, as asked
+  /** the clinic's IANA zone */
+  timezone: string;
+  durationMinutes: number;
+  /** The snapshot's practitioner ids, sorted by id; `practitioners` indexes into it (frozen, shared). */
+  practitionerIds: readonly string[];
+
+  // one entry per day with slots, in date order
+  /** the clinic date, days since 1970-01-01 (`new Date(d * 86400000)` is its UTC midnight) */
+  dayDate: Int32Array;
+  /** 0 = Monday .. 6 = Sunday */
+  dayWeekday: Uint8Array;
+  dayFirstSlot: Uint32Array;
+  daySlotCount: Uint32Array;
+
+  // one entry per slot, in start order within each day
+  /** UTC, milliseconds since the Unix epoch (whole seconds) */
+  slotStartMs: Float64Array;
+  slotEndMs: Float64Array;
+  /** clinic wall-clock minutes since midnight, 0..1439 (SlotListing's "start"; an end at midnight is 0) */
+  slotStartMinute: Uint16Array;
+  slotEndMinute: Uint16Array;
+  slotFirstPractitioner: Uint32Array;
+  slotPractitionerCount: Uint32Array;
+
+  /** indices into `practitionerIds`, sorted by id within each slot */
+  practitioners: Uint32Array;
 }
 
 export interface BookingCheck {
@@ -93,6 +134,21 @@ export interface SlotEngine {
   slots(snapshot: Snapshot | string, query: SlotQuery | string): SlotListing;
   /** Whether a booking is valid against the snapshot. Throws SlotEngineError on bad input. */
   validate(snapshot: Snapshot | string, booking: BookingCheck | string): Verdict;
+  /**
+   * The same listing as slots(), as typed-array columns: no JSON is written or parsed, so
+   * it is the cheaper call for a page that reads many slots. Throws SlotEngineError with
+   * the very code and message slots() would.
+   */
+  slotTable(snapshot: Snapshot | string, query: SlotQuery | string): SlotTable;
+  /**
+   * The last clinic date ("YYYY-MM-DD") a start of `appointmentType` may fall on when asked
+   * at `now` (RFC 3339): the clinic's local date of `now` plus the type's max_advance_days,
+   * else the clinic's. Throws SlotEngineError (unknown_appointment_type, invalid_query for
+   * `now`, or the snapshot's own error).
+   */
+  lastBookableDate(snapshot: Snapshot | string, appointmentType: string, now: string): string;
+  /** The longest query: end_date at most this many days after start_date. */
+  readonly maxQueryRangeDays: number;
 }
 
 export interface LoadOptions {

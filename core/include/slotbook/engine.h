@@ -79,6 +79,10 @@ std::optional<AppointmentType> resolve_type(const Snapshot& snapshot, std::strin
 // rule: the local date of `now` plus the type's max_advance_days). The widget asks this
 // instead of re-implementing the rule.
 LocalDate last_bookable_date(const Snapshot& snapshot, const AppointmentType& type, Instant now);
+// The same for the configured type `type_id`. Errors: unknown_appointment_type (the error
+// list_slots answers for that type).
+Result<LocalDate> last_bookable_date(const Snapshot& snapshot, std::string_view type_id,
+                                     Instant now);
 
 // Lists the free slots (the query's range is checked by check_query_range first).
 // Errors: invalid_range, range_too_large, unknown_appointment_type, unknown_practitioner.

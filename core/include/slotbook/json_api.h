@@ -33,6 +33,13 @@ struct JsonAnswer {
   bool is_error = false;  // true: `json` is {"error": ...} (the CLI exits 2)
 };
 
+// A slot listing before it is written as JSON: what slot_list_json needs.
+struct SlotAnswer {
+  const Snapshot* snapshot;  // the SnapshotCache's own: valid until its next use()
+  SlotQuery query;
+  SlotList list;
+};
+
 // `zones` may be null (WebAssembly): snapshots must then carry "zone_rules".
 JsonAnswer slots_json(std::string_view snapshot, std::string_view query, const ZoneSource* zones);
 JsonAnswer validate_json(std::string_view snapshot, std::string_view booking,
@@ -53,6 +60,12 @@ class SnapshotCache {
   // Questions about the snapshot last given to use(). REQUIRES: use() was called.
   JsonAnswer slots(std::string_view query);
   JsonAnswer validate(std::string_view booking);
+  // What slots(query) answers, before it is written as JSON: the listing, or the very
+  // error slots() answers (same code, same message; slots() is this plus the writing).
+  Result<SlotAnswer> slot_list(std::string_view query);
+  // The snapshot last given to use(), parsed; or the error every question about it
+  // answers first (invalid_json, invalid_snapshot). Valid until the next use().
+  Result<const Snapshot*> snapshot() const;
 
   // use(snapshot), then the question.
   JsonAnswer slots(std::string_view snapshot, std::string_view query);
@@ -61,9 +74,9 @@ class SnapshotCache {
  private:
   // Parses the request and reports errors in the contract's order (either text not JSON,
   // then the snapshot's own errors, then the request's), then hands the snapshot and the
-  // parsed request to `answer_fn`.
-  template <typename AnswerFn>
-  JsonAnswer answer(std::string_view request_text, const char* request_name, AnswerFn&& answer_fn);
+  // parsed request to `answer_fn`, which returns a Result<T>.
+  template <typename T, typename AnswerFn>
+  Result<T> answer(std::string_view request_text, const char* request_name, AnswerFn&& answer_fn);
 
   const ZoneSource* zones_;
   std::string text_;

@@ -35,6 +35,9 @@ std::optional<int> parse_time_of_day(std::string_view text);
 std::string format_date(LocalDate date);      // "2026-12-01"
 std::string format_instant(Instant instant);  // "2026-12-01T14:00:00Z" (+ ".ffffff" if any)
 std::string format_hh_mm(LocalTime time);     // "09:45" (seconds dropped)
+// The minutes since midnight of a wall-clock reading, 0..1439 (seconds dropped): what
+// format_hh_mm writes, as a number.
+int minute_of_day(LocalTime time);
 // The same, written at `out`, returning the end of what was written (the JSON writer's hot
 // path: no temporary strings). REQUIRES: room for kMaxFormattedLength chars.
 constexpr std::size_t kMaxFormattedLength = 32;

@@ -1,12 +1,24 @@
 // What the patient can book, computed in the page by the WebAssembly engine from one clinic
 // snapshot. The engine answers in clinic dates; the patient sees their own dates, so a
 // month is queried with a margin of two days either side (zones differ by at most 26 h)
-// and its slots are regrouped by the patient's local date.
+// and its slots are regrouped by the patient's local date. The rules (booking horizon,
+// longest query range) are the engine's: this file asks, it does not restate them.
 
-import { addDays, dateInZone, firstOfMonth, lastOfMonth, monthOf, nowInstant } from './dates.js';
+import { addDays, dateInZone, firstOfMonth, formatDate, lastOfMonth, monthOf, nowInstant } from './dates.js';
 
-const DEFAULT_MAX_ADVANCE_DAYS = 90;
-const MAX_QUERY_DAYS = 90; // the contract's range limit
+const DAY_MS = 86400000;
+
+// The contract's instant form: slot bounds are whole seconds.
+const isoInstant = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+// "HH:MM" of minutes since midnight, one string per minute made once.
+let hhmmTable = null;
+function hhmm(minute) {
+  if (!hhmmTable) {
+    hhmmTable = Array.from({ length: 1440 }, (_, m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+  }
+  return hhmmTable[minute];
+}
 
 export class Availability {
   /** `snapshot` is `{text, data}`: the exact text goes to the engine (it caches by text). */
@@ -41,37 +53,40 @@ export class Availability {
 
   /** The patient-local dates from today to the last bookable day, for month navigation. */
   bookableRange(typeId, nowMs) {
-    const type = this.appointmentType(typeId) || {};
-    const rules = this.snapshot.data.rules || {};
-    const maxAdvance = type.max_advance_days ?? rules.max_advance_days ?? DEFAULT_MAX_ADVANCE_DAYS;
-    const clinicToday = dateInZone(nowMs, this.clinicZone);
+    const lastClinicDate = this.engine.lastBookableDate(this.snapshot.text, typeId, nowInstant(nowMs));
     return {
       first: dateInZone(nowMs, this.patientZone),
       // the last clinic date's evening may already be the next day for the patient
-      last: addDays(clinicToday, maxAdvance + 1),
-      lastClinicDate: addDays(clinicToday, maxAdvance),
+      last: addDays(lastClinicDate, 1),
+      lastClinicDate,
     };
   }
 
   /** Slots between two clinic dates (inclusive), flattened, in start order. */
   slotsBetween(typeId, practitionerId, startDate, endDate, nowMs) {
-    const answer = this.engine.slots(this.snapshot.text, {
+    const table = this.engine.slotTable(this.snapshot.text, {
       appointment_type: typeId,
       practitioner_id: practitionerId || 'any',
       start_date: startDate,
       end_date: endDate,
       now: nowInstant(nowMs),
     });
+    const { practitionerIds, practitioners, slotStartMs, slotEndMs, slotStartMinute, slotFirstPractitioner, slotPractitionerCount } = table;
     const slots = [];
-    for (const day of answer.available_slots) {
-      for (const slot of day.slots) {
+    for (let day = 0; day < table.dayDate.length; day++) {
+      const clinicDate = formatDate(table.dayDate[day] * DAY_MS);
+      const end = table.dayFirstSlot[day] + table.daySlotCount[day];
+      for (let i = table.dayFirstSlot[day]; i < end; i++) {
+        const ids = new Array(slotPractitionerCount[i]);
+        for (let k = 0; k < ids.length; k++) ids[k] = practitionerIds[practitioners[slotFirstPractitioner[i] + k]];
+        const startMs = slotStartMs[i];
         slots.push({
-          start: slot.start_utc,
-          end: slot.end_utc,
-          practitionerIds: slot.practitioner_ids,
-          clinicDate: day.date,
-          clinicStart: slot.start,
-          localDate: dateInZone(Date.parse(slot.start_utc), this.patientZone),
+          start: isoInstant(startMs),
+          end: isoInstant(slotEndMs[i]),
+          practitionerIds: ids,
+          clinicDate,
+          clinicStart: hhmm(slotStartMinute[i]),
+          localDate: dateInZone(startMs, this.patientZone),
         });
       }
     }
@@ -118,7 +133,7 @@ export class Availability {
   nearest(typeId, practitionerId, startUtc, nowMs, count = 4) {
     const target = Date.parse(startUtc);
     const clinicDate = dateInZone(target, this.clinicZone);
-    const span = Math.min(14, MAX_QUERY_DAYS / 2);
+    const span = Math.min(14, Math.floor(this.engine.maxQueryRangeDays / 2));
     const candidates = this.slotsBetween(typeId, practitionerId, addDays(clinicDate, -span), addDays(clinicDate, span), nowMs)
       .filter((slot) => slot.start !== startUtc);
     candidates.sort((a, b) => Math.abs(Date.parse(a.start) - target) - Math.abs(Date.parse(b.start) - target));
