@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "booking/clinic_bounds.h"
 #include "booking/clinic_catalog.h"
 #include "booking/occupancy.h"
 #include "storage/storage.h"
@@ -447,10 +448,32 @@ Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id
                         });
 }
 
+namespace {
+
+// Why `booking` cannot stay under `clinic` as configured now; empty when it can.
+std::string orphaned_because(const BookingRecord& booking, const ClinicConfig& clinic) {
+  const Snapshot& s = clinic.checked();
+  const Practitioner* p = s.find_practitioner(booking.practitioner_id);
+  if (!p) return "its practitioner " + booking.practitioner_id + " is removed";
+  if (booking.appointment_type.empty()) return "";
+  if (!s.find_type(booking.appointment_type)) {
+    return "its appointment type " + booking.appointment_type + " is removed";
+  }
+  if (!p->offers(booking.appointment_type)) {
+    return booking.practitioner_id + " no longer offers " + booking.appointment_type;
+  }
+  return "";
+}
+
+constexpr std::size_t kOrphansNamed = 5;  // in a refusal's message; the count says the rest
+
+}  // namespace
+
 Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
-    const nlohmann::json& config) {
+    const nlohmann::json& config, bool cancel_orphans) {
   auto checked = ClinicConfig::from_json(config, zones_);
   if (!checked.ok()) return checked.error();
+  if (Status bounded = check_clinic_bounds(*checked); !bounded.ok()) return bounded.error();
   const std::string id = checked->id();
   const std::string text = checked->json().dump();
   const UtcSeconds now = clock_.now();
@@ -458,9 +481,58 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
   std::vector<DomainEvent> events;
   Status status = storage_.write(WriteScope{id, {}}, [&](WriteTransaction& tx) -> Status {
     events.clear();  // `work` may run again
+    // A practitioner belongs to one clinic: partner traffic is routed by practitioner id.
+    auto clinic_ids = tx.clinic_ids();
+    if (!clinic_ids.ok()) return clinic_ids.error();
+    for (const std::string& other_id : *clinic_ids) {
+      if (other_id == id) continue;
+      auto other = catalog_.get(tx, other_id);
+      if (!other.ok()) return other.error();
+      for (const Practitioner& p : checked->checked().practitioners) {
+        if ((*other)->checked().find_practitioner(p.id)) {
+          return invalid("practitioner_id_taken", "practitioner id '" + p.id +
+                                                      "' is already clinic '" + other_id +
+                                                      "''s: practitioner ids are unique");
+        }
+      }
+    }
     auto before = tx.clinic(id);
     if (!before.ok()) return before.error();
     const std::int64_t version_before = before->has_value() ? (*before)->version : 0;
+    // Bookings still to come that the new configuration would leave without a
+    // practitioner or type: refused by name, or cancelled when the caller says so.
+    auto upcoming = tx.occupying_bookings(id, TimeWindow{now, UtcSeconds::max()});
+    if (!upcoming.ok()) return upcoming.error();
+    std::vector<std::pair<BookingRecord, std::string>> orphans;
+    for (BookingRecord& b : *upcoming) {
+      if (b.start_utc < now) continue;  // already started: history, not a patient's plan
+      std::string why = orphaned_because(b, *checked);
+      if (!why.empty()) orphans.emplace_back(std::move(b), std::move(why));
+    }
+    if (!orphans.empty() && !cancel_orphans) {
+      std::string message = std::to_string(orphans.size()) + " upcoming booking" +
+                            (orphans.size() == 1 ? "" : "s") + " would be orphaned:";
+      for (std::size_t i = 0; i < orphans.size() && i < kOrphansNamed; ++i) {
+        message += (i ? "; " : " ") + orphans[i].first.id + " (" +
+                   orphans[i].first.confirmation_number + ": " + orphans[i].second + ")";
+      }
+      if (orphans.size() > kOrphansNamed) message += "; ...";
+      return invalid("bookings_in_the_way",
+                     message +
+                         ". Move or cancel them first, or repeat with force=true to "
+                         "cancel them.");
+    }
+    for (auto& [booking, why] : orphans) {
+      const BookingRecord was = booking;
+      booking.status = BookingStatus::kCancelled;
+      booking.cancel_reason = "the clinic changed its configuration: " + why;
+      booking.cancelled_at = now;
+      booking.sequence += 1;
+      booking.updated_at = now;
+      if (Status st = tx.update_booking(booking); !st.ok()) return st;
+      events.push_back(booking_event(EventKind::kBookingCancelled, was, booking, now));
+      if (Status st = tx.append_outbox(outbox_record(events.back())); !st.ok()) return st;
+    }
     Status put = tx.put_clinic(id, text, now);
     if (!put.ok()) return put;
     auto current = catalog_.get(tx, id);

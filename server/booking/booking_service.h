@@ -119,9 +119,14 @@ class BookingService {
 
   Expected<BookingDecision> mark_reminder_sent(std::string_view id);
 
-  // Checks `config` with the engine and stores it as its clinic's configuration (bookings
-  // kept; an identical configuration changes nothing). Failure: invalid_clinic_config.
-  Expected<std::shared_ptr<const ClinicConfig>> put_clinic(const nlohmann::json& config);
+  // Checks `config` with the engine and clinic_bounds.h and stores it as its clinic's
+  // configuration (bookings kept; an identical configuration changes nothing). Upcoming
+  // bookings it would orphan (their practitioner or type removed, or the type no longer
+  // offered by their practitioner) refuse the change, or with `cancel_orphans` are
+  // cancelled in the same transaction (booking.cancelled events). Failures (kInvalid):
+  // invalid_clinic_config, practitioner_id_taken (another clinic's), bookings_in_the_way.
+  Expected<std::shared_ptr<const ClinicConfig>> put_clinic(const nlohmann::json& config,
+                                                           bool cancel_orphans = false);
 
  private:
   struct Placement {

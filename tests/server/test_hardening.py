@@ -164,6 +164,90 @@ class StopRequestsStick(unittest.TestCase):
             self.assertEqual(code, 0, f"start {attempt}")
 
 
+def clinic_config(clinic_id, practitioners=("hz-a",), types=("hz-visit",)):
+    week = {day: [{"start": "09:00", "end": "17:00"}]
+            for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                        "sunday")}
+    return {"clinic": {"id": clinic_id, "name": "Hardening", "timezone": "America/New_York"},
+            "appointment_types": [{"id": t, "name": t, "duration_minutes": 30} for t in types],
+            "practitioners": [{"id": p, "name": p, "appointment_types": list(types),
+                               "weekly_hours": week} for p in practitioners]}
+
+
+class ClinicConfigurationRefusesHarmfulData(unittest.TestCase):
+    """Finding 10: ids that break URLs, stolen practitioner ids, orphaned bookings. Its own
+    server: the clinics it adds would make the module server's clinic ambiguous."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(args=["--rate-limit", "0"]).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def put_clinic(self, config, query=""):
+        return self.server.staff("PUT", "/api/calendar/clinic" + query, config)
+
+    def assertRefused(self, r, code, *words):
+        self.assertEqual(r.status, 422, r)
+        body = r.json()
+        self.assertEqual((body["success"], body["code"]), (False, code), r)
+        for word in words:
+            self.assertIn(word, body["details"])
+
+    def test_clinic_ids_that_break_urls_or_mean_any(self):
+        for bad in ("", "a/b", "../x", "any", "x" * 5000, "sp ace", "caf\u00e9"):
+            with self.subTest(clinic_id=bad[:20]):
+                self.assertRefused(self.put_clinic(clinic_config(bad, ("hz-ids",))),
+                                   "invalid_clinic_config", "clinic.id")
+
+    def test_practitioner_and_type_ids_are_checked_too(self):
+        self.assertRefused(self.put_clinic(clinic_config("hz-p", ("any",))),
+                           "invalid_clinic_config", "any")
+        self.assertRefused(self.put_clinic(clinic_config("hz-p", ("dr/x",))),
+                           "invalid_clinic_config", "practitioner id")
+        self.assertRefused(self.put_clinic(clinic_config("hz-p", ("hz-p1",), ("a b",))),
+                           "invalid_clinic_config", "appointment type id")
+
+    def test_sizes_are_bounded(self):
+        many = clinic_config("hz-big", tuple(f"hz-big-{i}" for i in range(101)))
+        self.assertRefused(self.put_clinic(many), "invalid_clinic_config", "practitioners", "100")
+        self.assertEqual(self.server.get("/api/v1/clinics/hz-big").status, 404)
+
+    def test_a_new_clinic_cannot_take_another_clinics_practitioner(self):
+        self.assertRefused(self.put_clinic(clinic_config("hz-thief", ("dr-a",))),
+                           "practitioner_id_taken", "dr-a", "testclinic")
+        self.assertEqual(self.server.get("/api/v1/clinics/hz-thief").status, 404)
+
+    def test_removing_a_practitioner_with_upcoming_bookings(self):
+        self.assertEqual(self.put_clinic(clinic_config("hz-orphans", ("hz-o1", "hz-o2"))).status, 200)
+        day = future_date(12)
+        booked = self.server.staff("POST", "/api/calendar/appointments",
+                              {"clinic_id": "hz-orphans", "patient_name": "Pat",
+                               "date": day.isoformat(), "time": "10:00",
+                               "appointment_type": "hz-visit", "practitioner_id": "hz-o2"})
+        self.assertEqual(booked.status, 201, booked)
+        aid = booked.json()["appointment_id"]
+
+        r = self.put_clinic(clinic_config("hz-orphans", ("hz-o1",)))
+        self.assertRefused(r, "bookings_in_the_way", aid, "hz-o2", "force=true")
+        # Nothing changed: the practitioner and the booking are both still there.
+        r = self.server.staff("GET", "/api/calendar/clinic?clinic_id=hz-orphans")
+        self.assertEqual(len(r.json()["clinic"]["practitioners"]), 2)
+        # Dropping the type from the practitioner who has the booking is refused too.
+        narrowed = clinic_config("hz-orphans", ("hz-o1", "hz-o2"), ("hz-visit", "hz-other"))
+        narrowed["practitioners"][1]["appointment_types"] = ["hz-other"]
+        self.assertRefused(self.put_clinic(narrowed), "bookings_in_the_way", "no longer offers")
+
+        r = self.put_clinic(clinic_config("hz-orphans", ("hz-o1",)), "?force=true")
+        self.assertEqual(r.status, 200, r)
+        appointment = self.server.staff("GET", f"/api/calendar/appointments/{aid}?clinic_id=hz-orphans")
+        self.assertEqual(appointment.status, 200, appointment)
+        self.assertEqual(appointment.json()["appointment"]["status"], "cancelled")
+        self.assertIn("configuration", appointment.json()["appointment"]["cancel_reason"])
+
+
 class DuplicateJsonKeysAreRefused(unittest.TestCase):
     """Finding 11: a JSON object that names a key twice was read with the last value."""
 

@@ -67,7 +67,10 @@ void put_clinic_config(AppContext& app, const Request& req, Response& res) {
     return staff_error(res, 400, "clinic_id_mismatch",
                        "the configuration's clinic.id differs from clinic_id");
   }
-  auto stored = app.bookings.put_clinic(config);
+  config.erase("force");
+  const bool force = req.get_param_value("force") == "true" ||
+                     (call.body.contains("force") && call.body["force"] == true);
+  auto stored = app.bookings.put_clinic(config, force);
   if (!stored.ok()) return staff_failure(res, stored.error());
   send_json(res, 200, Json{{"success", true}, {"clinic", Json((*stored)->json())}});
 }

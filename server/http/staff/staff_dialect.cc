@@ -65,7 +65,8 @@ void staff_failure(Response& res, const Failure& failure, const Json& extra) {
     case FailureKind::kInvalid: {
       // Well-formed but unusable (seed 000 has no shape for these; 422 like the public API).
       const bool unprocessable =
-          failure.code == "invalid_clinic_config" || failure.code == "ambiguous_appointment_type";
+          failure.code == "invalid_clinic_config" || failure.code == "ambiguous_appointment_type" ||
+          failure.code == "practitioner_id_taken" || failure.code == "bookings_in_the_way";
       return staff_error(res, unprocessable ? 422 : 400, failure.code, failure.message, extra);
     }
     case FailureKind::kInvalidState:
