@@ -1,8 +1,10 @@
 // WebAssembly engine: size, speed against native in the same run, and a peer.
 //   (cd bench/wasm && npm ci && node --no-experimental-fetch bench.js [build dir])
 // Prints: gzip size of slot-engine.wasm + .js; the engine benchmark query (20 practitioners,
-// 3 types, 90 days, 5,000 busy, any) natively and in WASM; and the npm package
-// slot-calculator (Luxon) on the closest equivalent workload.
+// 3 types, 90 days, 5,000 busy, any) natively and in WASM, as JSON text and as the
+// structured answer (typed-array columns: the raw views, the wrapper's copies, and the
+// widget's slot objects built from them); and the npm package slot-calculator (Luxon) on
+// the closest equivalent workload.
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -36,14 +38,18 @@ function timePerCall(iterations, fn) {
 
   // 2. Native, then WASM, on the same prepared workload.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-bench-'));
+  // Each native column is its best of three runs of engine_bench.
   const nativeCached = {};
   for (let run = 0; run < 3; run++) {
     const nativeOut = execFileSync(path.join(build, 'bin/engine_bench'), ['--write', dir], { encoding: 'utf8' });
     for (const line of nativeOut.split('\n')) {
-      const m = line.match(/^(follow-up|consultation|therapy)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/);
+      const m = line.match(/^(follow-up|consultation|therapy)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/);
       if (m) {
-        const best = nativeCached[m[1]];
-        if (!best || +m[5] < best.cachedJsonUs) nativeCached[m[1]] = { slots: +m[2], engineUs: +m[3], cachedJsonUs: +m[5] };
+        const best = nativeCached[m[1]] || { slots: +m[2], engineUs: Infinity, cachedJsonUs: Infinity, tableUs: Infinity };
+        best.engineUs = Math.min(best.engineUs, +m[3]);
+        best.cachedJsonUs = Math.min(best.cachedJsonUs, +m[5]);
+        best.tableUs = Math.min(best.tableUs, +m[7]);
+        nativeCached[m[1]] = best;
       }
     }
   }
@@ -66,6 +72,36 @@ function timePerCall(iterations, fn) {
     console.log(`${type.padEnd(13)} ${nativeCached[type].cachedJsonUs.toFixed(0).padStart(10)}                           ${wasmUs.toFixed(0).padStart(8)}   ${ratio.toFixed(2)}x`);
   });
   console.log(`wasm / native, mean over the three types: ${(ratioSum / types.length).toFixed(2)}x (target within 2x)`);
+
+  // 2b. The structured answer, same queries. Native: list_slots alone (SlotList), and what
+  // _slotTable does (query text parsed, listing, SlotTable columns; snapshot cached).
+  // WASM: (views) raw _slotTable: the same work plus the JS object of typed-array views into
+  // wasm memory; (copies) SlotEngine.slotTable(): views copied into the caller's own arrays,
+  // practitioner ids cached per snapshot; (widget) Availability.slotsBetween(): slotTable()
+  // plus one JS object per slot as the widget uses it (ISO instants, "HH:MM", id arrays and
+  // the patient-local date through Intl.DateTimeFormat, here for America/New_York).
+  const { SlotEngine } = await import(path.join(__dirname, '../../web/src/engine.js'));
+  const { Availability } = await import(path.join(__dirname, '../../web/src/widget/availability.js'));
+  const wrapper = new SlotEngine(engine);
+  const availability = new Availability(wrapper, { text: snapshot, data: JSON.parse(snapshot) }, 'America/New_York');
+  const nowMs = Date.parse('2027-01-03T12:00:00Z');
+  console.log('structured   native us: list_slots  query->table | wasm us: views   copies   widget objects | wasm views / native table, copies / native table, widget / native table');
+  const structuredRatios = { views: 0, copies: 0, widget: 0 };
+  types.forEach((type, i) => {
+    const query = fs.readFileSync(path.join(dir, `query-${i}.json`), 'utf8');
+    const q = JSON.parse(query);
+    const native = nativeCached[type];
+    if (wrapper.slotTable(snapshot, query).slotStartMs.length !== native.slots) throw new Error(`${type}: structured slot count differs`);
+    const objects = availability.slotsBetween(type, 'any', q.start_date, q.end_date, nowMs);
+    if (objects.length !== native.slots) throw new Error(`${type}: widget slot count differs`);
+    const viewsUs = timePerCall(40, () => engine._slotTable(snapshot, query));
+    const copiesUs = timePerCall(40, () => wrapper.slotTable(snapshot, query));
+    const widgetUs = timePerCall(20, () => availability.slotsBetween(type, 'any', q.start_date, q.end_date, nowMs));
+    const r = { views: viewsUs / native.tableUs, copies: copiesUs / native.tableUs, widget: widgetUs / native.tableUs };
+    for (const k of Object.keys(r)) structuredRatios[k] += r[k] / types.length;
+    console.log(`${type.padEnd(13)} ${native.engineUs.toFixed(0).padStart(17)} ${native.tableUs.toFixed(0).padStart(13)} | ${viewsUs.toFixed(0).padStart(14)} ${copiesUs.toFixed(0).padStart(8)} ${widgetUs.toFixed(0).padStart(16)} | ${r.views.toFixed(2)}x ${r.copies.toFixed(2)}x ${r.widget.toFixed(2)}x`);
+  });
+  console.log(`structured wasm / native (query text -> columns), mean over the three types: views ${structuredRatios.views.toFixed(2)}x, copies ${structuredRatios.copies.toFixed(2)}x (target within 1.5x); widget objects ${structuredRatios.widget.toFixed(2)}x`);
 
   // 3. Peer: slot-calculator on the closest equivalent: same weekly hours in the same zone,
   // the same busy times, 30-minute back-to-back slots, over the same 90 days.

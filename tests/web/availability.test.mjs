@@ -82,3 +82,25 @@ test('the booking window is the engine\'s: a type\'s own horizon wins over the c
   assert.ok(december.every((slot) => slot.clinicDate <= '2026-12-10'), 'nothing past the horizon');
   assert.ok(december.some((slot) => slot.clinicDate === '2026-12-10'));
 });
+
+test('patient-local dates are Intl\'s for every slot, across the patient zone\'s DST changes', { timeout: 20000 }, () => {
+  // A year ahead, and hours around the clock, so that every patient zone below changes its
+  // offset in the range, some of them in the middle of a clinic day with slots.
+  const data = JSON.parse(text);
+  data.rules = { min_notice_minutes: 0, max_advance_days: 365 };
+  const allDay = [{ start: '00:00', end: '24:00' }];
+  data.practitioners[0].weekly_hours = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]));
+  const around = { text: JSON.stringify(data), data };
+  const ranges = [['2027-03-05', '2027-04-10'], ['2027-09-25', '2027-11-10']];
+  let checked = 0;
+  for (const zone of ['Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Santiago', 'Asia/Kolkata', 'America/New_York']) {
+    const availability = new Availability(engine, around, zone);
+    for (const [from, to] of ranges) {
+      for (const slot of availability.slotsBetween('follow-up', 'dr-lee', from, to, NOW)) {
+        assert.equal(slot.localDate, dateInZone(Date.parse(slot.start), zone), `${zone} ${slot.start}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 6 * 2 * 30 * 90, `${checked} slots`);
+});

@@ -4,12 +4,9 @@
 // and its slots are regrouped by the patient's local date. The rules (booking horizon,
 // longest query range) are the engine's: this file asks, it does not restate them.
 
-import { addDays, dateInZone, firstOfMonth, formatDate, lastOfMonth, monthOf, nowInstant } from './dates.js';
+import { addDays, dateInZone, firstOfMonth, formatDate, instantText, lastOfMonth, monthOf, nowInstant, offsetInZone } from './dates.js';
 
 const DAY_MS = 86400000;
-
-// The contract's instant form: slot bounds are whole seconds.
-const isoInstant = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 // "HH:MM" of minutes since midnight, one string per minute made once.
 let hhmmTable = null;
@@ -18,6 +15,31 @@ function hhmm(minute) {
     hhmmTable = Array.from({ length: 1440 }, (_, m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
   }
   return hhmmTable[minute];
+}
+
+/**
+ * The patient-local dates of one clinic day's slot starts (`from`..`to`-1, in start order)
+ * into `out`, as dateInZone() gives them. Intl is asked per slot only on a day whose first
+ * and last start have different UTC offsets in the patient's zone. Otherwise no offset
+ * change lies between them (no zone in the tz database changes its offset and back within
+ * 26 hours, checked for every zone), so each date is the start plus that one offset.
+ */
+function patientDates(startMs, from, to, zone, out) {
+  const offset = offsetInZone(startMs[from], zone);
+  if (offsetInZone(startMs[to - 1], zone) !== offset) {
+    for (let i = from; i < to; i++) out[i] = dateInZone(startMs[i], zone);
+    return;
+  }
+  let day = NaN;
+  let date = '';
+  for (let i = from; i < to; i++) {
+    const localDay = Math.floor((startMs[i] + offset) / DAY_MS);
+    if (localDay !== day) {
+      day = localDay;
+      date = formatDate(day * DAY_MS);
+    }
+    out[i] = date;
+  }
 }
 
 export class Availability {
@@ -72,21 +94,23 @@ export class Availability {
       now: nowInstant(nowMs),
     });
     const { practitionerIds, practitioners, slotStartMs, slotEndMs, slotStartMinute, slotFirstPractitioner, slotPractitionerCount } = table;
+    const localDates = new Array(slotStartMs.length);
     const slots = [];
     for (let day = 0; day < table.dayDate.length; day++) {
       const clinicDate = formatDate(table.dayDate[day] * DAY_MS);
-      const end = table.dayFirstSlot[day] + table.daySlotCount[day];
-      for (let i = table.dayFirstSlot[day]; i < end; i++) {
+      const first = table.dayFirstSlot[day];
+      const end = first + table.daySlotCount[day];
+      patientDates(slotStartMs, first, end, this.patientZone, localDates);
+      for (let i = first; i < end; i++) {
         const ids = new Array(slotPractitionerCount[i]);
         for (let k = 0; k < ids.length; k++) ids[k] = practitionerIds[practitioners[slotFirstPractitioner[i] + k]];
-        const startMs = slotStartMs[i];
         slots.push({
-          start: isoInstant(startMs),
-          end: isoInstant(slotEndMs[i]),
+          start: instantText(slotStartMs[i]),
+          end: instantText(slotEndMs[i]),
           practitionerIds: ids,
           clinicDate,
           clinicStart: hhmm(slotStartMinute[i]),
-          localDate: dateInZone(startMs, this.patientZone),
+          localDate: localDates[i],
         });
       }
     }

@@ -54,5 +54,47 @@ export function dateInZone(instantMs, timeZone) {
   return formatter.format(instantMs);
 }
 
+const offsetFormatters = new Map();
+
+/**
+ * The UTC offset (ms, local = UTC + offset) of the IANA zone `timeZone` at `instantMs`,
+ * read from Intl's wall clock to the second.
+ */
+export function offsetInZone(instantMs, timeZone) {
+  let formatter = offsetFormatters.get(timeZone);
+  if (!formatter) {
+    // en-US numeric: M/D/YYYY, HH:MM:SS; only the digits are read, in that order.
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  const [month, day, year, hour, minute, second] = formatter.format(instantMs).match(/\d+/g).map(Number);
+  const wall = new Date(0);
+  wall.setUTCFullYear(year, month - 1, day); // years below 100 too, unlike Date.UTC
+  wall.setUTCHours(hour, minute, second);
+  return wall.getTime() - Math.floor(instantMs / 1000) * 1000;
+}
+
+const two = (n) => (n < 10 ? `0${n}` : `${n}`);
+let utcDay = NaN;
+let utcDayPrefix = '';
+
+/**
+ * The contract's form of a UTC instant, "2026-12-01T14:00:00Z" (toISOString with fractions
+ * only when there are any). Per slot this is several times cheaper than toISOString.
+ */
+export function instantText(instantMs) {
+  if (instantMs % 1000 !== 0) return new Date(instantMs).toISOString();
+  const day = Math.floor(instantMs / DAY_MS);
+  if (day !== utcDay) {
+    utcDay = day;
+    utcDayPrefix = `${formatDate(day * DAY_MS)}T`;
+  }
+  const seconds = (instantMs - day * DAY_MS) / 1000;
+  const minutes = Math.floor(seconds / 60);
+  return `${utcDayPrefix}${two(Math.floor(minutes / 60))}:${two(minutes % 60)}:${two(seconds % 60)}Z`;
+}
+
 /** The engine accepts fractions, but whole seconds keep queries readable in logs. */
 export const nowInstant = (nowMs = Date.now()) => new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
