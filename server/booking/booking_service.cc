@@ -374,6 +374,11 @@ Status BookingService::apply_status(BookingDecision& d, UtcSeconds now, BookingS
     return invalid_state("cannot change status from " + std::string(to_string(b.status)) + " to " +
                          std::string(to_string(status)));
   }
+  // What happened at the appointment is known only once it has begun.
+  if ((status == S::kCompleted || status == S::kNoShow) && now < b.start_utc) {
+    return invalid_state("an appointment that has not started cannot be " +
+                         std::string(to_string(status)));
+  }
   if (status == S::kCancelled) {
     b.cancelled_at = now;
     b.sequence += 1;

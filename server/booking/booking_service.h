@@ -109,7 +109,8 @@ class BookingService {
   Expected<BookingDecision> cancel(std::string_view id, std::string_view reason, bool by_patient);
 
   // Staff status transitions: pending -> confirmed | cancelled, confirmed -> completed |
-  // cancelled | no_show. Anything else is invalid_state.
+  // cancelled | no_show (completed and no_show once the appointment has started).
+  // Anything else is invalid_state.
   Expected<BookingDecision> set_status(std::string_view id, BookingStatus status);
 
   // A staff edit: reschedule (`request`) and then, if given, a status transition, in one

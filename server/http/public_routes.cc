@@ -137,6 +137,7 @@ void post_booking(AppContext& app, const httplib::Request& req, httplib::Respons
   }
   StoredReply reply = result->replay ? *result->replay : render_booking(result->decision);
   res.status = reply.status;
+  res.set_header("Cache-Control", "no-store");  // the answer carries the manage token
   res.set_content(std::move(reply.body), "application/json");
 }
 

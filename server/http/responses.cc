@@ -9,6 +9,9 @@ namespace slotbook::server {
 
 void send_json(httplib::Response& res, int status, const Json& body) {
   res.status = status;
+  // API answers carry manage tokens and patient details: no cache may keep one, unless the
+  // route said otherwise (the snapshot: no-cache with its ETag).
+  if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                   "application/json");
 }

@@ -17,6 +17,7 @@ namespace slotbook::server {
 
 using Json = nlohmann::ordered_json;  // responses keep their documented key order
 
+// Adds Cache-Control: no-store unless the route set a Cache-Control of its own.
 void send_json(httplib::Response& res, int status, const Json& body);
 // {"error": {"code": code, "message": message, ...extra}}
 void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,

@@ -54,12 +54,14 @@ class Response:
 class Server:
     """One booking-server process. `db` defaults to a fresh file in a temp dir."""
 
-    def __init__(self, db=None, clinics=(FIXTURE,), api_key=API_KEY, args=()):
+    def __init__(self, db=None, clinics=(FIXTURE,), api_key=API_KEY, args=(),
+                 fake_start=FAKE_START):
         self.dir = tempfile.mkdtemp(prefix="slotbook-server-test-")
         self.db = db or os.path.join(self.dir, "bookings.db")
         self.clinics = list(clinics)
         self.api_key = api_key
         self.args = list(args)
+        self.fake_start = fake_start  # where the server's clock starts (then it runs)
         self.proc = None
         self.port = None
         self.log_path = os.path.join(self.dir, "server.log")
@@ -74,7 +76,7 @@ class Server:
         # Preloaded rather than through the faketime wrapper, so the process is the server
         # itself (tests kill -9 it). "@" starts the clock there and lets it run.
         env["LD_PRELOAD"] = FAKETIME_LIBRARY
-        env["FAKETIME"] = "@" + FAKE_START.strftime("%Y-%m-%d %H:%M:%S")
+        env["FAKETIME"] = "@" + self.fake_start.strftime("%Y-%m-%d %H:%M:%S")
         env["TZ"] = "UTC"
         env.pop("CALENDAR_API_KEY", None)
         if self.api_key is not None:

@@ -7,8 +7,9 @@ import subprocess
 import tempfile
 import time
 import unittest
+from datetime import timedelta
 
-from harness import Server, future_date, shared_server
+from harness import FAKE_START, Server, future_date, shared_server
 
 web_root = tempfile.mkdtemp(prefix="slotbook-web-root-")
 
@@ -146,6 +147,48 @@ class StaffEditsAreAllOrNothing(unittest.TestCase):
         self.assertIn("status", r.json()["fields"])
         appointment = server.staff("GET", f"/api/calendar/appointments/{aid}").json()["appointment"]
         self.assertEqual((appointment["time"], appointment["sequence"]), ("11:00", 0))
+
+
+class OnlyAnAppointmentThatHasStartedCanBeCompleted(unittest.TestCase):
+    """Finding 11: staff could mark a future appointment completed. The same database is
+    opened by a second server whose clock starts two days later."""
+
+    def test_completed_and_no_show_wait_for_the_start(self):
+        first = Server(args=["--rate-limit", "0"]).start()
+        try:
+            day = future_date(1).isoformat()
+            ids = []
+            for hh_mm in ("10:00", "11:00", "12:00"):
+                r = first.staff("POST", "/api/calendar/appointments",
+                                {"patient_name": "Pat", "date": day, "time": hh_mm,
+                                 "appointment_type": "consultation", "practitioner_id": "dr-a"})
+                self.assertEqual(r.status, 201, r)
+                ids.append(r.json()["appointment_id"])
+            for target in ("completed", "no_show"):
+                r = first.staff("PATCH", f"/api/calendar/appointments/{ids[0]}/status",
+                                {"status": target})
+                self.assertEqual((r.status, r.json()["code"]), (400, "invalid_state"), r)
+        finally:
+            first.stop()
+        later = Server(db=first.db, args=["--rate-limit", "0"],
+                       fake_start=FAKE_START + timedelta(days=2)).start()
+        try:
+            done, missed, kept = ids
+            r = later.staff("PATCH", f"/api/calendar/appointments/{done}/status",
+                            {"status": "completed"})
+            self.assertEqual((r.status, r.json()["appointment"]["status"]), (200, "completed"), r)
+            r = later.staff("PATCH", f"/api/calendar/appointments/{missed}/status",
+                            {"status": "no_show"})
+            self.assertEqual((r.status, r.json()["appointment"]["status"]), (200, "no_show"), r)
+            for target in ("cancelled", "confirmed", "no_show"):
+                r = later.staff("PATCH", f"/api/calendar/appointments/{done}/status",
+                                {"status": target})
+                self.assertEqual(r.status, 400, f"completed is final ({target})")
+            self.assertEqual(later.staff("DELETE", f"/api/calendar/appointments/{done}").status, 400)
+            r = later.staff("GET", f"/api/calendar/appointments/{kept}")
+            self.assertEqual(r.json()["appointment"]["status"], "confirmed")
+        finally:
+            later.stop()
 
 
 class StopRequestsStick(unittest.TestCase):
@@ -317,6 +360,42 @@ class AcceptEncodingIsReadWithItsQualities(unittest.TestCase):
         for accept, expected in cases.items():
             with self.subTest(accept=accept):
                 self.assertEqual(self.encoding_for(accept), expected)
+
+
+class AnswersWithSecretsAreNeverCached(unittest.TestCase):
+    """Finding 11: answers carrying a manage token or patient details lacked no-store."""
+
+    def test_every_answer_with_a_token_or_patient_details_says_no_store(self):
+        day = future_date(11)
+        booked = server.post("/api/v1/bookings", {
+            "clinic_id": "testclinic", "appointment_type": "consultation", "practitioner_id": "dr-a",
+            "start": f"{day.isoformat()}T15:00:00Z",
+            "patient": {"name": "Pat", "email": "pat@example.com"}},
+            {"Idempotency-Key": "no-store-1"})
+        self.assertEqual(booked.status, 201, booked)
+        replay = server.post("/api/v1/bookings", {
+            "clinic_id": "testclinic", "appointment_type": "consultation", "practitioner_id": "dr-a",
+            "start": f"{day.isoformat()}T15:00:00Z",
+            "patient": {"name": "Pat", "email": "pat@example.com"}},
+            {"Idempotency-Key": "no-store-1"})
+        b = booked.json()["booking"]
+        bid, token = b["id"], b["manage_token"]
+        answers = {
+            "booking": booked, "idempotent replay": replay,
+            "manage view": server.get(f"/api/v1/bookings/{bid}?token={token}"),
+            "ics": server.get(f"/api/v1/bookings/{bid}.ics?token={token}"),
+            "staff list": server.staff("GET", "/api/calendar/appointments"),
+            "staff one": server.staff("GET", f"/api/calendar/appointments/{bid}"),
+            "events": server.staff("GET", f"/api/calendar/events?start_date={day}&end_date={day}"),
+            "cancel": server.post(f"/api/v1/bookings/{bid}/cancel?token={token}"),
+        }
+        for name, r in answers.items():
+            with self.subTest(answer=name):
+                self.assertLess(r.status, 300, r)
+                self.assertEqual(r.header("Cache-Control"), "no-store")
+        # The snapshot has no patient data and is revalidated by ETag.
+        self.assertEqual(server.get("/api/v1/clinics/testclinic/snapshot").header("Cache-Control"),
+                         "no-cache")
 
 
 class LogLinesCannotBeForged(unittest.TestCase):

@@ -140,6 +140,8 @@ TEST_CASE("each kind of change has its event with the booking before and after")
   REQUIRE(service.mark_reminder_sent(id).ok());
   CHECK(f.outbox().back().kind == "booking.reminder_marked");
 
+  CHECK(service.set_status(id, BookingStatus::kCompleted).error().code == "invalid_state");
+  f.clock.advance(std::chrono::hours(80));  // past the appointment: now it can be completed
   REQUIRE(service.set_status(id, BookingStatus::kCompleted).ok());
   nlohmann::json completed = payload(f.outbox().back());
   CHECK(completed["type"] == "booking.status_changed");
@@ -147,7 +149,7 @@ TEST_CASE("each kind of change has its event with the booking before and after")
   CHECK(completed["after"]["status"] == "completed");
 
   const std::string other =
-      service.book(new_booking("2027-01-15T15:00:00Z"), nullptr)->decision.booking.id;
+      service.book(new_booking("2027-01-18T15:00:00Z"), nullptr)->decision.booking.id;
   REQUIRE(service.cancel(other, "feeling better", true).ok());
   nlohmann::json cancelled = payload(f.outbox().back());
   CHECK(cancelled["type"] == "booking.cancelled");
