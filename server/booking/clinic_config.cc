@@ -24,6 +24,17 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   return out;
 }
 
+std::optional<Instant> ClinicConfig::wall_time(LocalTime local) const {
+  const Instant instant = checked_.zone.to_instant(local);
+  if (checked_.zone.to_local(instant) != local) return std::nullopt;
+  return instant;
+}
+
+std::string ClinicConfig::skipped_wall_time_message(LocalTime local) const {
+  return format_date(date::floor<date::days>(local)) + " " + format_hh_mm(local) +
+         " does not occur in " + timezone() + " (the clocks skip it)";
+}
+
 TimeWindow ClinicConfig::occupancy(const BookingRecord& booking) const {
   std::chrono::minutes before{0}, after{0};
   if (!booking.appointment_type.empty()) {

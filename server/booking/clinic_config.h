@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,6 +48,12 @@ class ClinicConfig {
   // names no type comes back as is, for the engine to call unknown. Failure:
   // ambiguous_appointment_type (kInvalid) when two types share the name.
   Expected<std::string> resolve_type(std::string_view id_or_name) const;
+  // The instant wall time `local` names in the clinic's zone (of two, the earlier);
+  // nullopt when the clocks skip it (a DST gap). A request naming a wall time is refused
+  // rather than silently moved to another time.
+  std::optional<Instant> wall_time(LocalTime local) const;
+  // "2027-03-14 02:30 does not occur in America/New_York (the clocks skip it)".
+  std::string skipped_wall_time_message(LocalTime local) const;
   // Display names; the id itself when unnamed or unknown.
   std::string practitioner_name(std::string_view id) const;
   std::string type_name(std::string_view id) const;

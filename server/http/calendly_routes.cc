@@ -121,7 +121,13 @@ void book(AppContext& app, const Request& req, Response& res) {
   booking.clinic_id = clinic->id();
   booking.appointment_type = type_id;
   booking.practitioner_id = practitioner.value_or("any");
-  booking.start = Instant(clinic->checked().zone.to_instant(local_start));
+  const std::optional<Instant> start = clinic->wall_time(local_start);
+  if (!start) {
+    return send_validation(res, "body",
+                           {{"start_time", clinic->skipped_wall_time_message(local_start),
+                             "value_error.nonexistent_time"}});
+  }
+  booking.start = *start;
   booking.patient = {*name, email.value_or(""), phone.value_or(""), ""};
   booking.notes = notes.value_or("");
   booking.source = "calendly";

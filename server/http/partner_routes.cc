@@ -149,7 +149,13 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
   auto clinic = app.queries.clinic(*clinic_id);
   if (!clinic.ok()) return send_failure(res, clinic.error());
   const LocalTime local_start = LocalTime(*booking_date) + std::chrono::minutes(*booking_time);
-  booking.start = Instant((*clinic)->checked().zone.to_instant(local_start));
+  const std::optional<Instant> start = (*clinic)->wall_time(local_start);
+  if (!start) {
+    return send_validation(res, "body",
+                           {{"booking_time", (*clinic)->skipped_wall_time_message(local_start),
+                             "value_error.nonexistent_time"}});
+  }
+  booking.start = *start;
   const std::string date_text = format_date(*booking_date);
   const std::string time_text = format_hh_mm(local_start);
 

@@ -398,6 +398,44 @@ class AnswersWithSecretsAreNeverCached(unittest.TestCase):
                          "no-cache")
 
 
+class WallTimesTheClocksSkipAreRefused(unittest.TestCase):
+    """Finding 8: 2027-03-14 02:30 New York (a DST gap) was confirmed at 02:30 and stored
+    at 03:00. Every route that takes a wall time refuses it, naming the time."""
+
+    GAP = ("2027-03-14", "02:30")
+
+    def assertNamesTheGap(self, text):
+        self.assertIn("2027-03-14 02:30 does not occur in America/New_York", text)
+
+    def test_the_partner_protocol(self):
+        r = server.staff("POST", "/api/calendar/external-booking", {
+            "agent_id": "dr-a", "participant_name": "Pat", "participant_phone": "+1 555 0100",
+            "booking_date": self.GAP[0], "booking_time": self.GAP[1], "duration_minutes": 30})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["detail"][0]["loc"], ["body", "booking_time"])
+        self.assertNamesTheGap(r.json()["detail"][0]["msg"])
+
+    def test_the_staff_api_create_and_move(self):
+        r = server.staff("POST", "/api/calendar/appointments", {
+            "patient_name": "Pat", "date": self.GAP[0], "time": self.GAP[1],
+            "appointment_type": "consultation", "practitioner_id": "dr-a"})
+        self.assertEqual((r.status, r.json()["code"]), (400, "validation_failed"), r)
+        self.assertNamesTheGap(r.json()["fields"]["time"])
+        aid = staff_create(future_date(14), "10:00")
+        r = server.staff("PATCH", f"/api/calendar/appointments/{aid}",
+                         {"date": self.GAP[0], "time": self.GAP[1]})
+        self.assertEqual((r.status, r.json()["code"]), (400, "validation_failed"), r)
+        appointment = server.staff("GET", f"/api/calendar/appointments/{aid}").json()["appointment"]
+        self.assertEqual((appointment["time"], appointment["sequence"]), ("10:00", 0))
+
+    def test_the_calendly_routes(self):
+        r = server.post("/api/calendly/book", {
+            "clinic_id": "testclinic", "patient_name": "Pat", "appointment_type": "consultation",
+            "date": self.GAP[0], "start_time": self.GAP[1]})
+        self.assertEqual(r.status, 422, r)
+        self.assertNamesTheGap(r.json()["detail"][0]["msg"])
+
+
 class LogLinesCannotBeForged(unittest.TestCase):
     """Finding 9: the decoded request path was logged as is."""
 

@@ -90,7 +90,9 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   booking.clinic_id = (*clinic)->id();
   booking.appointment_type = *type_id;
   booking.practitioner_id = practitioner.value_or("any");
-  booking.start = local_instant(**clinic, *day, *time);
+  auto start = local_instant(res, **clinic, *day, *time);
+  if (!start) return;
+  booking.start = *start;
   booking.patient = {*name, email.value_or(""), phone.value_or(""), patient_id.value_or("")};
   booking.notes = notes.value_or("");
   booking.source = "staff";
@@ -164,7 +166,8 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
     const int current_minutes = static_cast<int>(
         std::chrono::duration_cast<std::chrono::minutes>(local - current_day).count());
     change.start =
-        local_instant(*clinic, day.value_or(current_day), time.value_or(current_minutes));
+        local_instant(res, *clinic, day.value_or(current_day), time.value_or(current_minutes));
+    if (!change.start) return;
   }
   auto decision = app.bookings.update(current.id, change,
                                       status ? parse_booking_status(*status) : std::nullopt);

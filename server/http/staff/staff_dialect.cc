@@ -138,8 +138,14 @@ Expected<std::shared_ptr<const ClinicConfig>> staff_clinic(AppContext& app, cons
   return app.queries.named_or_only_clinic(requested);
 }
 
-Instant local_instant(const ClinicConfig& clinic, LocalDate date, int minutes) {
-  return Instant(clinic.checked().zone.to_instant(LocalTime(date) + std::chrono::minutes(minutes)));
+std::optional<Instant> local_instant(Response& res, const ClinicConfig& clinic, LocalDate date,
+                                     int minutes) {
+  const LocalTime local = LocalTime(date) + std::chrono::minutes(minutes);
+  std::optional<Instant> instant = clinic.wall_time(local);
+  if (!instant) {
+    staff_fields(res, {{"time", clinic.skipped_wall_time_message(local), "value_error"}});
+  }
+  return instant;
 }
 
 }  // namespace slotbook::server

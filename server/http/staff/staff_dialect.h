@@ -43,8 +43,10 @@ void staff_refusal(httplib::Response& res, Refusal reason, StaffAction action);
 Expected<std::shared_ptr<const ClinicConfig>> staff_clinic(AppContext& app,
                                                            const httplib::Request& req,
                                                            const nlohmann::json& body);
-// The instant of local wall time `minutes` after midnight of `date` in the clinic's zone.
-Instant local_instant(const ClinicConfig& clinic, LocalDate date, int minutes);
+// The instant of local wall time `minutes` after midnight of `date` in the clinic's zone;
+// nullopt after answering 422 on field `time` when the clocks skip that time.
+std::optional<Instant> local_instant(httplib::Response& res, const ClinicConfig& clinic,
+                                     LocalDate date, int minutes);
 
 // Route groups (staff_routes.h registers them all).
 void register_staff_availability_routes(httplib::Server& server, AppContext& app);
