@@ -167,6 +167,14 @@ Expected<std::unique_ptr<Availability>> BookingQueries::availability(
     }
     return invalid(code, error.message);
   }
+  if (slots->practitioners.size() > kMaxListedSlotEntries) {
+    const std::size_t entries = slots->practitioners.size();
+    return invalid("too_many_slots",
+                   "the answer would list " + std::to_string(entries) +
+                       " slot-practitioner pairs, more than " +
+                       std::to_string(kMaxListedSlotEntries) +
+                       ": ask for fewer days, one practitioner or a longer appointment type");
+  }
   out->slots = std::move(slots).value();
   return out;
 }

@@ -41,6 +41,11 @@ struct BookingPage {
   std::int64_t total = 0;               // all matches, before skip and limit
 };
 
+// The most (slot, practitioner) pairs one availability answer lists (a few MB of JSON):
+// 90 days of 15-minute slots of 10 practitioners working 9 hours fit; a year of 1-minute
+// slots for a whole clinic does not.
+inline constexpr std::size_t kMaxListedSlotEntries = 100000;
+
 struct AvailabilityRequest {
   std::string clinic_id;
   std::string appointment_type;  // a configured type, or empty with `ad_hoc`
@@ -85,7 +90,9 @@ class BookingQueries {
                                                           LocalDate first, LocalDate last);
 
   // Free slots. Failures: clinic_not_found; the engine's unknown_appointment_type and
-  // unknown_practitioner (kNotFound); invalid_range and range_too_large (kInvalid).
+  // unknown_practitioner (kNotFound); invalid_range and range_too_large (kInvalid); and
+  // too_many_slots (kInvalid) when the answer would list more than kMaxListedSlotEntries
+  // (slot, practitioner) pairs: one request may not build an answer of hundreds of MB.
   Expected<std::unique_ptr<Availability>> availability(const AvailabilityRequest& request);
 
   // Whether the database answers.

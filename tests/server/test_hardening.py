@@ -291,6 +291,58 @@ class ClinicConfigurationRefusesHarmfulData(unittest.TestCase):
         self.assertIn("configuration", appointment.json()["appointment"]["cancel_reason"])
 
 
+def rss_megabytes(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+class AvailabilityWorkIsCapped(unittest.TestCase):
+    """Finding 6: 450 practitioners, a 1-minute type and 90 days of check-availability-range
+    answered 118 MB, peaked at 1.8 GB and kept 1.5 GB."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(args=["--rate-limit", "0"], clinics=()).start()
+        every_day = {day: [{"start": "00:00", "end": "24:00"}]
+                     for day in ("monday", "tuesday", "wednesday", "thursday", "friday",
+                                 "saturday", "sunday")}
+        config = {
+            "clinic": {"id": "wide", "name": "Wide", "timezone": "UTC"},
+            "rules": {"min_notice_minutes": 0},
+            "appointment_types": [{"id": "minute", "duration_minutes": 1, "slot_step_minutes": 1}],
+            "practitioners": [{"id": f"w{i:03d}", "appointment_types": ["minute"],
+                               "weekly_hours": every_day} for i in range(100)]}
+        r = cls.server.staff("PUT", "/api/calendar/clinic", config)
+        assert r.status == 200, r
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_a_huge_answer_is_a_clear_400_and_the_memory_goes_back(self):
+        start = future_date(1)
+        before = rss_megabytes(self.server.proc.pid)
+        for _ in range(3):
+            r = self.server.staff("POST", "/api/calendar/check-availability-range", {
+                "start_date": start.isoformat(),
+                "end_date": (start + timedelta(days=90)).isoformat(),
+                "appointment_type": "minute"})
+            self.assertEqual((r.status, r.json()["code"]), (400, "too_many_slots"), r)
+            self.assertIn("fewer days", r.json()["details"])
+        after = rss_megabytes(self.server.proc.pid)
+        self.assertLess(after - before, 100, f"RSS grew from {before:.0f} MB to {after:.0f} MB")
+
+    def test_an_answer_within_the_cap_is_served(self):
+        day = future_date(2).isoformat()
+        r = self.server.staff("POST", "/api/calendar/check-availability", {
+            "date": day, "appointment_type": "minute", "practitioner_id": "w001"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(r.json()["available_slots"]), 1440)
+
+
 class DuplicateJsonKeysAreRefused(unittest.TestCase):
     """Finding 11: a JSON object that names a key twice was read with the last value."""
 

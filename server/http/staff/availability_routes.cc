@@ -2,6 +2,7 @@
 // slots for one date or a range, per appointment type or bare duration.
 #include "http/staff/staff_dialect.h"
 
+#include "common/memory.h"
 #include "slotbook/limits.h"
 
 namespace slotbook::server {
@@ -49,8 +50,8 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
   request.end_date = *end;
   auto listed = app.queries.availability(request);
   if (!listed.ok()) {
-    const Failure& f = listed.error();
-    return staff_failure(res, f, echo);
+    if (listed.error().code == "too_many_slots") release_free_memory();
+    return staff_failure(res, listed.error(), echo);
   }
   const Availability& a = **listed;
   const int slot_minutes = a.slots.type.duration_minutes;
@@ -79,18 +80,24 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
                           {"timezone", a.clinic->timezone()},
                           {"available_slots", std::move(slots)}});
   }
-  Json results = Json::array();
-  for (const SlotDay& day : a.slots.days) {
-    Json slots = day_slots(day);
-    const std::string first = slots.front()["time"];
-    results.push_back({{"date", format_date(day.date)},
-                       {"available_count", day.slot_count},
-                       {"first_available_time", first},
-                       {"available_slots", std::move(slots)}});
-  }
-  send_json(
-      res, 200,
-      Json{{"success", true}, {"timezone", a.clinic->timezone()}, {"results", std::move(results)}});
+  std::size_t size = 0;
+  {
+    Json results = Json::array();
+    for (const SlotDay& day : a.slots.days) {
+      Json slots = day_slots(day);
+      const std::string first = slots.front()["time"];
+      results.push_back({{"date", format_date(day.date)},
+                         {"available_count", day.slot_count},
+                         {"first_available_time", first},
+                         {"available_slots", std::move(slots)}});
+    }
+    send_json(res, 200,
+              Json{{"success", true},
+                   {"timezone", a.clinic->timezone()},
+                   {"results", std::move(results)}});
+    size = res.body.size();
+  }  // the JSON tree is freed here
+  if (size > kReleaseAfterBytes) release_free_memory();
 }
 
 }  // namespace
