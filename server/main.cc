@@ -142,15 +142,16 @@ int main(int argc, char** argv) {
       [&snapshots](const DomainEvent& event) { snapshots.invalidate(event.clinic_id); });
   BookingService bookings(**storage, catalog, zones, clock, events);
   auto prune_answers = [&storage, &clock] {
-    auto pruned = (*storage)->prune_answers(clock.now() - kAnswerLifetime);
+    auto pruned = (*storage)->prune_answers(clock.now() - kAnswerLifetime, kAnswersPerClient);
     if (!pruned.ok()) {
       spdlog::error("pruning idempotent answers failed: {}", pruned.error().message);
     } else if (*pruned > 0) {
-      spdlog::info("pruned {} idempotent answers older than a day", *pruned);
+      spdlog::info("pruned {} idempotent answers (older than a day or over a client's {})", *pruned,
+                   kAnswersPerClient);
     }
   };
   prune_answers();
-  PeriodicTask pruning(std::chrono::minutes(10), prune_answers);
+  PeriodicTask pruning(std::chrono::minutes(1), prune_answers);
   for (const std::string& path : options.clinics) {
     if (!load_clinic(bookings, path)) {
       spdlog::shutdown();

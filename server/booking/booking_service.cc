@@ -243,9 +243,9 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
     }
     if (idempotent) {
       StoredReply reply = idempotent->render(decision);
-      Status stored =
-          tx.store_answer(key_hash, StoredAnswer{idempotent->request_hash, reply.status,
-                                                 seal(idempotent->key, reply.body), now});
+      Status stored = tx.store_answer(key_hash, StoredAnswer{idempotent->request_hash, reply.status,
+                                                             seal(idempotent->key, reply.body), now,
+                                                             sha256_hex(idempotent->client)});
       if (!stored.ok()) return stored;
       result.replay = std::move(reply);
     }

@@ -63,8 +63,11 @@ struct BookingDecision {
   std::shared_ptr<const ClinicConfig> clinic;
 };
 
-// Idempotent answers are replayed for a day; a client retries within minutes.
+// Idempotent answers are replayed for a day; a client retries within minutes. Pruning
+// keeps a client's newest kAnswersPerClient (one address may be a whole clinic's network,
+// so the bound is generous; the booking rate limit bounds what comes in between).
 inline constexpr auto kAnswerLifetime = std::chrono::hours(24);
+inline constexpr std::int64_t kAnswersPerClient = 1000;
 
 // An HTTP answer kept for an Idempotency-Key.
 struct StoredReply {
@@ -75,6 +78,7 @@ struct IdempotentRequest {
   std::string key;           // the client's Idempotency-Key
   std::string request_hash;  // SHA-256 of the request; a reuse with another request fails
   std::function<StoredReply(const BookingDecision&)> render;
+  std::string client;  // the client's address (stored hashed)
 };
 struct BookResult {
   std::optional<StoredReply> replay;  // set: the key was seen; answer this again

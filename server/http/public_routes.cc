@@ -125,6 +125,7 @@ void post_booking(AppContext& app, const httplib::Request& req, httplib::Respons
   if (!idempotency_key.empty()) {
     idempotent.key = idempotency_key;
     idempotent.request_hash = sha256_hex(req.body);
+    idempotent.client = req.remote_addr;
     idempotent.render = render_booking;
   }
   auto result = app.bookings.book(booking, idempotency_key.empty() ? nullptr : &idempotent);

@@ -23,6 +23,7 @@ struct StoredAnswer {
   int status = 0;
   std::string sealed_body;  // encrypted with the key itself (tokens.h seal)
   UtcSeconds created_at{};
+  std::string client;  // SHA-256 of the client's address: answers are bounded per client
 };
 
 // A domain event in the outbox (booking/domain_event.h), appended in the transaction of

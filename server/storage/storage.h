@@ -89,9 +89,11 @@ class Storage {
                        const std::function<Status(WriteTransaction&)>& work) = 0;
   // Runs `work` against one consistent committed state.
   virtual Status read(const std::function<Status(ReadView&)>& work) = 0;
-  // Deletes idempotent answers stored before `created_before`; returns how many. Run
-  // periodically by the server (maintenance.h), not as a side effect of anything else.
-  virtual Expected<std::int64_t> prune_answers(UtcSeconds created_before) = 0;
+  // Deletes idempotent answers stored before `created_before`, and each client's beyond
+  // its `keep_per_client` newest; returns how many. Run periodically by the server, not
+  // as a side effect of anything else.
+  virtual Expected<std::int64_t> prune_answers(UtcSeconds created_before,
+                                               std::int64_t keep_per_client) = 0;
 };
 
 }  // namespace slotbook::server

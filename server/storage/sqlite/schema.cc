@@ -83,6 +83,11 @@ INSERT INTO outbox_lean SELECT position, event_id, clinic_id, kind, booking_id, 
 DROP TABLE outbox;
 ALTER TABLE outbox_lean RENAME TO outbox;
 )sql",
+      // 5: who stored an idempotent answer (a hash of the address), so pruning can bound
+      // the answers one client keeps.
+      R"sql(
+ALTER TABLE idempotent_answers ADD COLUMN client TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

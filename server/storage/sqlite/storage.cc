@@ -245,11 +245,12 @@ class SqliteTransaction final : public WriteTransaction {
   Status store_answer(std::string_view key_hash, const StoredAnswer& answer) override {
     auto stmt = c_.prepare(
         "INSERT OR REPLACE INTO idempotent_answers "
-        "(key_hash, request_hash, status, sealed_body, created_at) VALUES (?, ?, ?, ?, ?)");
+        "(key_hash, request_hash, status, sealed_body, created_at, client) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, key_hash).bind(2, answer.request_hash);
     stmt->bind(3, static_cast<std::int64_t>(answer.status)).bind_blob(4, answer.sealed_body);
-    stmt->bind(5, answer.created_at);
+    stmt->bind(5, answer.created_at).bind(6, answer.client);
     return stmt->run();
   }
 
@@ -373,14 +374,24 @@ Status SqliteStorage::read(const std::function<Status(ReadView&)>& work) {
   return status;
 }
 
-Expected<std::int64_t> SqliteStorage::prune_answers(UtcSeconds created_before) {
+Expected<std::int64_t> SqliteStorage::prune_answers(UtcSeconds created_before,
+                                                    std::int64_t keep_per_client) {
   std::lock_guard<std::mutex> lock(write_mutex_);
-  auto stmt = writer_->prepare("DELETE FROM idempotent_answers WHERE created_at < ?");
-  if (!stmt.ok()) return stmt.error();
-  stmt->bind(1, created_before);
-  Status status = stmt->run();
-  if (!status.ok()) return status.error();
-  return static_cast<std::int64_t>(sqlite3_changes(writer_->handle()));
+  auto too_old = writer_->prepare("DELETE FROM idempotent_answers WHERE created_at < ?");
+  if (!too_old.ok()) return too_old.error();
+  too_old->bind(1, created_before);
+  if (Status status = too_old->run(); !status.ok()) return status.error();
+  std::int64_t deleted = sqlite3_changes(writer_->handle());
+  // No index by client: this runs once a minute over at most a day of answers, while an
+  // index would cost every durable booking commit another page.
+  auto too_many = writer_->prepare(
+      "DELETE FROM idempotent_answers WHERE rowid IN (SELECT rowid FROM ("
+      "SELECT rowid, ROW_NUMBER() OVER (PARTITION BY client ORDER BY created_at DESC, "
+      "rowid DESC) AS newest FROM idempotent_answers) WHERE newest > ?)");
+  if (!too_many.ok()) return too_many.error();
+  too_many->bind(1, keep_per_client);
+  if (Status status = too_many->run(); !status.ok()) return status.error();
+  return deleted + sqlite3_changes(writer_->handle());
 }
 
 SqliteConnection* SqliteStorage::acquire_reader() {

@@ -32,7 +32,8 @@ class SqliteStorage final : public Storage {
   Status write(const WriteScope& scope,
                const std::function<Status(WriteTransaction&)>& work) override;
   Status read(const std::function<Status(ReadView&)>& work) override;
-  Expected<std::int64_t> prune_answers(UtcSeconds created_before) override;
+  Expected<std::int64_t> prune_answers(UtcSeconds created_before,
+                                       std::int64_t keep_per_client) override;
 
  private:
   SqliteStorage() = default;

@@ -1,6 +1,9 @@
 // The services read time only from the Clock they are given.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <string>
+
 #include "service_fixture.h"
 
 namespace slotbook::server::testing {
@@ -43,9 +46,45 @@ TEST_CASE("pruning removes answers older than the cut-off only") {
   f.clock.advance(std::chrono::hours(30));
   IdempotentRequest new_key{"new", "h2", render};
   REQUIRE(service.book(new_booking("2027-01-14T16:00:00Z"), &new_key).ok());
-  auto pruned = f.sqlite->prune_answers(f.clock.now() - kAnswerLifetime);
+  auto pruned = f.sqlite->prune_answers(f.clock.now() - kAnswerLifetime, kAnswersPerClient);
   REQUIRE(pruned.ok());
   CHECK(*pruned == 1);
+}
+
+TEST_CASE("pruning keeps each client's newest answers only") {
+  ServiceFixture f;
+  BookingService service = f.service(*f.sqlite);
+  REQUIRE(service.put_clinic(test_clinic_json()).ok());
+  // A busy client books five times, a quiet one twice, an hour apart each.
+  std::map<std::string, std::string> booked;  // key -> booking id
+  int hour = 14;
+  auto book = [&](const std::string& key, const std::string& client) {
+    IdempotentRequest request{key, "hash-" + key, render, client};
+    auto result = service.book(
+        new_booking(("2027-01-14T" + std::to_string(hour++) + ":00:00Z").c_str()), &request);
+    REQUIRE(result.ok());
+    f.clock.advance(std::chrono::seconds(1));
+    return result->replay->body;
+  };
+  for (int i = 0; i < 5; ++i) {
+    const std::string key = "busy-" + std::to_string(i);
+    booked[key] = book(key, "192.0.2.1");
+  }
+  for (int i = 0; i < 2; ++i) {
+    const std::string key = "quiet-" + std::to_string(i);
+    booked[key] = book(key, "192.0.2.2");
+  }
+  auto pruned = f.sqlite->prune_answers(f.clock.now() - kAnswerLifetime, 3);
+  REQUIRE(pruned.ok());
+  CHECK(*pruned == 2);
+  // Kept answers replay the same booking; the busy client's two oldest are forgotten, so
+  // the same key books anew.
+  hour = 14;
+  for (const auto& [key, id] : booked) {
+    INFO(key);
+    const bool forgotten = key == "busy-0" || key == "busy-1";
+    CHECK((book(key, "any address") == id) == !forgotten);
+  }
 }
 
 TEST_CASE("notice and created_at follow the injected clock, not the machine's") {

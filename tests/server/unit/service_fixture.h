@@ -55,8 +55,8 @@ class ForwardingStorage : public Storage {
     return inner_.write(scope, work);
   }
   Status read(const std::function<Status(ReadView&)>& work) override { return inner_.read(work); }
-  Expected<std::int64_t> prune_answers(UtcSeconds before) override {
-    return inner_.prune_answers(before);
+  Expected<std::int64_t> prune_answers(UtcSeconds before, std::int64_t keep) override {
+    return inner_.prune_answers(before, keep);
   }
 
  protected:
