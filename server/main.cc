@@ -133,6 +133,9 @@ int main(int argc, char** argv) {
     spdlog::shutdown();
     return 1;
   }
+  if (auto durability = (*storage)->durability(); durability.ok()) {
+    spdlog::info("database {}: {}", options.db, *durability);
+  }
   const SystemClock clock;
   slotbook::SystemZoneSource zones;
   ClinicCatalog catalog(zones);

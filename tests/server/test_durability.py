@@ -1,11 +1,13 @@
 """Durability: a restart keeps every booking and changes nothing; a kill -9 in the middle
 of a booking load loses no booking that was answered 201."""
 
+import random
 import signal
 import sqlite3
 import threading
 import time
 import unittest
+from datetime import datetime, timezone
 
 from harness import Server, booking_body, future_date, utc_instant
 
@@ -92,6 +94,118 @@ class KillNine(unittest.TestCase):
             self.assertEqual(missing, [], f"{len(missing)} of {len(confirmed)} answered bookings lost")
             r = restarted.staff("GET", f"/api/calendar/appointments/{confirmed[-1]}")
             self.assertEqual(r.status, 200)
+        finally:
+            restarted.stop()
+
+
+class MixedChangesSurviveKillNine(unittest.TestCase):
+    """Creates, cancels and reschedules racing for a few contended slots while the server
+    is killed with SIGKILL. After the restart every answered change is in its row (status
+    and time), no two bookings that occupy time overlap, and idempotent answers replay."""
+
+    DAYS = (future_date(7), future_date(8))  # a Monday and a Tuesday: 08:00-18:00 for both
+    STARTS = [utc_instant(day, "%02d:%02d" % (9 + m // 60, m % 60))
+              for day in DAYS for m in range(0, 180, 30)]  # 09:00-11:30: neighbours overlap
+    PRACTITIONERS = ("dr-a", "dr-b")
+
+    def test_every_answered_change_is_stored_and_nothing_overlaps(self):
+        server = Server(args=["--rate-limit", "0"]).start()
+        lock = threading.Lock()
+        stop = threading.Event()
+        bookings = {}  # id -> {"token", "status", "start", "practitioner", "certain"}
+        answers = []   # (key, body, status, answer body) of idempotent creations
+
+        def client(worker):
+            rng = random.Random(worker)
+            mine = []
+            n = 0
+            while not stop.is_set():
+                n += 1
+                action = rng.random()
+                try:
+                    if action < 0.5 or not mine:
+                        start = rng.choice(self.STARTS)
+                        practitioner = rng.choice(self.PRACTITIONERS)
+                        key = f"w{worker}-{n}"
+                        body = booking_body(start, practitioner=practitioner, name=f"W{worker} {n}")
+                        r = server.post("/api/v1/bookings", body, {"Idempotency-Key": key})
+                        with lock:
+                            answers.append((key, body, r.status, r.body))
+                            if r.status == 201:
+                                b = r.json()["booking"]
+                                bookings[b["id"]] = {"token": b["manage_token"], "status": "confirmed",
+                                                     "start": start, "practitioner": practitioner,
+                                                     "certain": True}
+                                mine.append(b["id"])
+                        continue
+                    bid = rng.choice(mine)
+                    with lock:
+                        state = dict(bookings[bid])
+                    if action < 0.75:
+                        with lock:
+                            bookings[bid]["certain"] = False  # until the answer comes
+                        r = server.post(f"/api/v1/bookings/{bid}/cancel?token={state['token']}",
+                                        {"reason": "race"})
+                        if r.status == 200:
+                            with lock:
+                                bookings[bid].update(status="cancelled", certain=True)
+                            mine.remove(bid)
+                        elif r.status < 500:
+                            with lock:
+                                bookings[bid]["certain"] = True
+                    else:
+                        start = rng.choice(self.STARTS)
+                        with lock:
+                            bookings[bid]["certain"] = False
+                        r = server.post(f"/api/v1/bookings/{bid}/reschedule?token={state['token']}",
+                                        {"start": start})
+                        with lock:
+                            if r.status == 200:
+                                bookings[bid].update(start=r.json()["booking"]["start"], certain=True)
+                            elif r.status < 500:
+                                bookings[bid]["certain"] = True  # refused: unchanged
+                except OSError:
+                    continue  # the server died mid-request: that change stays uncertain
+
+        threads = [threading.Thread(target=client, args=(w,)) for w in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(1.5)
+        server.proc.send_signal(signal.SIGKILL)
+        server.proc.wait(timeout=10)
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+        server.kill()
+        created = sum(1 for a in answers if a[2] == 201)
+        self.assertGreater(created, 10, "the load should have booked something")
+        self.assertTrue(any(b["status"] == "cancelled" for b in bookings.values()),
+                        "the load should have cancelled something")
+
+        restarted = Server(db=server.db, args=["--rate-limit", "0"]).start()
+        try:
+            db = sqlite3.connect(restarted.db)
+            rows = {row[0]: row[1:] for row in db.execute(
+                "SELECT id, status, start_utc, end_utc, practitioner_id FROM bookings")}
+            db.close()
+            for bid, expected in bookings.items():
+                self.assertIn(bid, rows, "an answered booking was lost")
+                if not expected["certain"]:
+                    continue
+                status, start, _, practitioner = rows[bid]
+                stored_start = datetime.fromtimestamp(start, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                self.assertEqual((status, stored_start, practitioner),
+                                 (expected["status"], expected["start"], expected["practitioner"]), bid)
+            # Occupancy is [start, end + 10 min buffer) for a consultation.
+            for practitioner in self.PRACTITIONERS:
+                spans = sorted((start, end + 600) for status, start, end, p in rows.values()
+                               if p == practitioner and status != "cancelled")
+                for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+                    self.assertLessEqual(e1, s2, f"{practitioner}: overlapping bookings")
+            # Idempotent answers replay byte for byte after the restart.
+            for key, body, status, answer in answers[:40]:
+                r = restarted.post("/api/v1/bookings", body, {"Idempotency-Key": key})
+                self.assertEqual((r.status, r.body), (status, answer), key)
         finally:
             restarted.stop()
 

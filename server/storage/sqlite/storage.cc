@@ -394,6 +394,31 @@ Expected<std::int64_t> SqliteStorage::prune_answers(UtcSeconds created_before,
   return deleted + sqlite3_changes(writer_->handle());
 }
 
+Expected<std::string> SqliteStorage::durability() {
+  auto settings = [](SqliteConnection& c) -> Expected<std::string> {
+    std::string out;
+    for (const char* name : {"journal_mode", "synchronous"}) {
+      auto stmt = c.prepare(std::string("PRAGMA ") + name);
+      if (!stmt.ok()) return stmt.error();
+      auto row = stmt->step();
+      if (!row.ok()) return row.error();
+      out += (out.empty() ? "" : " ") + std::string(name) + "=" + (*row ? stmt->text(0) : "?");
+    }
+    return out;
+  };
+  std::lock_guard<std::mutex> write_lock(write_mutex_);
+  auto expected = settings(*writer_);
+  if (!expected.ok()) return expected;
+  // Idle readers only: one in use belongs to its thread until released.
+  std::lock_guard<std::mutex> readers_lock(readers_mutex_);
+  for (SqliteConnection* idle : idle_readers_) {
+    auto reader = settings(*idle);
+    if (!reader.ok()) return reader;
+    if (*reader != *expected) return "a reader: " + *reader;
+  }
+  return expected;
+}
+
 SqliteConnection* SqliteStorage::acquire_reader() {
   std::unique_lock<std::mutex> lock(readers_mutex_);
   reader_available_.wait(lock, [this] { return !idle_readers_.empty(); });

@@ -35,6 +35,11 @@ class SqliteStorage final : public Storage {
   Expected<std::int64_t> prune_answers(UtcSeconds created_before,
                                        std::int64_t keep_per_client) override;
 
+  // What the connections (the writer and each idle reader) report they run with, as
+  // "journal_mode=wal synchronous=2" (2 is FULL), or the first reader that differs.
+  // The server logs it at start; tests hold it to the promise above.
+  Expected<std::string> durability();
+
  private:
   SqliteStorage() = default;
   SqliteConnection* acquire_reader();

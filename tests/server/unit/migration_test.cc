@@ -50,5 +50,16 @@ TEST_CASE("migrating a version 3 database keeps its outbox and bookings") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("every connection runs in WAL mode with synchronous=FULL") {
+  // A kill -9 cannot tell synchronous=FULL from OFF (the OS still has the pages), so the
+  // durability tests need this one: a commit must reach the disk before it is answered.
+  const auto path = fresh_directory() / "durable.db";
+  auto storage = SqliteStorage::open(path.string(), 3);
+  REQUIRE(storage.ok());
+  auto durability = (*storage)->durability();
+  REQUIRE(durability.ok());
+  CHECK(*durability == "journal_mode=wal synchronous=2");
+}
+
 }  // namespace
 }  // namespace slotbook::server::testing
