@@ -12,6 +12,22 @@ from datetime import datetime, timezone
 from harness import Server, booking_body, future_date, utc_instant
 
 
+def kill_nine_under_load(server, client, stop, workers=4, seconds=1.5):
+    """Runs `client(worker)` in `workers` threads, SIGKILLs the server after `seconds`
+    while they are busy, then sets `stop` and waits for them."""
+    threads = [threading.Thread(target=client, args=(w,)) for w in range(workers)]
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    server.proc.send_signal(signal.SIGKILL)
+    server.proc.wait(timeout=10)
+    time.sleep(0.3)  # requests in flight fail now, not after `stop`
+    stop.set()
+    for t in threads:
+        t.join(timeout=30)
+    server.kill()
+
+
 class Restart(unittest.TestCase):
     def test_restart_keeps_bookings_and_configuration(self):
         first = Server(args=["--rate-limit", "0"]).start()
@@ -72,17 +88,7 @@ class KillNine(unittest.TestCase):
                     with lock:
                         confirmed.append(r.json()["booking"]["id"])
 
-        threads = [threading.Thread(target=client, args=(w,)) for w in range(4)]
-        for t in threads:
-            t.start()
-        time.sleep(1.5)
-        server.proc.send_signal(signal.SIGKILL)
-        server.proc.wait(timeout=10)
-        time.sleep(0.3)
-        stop.set()
-        for t in threads:
-            t.join(timeout=30)
-        server.kill()
+        kill_nine_under_load(server, client, stop)
         self.assertGreater(len(confirmed), 20, "the load should have booked something")
 
         restarted = Server(db=server.db, args=["--rate-limit", "0"]).start()
@@ -167,16 +173,7 @@ class MixedChangesSurviveKillNine(unittest.TestCase):
                 except OSError:
                     continue  # the server died mid-request: that change stays uncertain
 
-        threads = [threading.Thread(target=client, args=(w,)) for w in range(4)]
-        for t in threads:
-            t.start()
-        time.sleep(1.5)
-        server.proc.send_signal(signal.SIGKILL)
-        server.proc.wait(timeout=10)
-        stop.set()
-        for t in threads:
-            t.join(timeout=30)
-        server.kill()
+        kill_nine_under_load(server, client, stop)
         created = sum(1 for a in answers if a[2] == 201)
         self.assertGreater(created, 10, "the load should have booked something")
         self.assertTrue(any(b["status"] == "cancelled" for b in bookings.values()),
