@@ -93,19 +93,24 @@ void ZoneRules::to_json(nlohmann::json& out) const {
   out["posix"] = footer_text_;
 }
 
-ZoneRules::Period ZoneRules::period_at(date::sys_seconds instant) const {
+ZoneRules::OffsetSpan ZoneRules::period_at(date::sys_seconds instant) const {
   auto after = std::upper_bound(
       transitions_.begin(), transitions_.end(), instant,
       [](date::sys_seconds t, const ZoneTransition& transition) { return t < transition.at; });
+  const date::sys_seconds next = after == transitions_.end() ? date::sys_seconds::max() : after->at;
   if (after == transitions_.begin()) {
-    return {date::sys_seconds::min(), initial_offset_};
+    return {date::sys_seconds::min(), next, initial_offset_};
   }
   const ZoneTransition& last = *(after - 1);
   if (after == transitions_.end() && footer_) {
     date::sys_info info = footer_->zone.get_info(instant);
-    return {std::max(info.begin, last.at), info.offset};
+    return {std::max(info.begin, last.at), info.end, info.offset};
   }
-  return {last.at, last.offset};
+  return {last.at, next, last.offset};
+}
+
+ZoneRules::OffsetSpan ZoneRules::offset_span(Instant instant) const {
+  return period_at(date::floor<Seconds>(instant));
 }
 
 Seconds ZoneRules::offset_at(Instant instant) const {

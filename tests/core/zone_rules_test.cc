@@ -76,6 +76,35 @@ TEST_CASE("after the tz database's listed transitions the POSIX footer governs")
   CHECK(rules->offset_at(Instant{date::sys_days{2040_y / 1 / 1}}) == std::chrono::hours{-5});
 }
 
+TEST_CASE("an offset span holds one offset, from its begin to just before its end") {
+  // 1900-2100 in 5-day steps: listed transitions, the time before the first one, and the
+  // POSIX footer's spans after the last.
+  const date::sys_days from = 1900_y / 1 / 1, to = 2100_y / 1 / 1;
+  for (const char* name : kZones) {
+    CAPTURE(name);
+    auto rules = system_zones().rules_for(name);
+    REQUIRE(rules.ok());
+    int spans = 0;
+    for (date::sys_seconds t = from; t < to; t += date::days{5}) {
+      const ZoneRules::OffsetSpan span = rules->offset_span(Instant{t});
+      REQUIRE(span.begin <= t);
+      REQUIRE(t < span.end);
+      CHECK(span.offset == rules->offset_at(Instant{t}));
+      if (span.begin != date::sys_seconds::min()) {
+        CHECK(rules->offset_at(Instant{span.begin}) == span.offset);
+      }
+      if (span.end < to) {
+        CHECK(rules->offset_at(Instant{span.end - Seconds{1}}) == span.offset);
+        // the next span starts where this one ends
+        CHECK(rules->offset_span(Instant{span.end}).begin == span.end);
+        t = std::max(t, span.end - date::days{5});  // visit every span, not every 5 days
+      }
+      ++spans;
+    }
+    CHECK(spans > 0);
+  }
+}
+
 TEST_CASE("unknown zones and malformed rules are invalid snapshots") {
   CHECK_FALSE(system_zones().rules_for("Mars/Olympus_Mons").ok());
   CHECK_FALSE(system_zones().rules_for("../../etc/passwd").ok());

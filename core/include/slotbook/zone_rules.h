@@ -54,13 +54,19 @@ class ZoneRules {
   // transition that skipped it.
   Instant to_instant(LocalTime local) const;
 
- private:
-  struct Footer;
-  struct Period {
+  // The offset in force at an instant and the instants [begin, end) around it that share
+  // it: offset_at(t) == offset for every t in the span. For callers that convert many
+  // nearby instants and look the rules up once per span (slot_table.cc).
+  struct OffsetSpan {
     date::sys_seconds begin;  // first instant of this offset (or the earliest representable)
+    date::sys_seconds end;    // first instant of the next one (or far in the future)
     Seconds offset;
   };
-  Period period_at(date::sys_seconds instant) const;
+  OffsetSpan offset_span(Instant instant) const;
+
+ private:
+  struct Footer;
+  OffsetSpan period_at(date::sys_seconds instant) const;
 
   std::string name_;
   Seconds initial_offset_{0};
