@@ -42,6 +42,43 @@ function patientDates(startMs, from, to, zone, out) {
   }
 }
 
+/**
+ * One free time as the widget uses it. What it reads of every slot (start, the patient's
+ * localDate, the clinicDate) is made up front; the rest is read from the listing's columns
+ * when asked, since a month lists thousands of slots and a patient picks one.
+ */
+class FreeSlot {
+  #table;
+  #index;
+
+  constructor(table, index, clinicDate, localDate) {
+    this.start = instantText(table.slotStartMs[index]); // the contract's start_utc
+    this.localDate = localDate;
+    this.clinicDate = clinicDate;
+    this.#table = table;
+    this.#index = index;
+  }
+
+  /** The contract's end_utc. */
+  get end() {
+    return instantText(this.#table.slotEndMs[this.#index]);
+  }
+
+  /** The clinic's wall-clock start, "HH:MM". */
+  get clinicStart() {
+    return hhmm(this.#table.slotStartMinute[this.#index]);
+  }
+
+  /** Who offers it, sorted by id. */
+  get practitionerIds() {
+    const table = this.#table;
+    const first = table.slotFirstPractitioner[this.#index];
+    const ids = new Array(table.slotPractitionerCount[this.#index]);
+    for (let k = 0; k < ids.length; k++) ids[k] = table.practitionerIds[table.practitioners[first + k]];
+    return ids;
+  }
+}
+
 export class Availability {
   /** `snapshot` is `{text, data}`: the exact text goes to the engine (it caches by text). */
   constructor(engine, snapshot, patientZone) {
@@ -84,7 +121,7 @@ export class Availability {
     };
   }
 
-  /** Slots between two clinic dates (inclusive), flattened, in start order. */
+  /** Slots (FreeSlot) between two clinic dates (inclusive), flattened, in start order. */
   slotsBetween(typeId, practitionerId, startDate, endDate, nowMs) {
     const table = this.engine.slotTable(this.snapshot.text, {
       appointment_type: typeId,
@@ -93,26 +130,14 @@ export class Availability {
       end_date: endDate,
       now: nowInstant(nowMs),
     });
-    const { practitionerIds, practitioners, slotStartMs, slotEndMs, slotStartMinute, slotFirstPractitioner, slotPractitionerCount } = table;
-    const localDates = new Array(slotStartMs.length);
+    const localDates = new Array(table.slotStartMs.length);
     const slots = [];
     for (let day = 0; day < table.dayDate.length; day++) {
       const clinicDate = formatDate(table.dayDate[day] * DAY_MS);
       const first = table.dayFirstSlot[day];
       const end = first + table.daySlotCount[day];
-      patientDates(slotStartMs, first, end, this.patientZone, localDates);
-      for (let i = first; i < end; i++) {
-        const ids = new Array(slotPractitionerCount[i]);
-        for (let k = 0; k < ids.length; k++) ids[k] = practitionerIds[practitioners[slotFirstPractitioner[i] + k]];
-        slots.push({
-          start: instantText(slotStartMs[i]),
-          end: instantText(slotEndMs[i]),
-          practitionerIds: ids,
-          clinicDate,
-          clinicStart: hhmm(slotStartMinute[i]),
-          localDate: localDates[i],
-        });
-      }
+      patientDates(table.slotStartMs, first, end, this.patientZone, localDates);
+      for (let i = first; i < end; i++) slots.push(new FreeSlot(table, i, clinicDate, localDates[i]));
     }
     return slots;
   }
