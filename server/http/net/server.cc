@@ -132,9 +132,9 @@ class HttpServer::Impl {
       : options(std::move(options)),
         handle(std::move(handle)),
         refuse(std::move(refuse)),
-        ioc_(std::max(1, this->options.threads)),
-        acceptor_(asio::make_strand(ioc_)),
-        retry_(acceptor_.get_executor()) {}
+        contexts_(make_contexts(std::max(1, this->options.threads))),
+        acceptor_(*contexts_.front()),
+        retry_(*contexts_.front()) {}
 
   int listen(std::string* error);
   void start();
@@ -149,9 +149,11 @@ class HttpServer::Impl {
   const Handler refuse;
 
  private:
+  using Contexts = std::vector<std::unique_ptr<asio::io_context>>;
+  static Contexts make_contexts(int count);
   void accept();
   void on_accept(error_code error, tcp::socket socket);
-  void run_io();
+  void run_io(asio::io_context& context);
 
   std::mutex mutex_;
   std::condition_variable threads_ended_;
@@ -159,15 +161,20 @@ class HttpServer::Impl {
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
   bool started_ = false;
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_;  // used on its strand only
+  // One io_context per io thread: a connection stays on the thread that accepted it for
+  // its whole life (its steps never run concurrently, its memory stays in that thread's
+  // allocator arena, no hand-offs between threads).
+  Contexts contexts_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
+  std::size_t next_context_ = 0;  // round robin; used on the acceptor's thread only
+  tcp::acceptor acceptor_;        // on the first context
   asio::steady_timer retry_;
   std::vector<std::thread> threads_;
 };
 
 // One connection: reads requests one after the other, each within its deadlines, hands
-// each to the server's handler and writes the answer. Every step runs on the
-// connection's strand.
+// each to the server's handler and writes the answer. Every step runs on the io thread
+// of the connection's io_context.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(HttpServer::Impl& server, tcp::socket socket)
@@ -379,7 +386,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 int HttpServer::Impl::listen(std::string* error) {
   error_code failure;
-  tcp::resolver resolver(ioc_);
+  tcp::resolver resolver(*contexts_.front());
   auto endpoints =
       resolver.resolve(options.host, std::to_string(options.port), tcp::resolver::passive, failure);
   if (!failure && endpoints.empty()) failure = asio::error::host_not_found;
@@ -397,6 +404,12 @@ int HttpServer::Impl::listen(std::string* error) {
   return acceptor_.local_endpoint().port();
 }
 
+HttpServer::Impl::Contexts HttpServer::Impl::make_contexts(int count) {
+  Contexts contexts;
+  for (int i = 0; i < count; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+  return contexts;
+}
+
 void HttpServer::Impl::start() {
   started_ = true;
   std::promise<void> accepting;
@@ -404,19 +417,21 @@ void HttpServer::Impl::start() {
     accept();
     accepting.set_value();
   });
-  const int threads = std::max(1, options.threads);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    running_threads_ = threads;
+    running_threads_ = static_cast<int>(contexts_.size());
   }
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run_io(); });
+  for (auto& context : contexts_) {
+    keep_running_.push_back(asio::make_work_guard(*context));
+    threads_.emplace_back([this, &context = *context] { run_io(context); });
+  }
   accepting.get_future().wait();
 }
 
-void HttpServer::Impl::run_io() {
+void HttpServer::Impl::run_io(asio::io_context& context) {
   for (;;) {
     try {
-      ioc_.run();
+      context.run();
       break;
     } catch (const std::exception& e) {
       spdlog::error("io thread: {}", e.what());
@@ -430,7 +445,8 @@ void HttpServer::Impl::run_io() {
 }
 
 void HttpServer::Impl::accept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), [this](error_code error, tcp::socket socket) {
+  asio::io_context& context = *contexts_[next_context_++ % contexts_.size()];
+  acceptor_.async_accept(context, [this](error_code error, tcp::socket socket) {
     on_accept(error, std::move(socket));
   });
 }
@@ -470,6 +486,7 @@ void HttpServer::Impl::stop() {
     acceptor_.close(ignored);
     retry_.cancel();
   });
+  for (auto& guard : keep_running_) guard.reset();  // each context ends with its last connection
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -488,7 +505,7 @@ void HttpServer::Impl::wait() {
                                  [this] { return running_threads_ == 0; })) {
       spdlog::warn("requests still running after {} ms: stopping anyway",
                    options.shutdown_grace.count());
-      ioc_.stop();
+      for (auto& context : contexts_) context->stop();
     }
   }
   for (std::thread& thread : threads_) thread.join();

@@ -1,11 +1,13 @@
 // The event-driven HTTP/1.1 transport (Boost.Beast on Boost.Asio): it accepts, reads,
 // bounds and writes; what a request means is the `handle` callback's business.
 //
-// Threading: `threads` io threads run one io_context; each connection's steps run in its
-// own strand, so one connection is never handled on two threads at once. A connection
-// costs a socket and a few hundred bytes while it waits: idle, slow or trickling clients
-// never hold a thread. The callbacks run on the io threads and must be short (the
-// engine and storage work of a route is: sub-millisecond to a few ms).
+// Threading: `threads` io threads, each running its own io_context; accepted connections
+// are dealt to them in turn and stay on theirs, so one connection's steps never run
+// concurrently and never hop threads. A connection costs a socket and a few hundred
+// bytes while it waits: idle, slow or trickling clients never hold a thread. The
+// callbacks run on the io threads and must be short (the engine and storage work of a
+// route is: sub-millisecond to a few ms); while one runs, the other connections of its
+// thread wait, those of the other threads do not.
 //
 // Deadlines, each per connection and for the whole step, not per read:
 //   - request head: `header_timeout` from the connection's accept, or from the first
