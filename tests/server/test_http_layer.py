@@ -241,6 +241,18 @@ class BodyLimitsHoldForEveryTransferEncoding(unittest.TestCase):
                 self.assertEqual(status, 413, answer)
                 self.assertEqual(json.loads(answer)["error"]["code"], "payload_too_large")
 
+    def test_expect_100_continue_within_the_limit_gets_continue_then_the_answer(self):
+        body = json.dumps(booking_body(utc_instant(future_date(5, 0), "13:00"))).encode()
+        with connect() as sock:
+            sock.sendall(b"POST /api/v1/bookings HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                         b"Content-Length: %d\r\n\r\n" % len(body))
+            status, head, _ = read_answer(sock)
+            self.assertEqual(status, 100, head)
+            sock.sendall(body)
+            status, _, answer = read_answer(sock)
+        self.assertEqual(status, 201, answer)
+
     def test_a_malformed_chunk_is_400(self):
         with connect() as sock:
             sock.sendall(b"POST /api/v1/bookings HTTP/1.1\r\nHost: x\r\n"
