@@ -3,8 +3,8 @@
 //
 // Threading: `threads` io threads, each running its own io_context; accepted connections
 // are dealt to them in turn and stay on theirs, so one connection's steps never run
-// concurrently and never hop threads. A connection costs a socket and a few hundred
-// bytes while it waits: idle, slow or trickling clients never hold a thread. The
+// concurrently and never hop threads. A connection costs a socket and about 3 KB
+// while it waits: idle, slow or trickling clients never hold a thread. The
 // callbacks run on the io threads and must be short (the engine and storage work of a
 // route is: sub-millisecond to a few ms); while one runs, the other connections of its
 // thread wait, those of the other threads do not.
