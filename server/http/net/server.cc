@@ -329,7 +329,9 @@ class Session : public std::enable_shared_from_this<Session> {
       response_.body() = beast::span<const char>(response_body_->data() + offset, length);
     }
     response_.keep_alive(keep_alive);
-    stream_.expires_after(server_.options.write_timeout);
+    // A large answer to a slow (but not stalled) client gets time in proportion.
+    const std::chrono::milliseconds transfer(length * 1000 / server_.options.min_send_rate);
+    stream_.expires_after(server_.options.write_timeout + transfer);
     bhttp::async_write(stream_, response_,
                        [self = shared_from_this(), keep_alive](error_code error, std::size_t) {
                          self->response_body_.reset();

@@ -14,7 +14,7 @@
 //     byte of a later request (a client trickling header lines is closed at it);
 //   - request body: `body_timeout` once the head is read;
 //   - keep-alive: `idle_timeout` between a response and the next request's first byte;
-//   - response: `write_timeout`.
+//   - response: `write_timeout`, plus a second per `min_send_rate` bytes of body.
 // A connection past its deadline is closed without an answer. The body limit is
 // enforced by the parser for every transfer encoding: a Content-Length over it is 413
 // before any body byte is read; a chunked body is refused with 413 as soon as its chunks
@@ -46,6 +46,7 @@ struct HttpServerOptions {
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{5'000};
   std::chrono::milliseconds write_timeout{10'000};
+  std::size_t min_send_rate = 32 * 1024;  // bytes per second a client must read at
   std::chrono::milliseconds shutdown_grace{10'000};
   std::size_t body_limit = 64 * 1024;    // bytes of body, any transfer encoding
   std::size_t header_limit = 16 * 1024;  // bytes of request line and header fields: else 431
