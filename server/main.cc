@@ -2,23 +2,23 @@
 //
 //   booking-server --db FILE [--clinic FILE]... --port N [--host 127.0.0.1]
 //                  [--allow-origin ORIGIN]... [--web-root DIR] [--threads N]
-//                  [--rate-limit N]
+//                  [--rate-limit N] [--header-timeout S] [--body-timeout S]
+//                  [--idle-timeout S]
 //
-// Prints "listening on http://HOST:PORT" once ready (--port 0 picks a free port), logs
-// one line per request to stderr, and stops cleanly on SIGTERM or SIGINT. The staff and
-// partner API key comes from the environment variable CALENDAR_API_KEY.
+// Prints "listening on http://HOST:PORT" once it accepts (--port 0 picks a free port),
+// logs one line per request to stderr, and stops cleanly on SIGTERM or SIGINT: no new
+// connections, requests in flight answered, exit 0. The staff and partner API key comes
+// from the environment variable CALENDAR_API_KEY.
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -54,7 +54,14 @@ struct Options {
   std::string web_root;
   int threads = 32;
   int rate_limit = 30;
+  double header_timeout = 10;  // seconds, for the whole request head
+  double body_timeout = 30;    // seconds, for the whole body once the head is read
+  double idle_timeout = 5;     // seconds a kept-alive connection may wait for a request
 };
+
+std::chrono::milliseconds milliseconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
 
 // build/web relative to the working directory, else the binary's ../web.
 std::string default_web_root() {
@@ -104,10 +111,25 @@ int main(int argc, char** argv) {
                  "origin allowed to call the public API from a browser (CORS); repeatable");
   cli.add_option("--web-root", options.web_root,
                  "directory of the widget and demo files (default: build/web or <binary>/../web)");
-  cli.add_option("--threads", options.threads, "HTTP worker threads")->check(CLI::Range(2, 1024));
+  cli.add_option("--threads", options.threads,
+                 "HTTP io threads (idle and slow connections hold none)")
+      ->check(CLI::Range(2, 1024))
+      ->capture_default_str();
   cli.add_option("--rate-limit", options.rate_limit,
                  "booking POSTs per minute per client address; 0 disables")
       ->check(CLI::Range(0, 1000000));
+  cli.add_option("--header-timeout", options.header_timeout,
+                 "seconds a client has to send a request's whole head")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  cli.add_option("--body-timeout", options.body_timeout,
+                 "seconds a client has to send a request's whole body")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  cli.add_option("--idle-timeout", options.idle_timeout,
+                 "seconds a kept-alive connection may wait for its next request")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
   if (options.web_root.empty()) options.web_root = default_web_root();
 
@@ -174,50 +196,35 @@ int main(int argc, char** argv) {
     spdlog::warn("CALENDAR_API_KEY is not set: staff and partner endpoints answer 401");
   }
 
-  auto server = make_http_server(app, options.threads);
-  int port = options.port;
-  if (port == 0) {
-    port = server->bind_to_any_port(options.host);
-  } else if (!server->bind_to_port(options.host, port)) {
-    port = -1;
-  }
-  if (port < 0 || !server->set_listen_backlog(1024)) {
-    spdlog::critical("cannot listen on {}:{}", options.host, options.port);
+  HttpServerOptions http;
+  http.host = options.host;
+  http.port = options.port;
+  http.threads = options.threads;
+  http.header_timeout = milliseconds(options.header_timeout);
+  http.body_timeout = milliseconds(options.body_timeout);
+  http.idle_timeout = milliseconds(options.idle_timeout);
+  auto server = make_http_server(app, http);
+  std::string listen_error;
+  const int port = server->listen(&listen_error);
+  if (port < 0) {
+    spdlog::critical("cannot listen on {}:{}: {}", options.host, options.port, listen_error);
     spdlog::shutdown();
     return 1;
   }
-
-  // Listen on a thread; say "listening" only once the server really accepts. httplib's
-  // stop() does nothing before listen_after_bind() has started, so a stop request that
-  // came earlier would be lost.
-  const pthread_t main_thread = pthread_self();
-  std::atomic<bool> listening_ended{false};
-  bool clean = false;
-  std::thread listener([&] {
-    clean = server->listen_after_bind();
-    listening_ended = true;
-    pthread_kill(main_thread, SIGTERM);  // wake the sigwait below if it ended on its own
-  });
-  while (!server->is_running() && !listening_ended) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  if (listening_ended) {
-    listener.join();
-    spdlog::critical("the server stopped before it accepted a connection");
-    spdlog::shutdown();
-    return 1;
-  }
+  server->start();  // accepting when it returns
   spdlog::info("serving web root {}", log_text(options.web_root));
   std::printf("listening on http://%s:%d\n", options.host.c_str(), port);
   std::fflush(stdout);
 
+  // The stop signals have been blocked in every thread since before the first started, so
+  // one that came at any moment since is pending here and never lost.
   int received = 0;
-  sigwait(&stop_signals, &received);  // the stop signals are blocked in every thread
-  if (!listening_ended) spdlog::info("signal {} received: stopping", received);
+  sigwait(&stop_signals, &received);
+  spdlog::info("signal {} received: stopping", received);
   server->stop();
-  listener.join();
+  server->wait();
   server.reset();
   spdlog::info("stopped");
   spdlog::shutdown();
-  return clean ? 0 : 1;
+  return 0;
 }

@@ -4,8 +4,7 @@
 
 namespace slotbook::server {
 
-bool has_api_key(const httplib::Request& req, const nlohmann::json* body,
-                 const std::string& expected) {
+bool has_api_key(const Request& req, const nlohmann::json* body, const std::string& expected) {
   std::string presented = req.get_header_value("X-API-Key");
   if (presented.empty()) {
     const std::string authorization = req.get_header_value("Authorization");

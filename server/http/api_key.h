@@ -6,15 +6,15 @@
 
 #include <string>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include "http/net/message.h"
 
 namespace slotbook::server {
 
 // Whether the request carries `expected`: in X-API-Key, in "Authorization: Bearer KEY",
 // or (when `body` is an object) in its "api_key" field. The header wins when both are sent.
-bool has_api_key(const httplib::Request& req, const nlohmann::json* body,
-                 const std::string& expected);
+bool has_api_key(const Request& req, const nlohmann::json* body, const std::string& expected);
 
 }  // namespace slotbook::server
 

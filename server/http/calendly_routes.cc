@@ -10,9 +10,6 @@
 namespace slotbook::server {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
-
 // The clinic asked for, in this dialect's words; nullptr after sending the error.
 std::shared_ptr<const ClinicConfig> calendly_clinic(AppContext& app, const std::string& clinic_id,
                                                     Response& res) {
@@ -153,7 +150,7 @@ void book(AppContext& app, const Request& req, Response& res) {
 
 }  // namespace
 
-void register_calendly_routes(httplib::Server& server, AppContext& app) {
+void register_calendly_routes(Router& server, AppContext& app) {
   server.Get("/api/calendly/availability",
              [&app](const Request& req, Response& res) { availability(app, req, res); });
   server.Post("/api/calendly/book",

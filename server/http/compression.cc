@@ -62,8 +62,7 @@ bool compressible(const std::string& content_type) {
 
 }  // namespace
 
-Encoding preferred_encoding(const httplib::Request& req, bool brotli_available,
-                            bool gzip_available) {
+Encoding preferred_encoding(const Request& req, bool brotli_available, bool gzip_available) {
   const std::string accept = req.get_header_value("Accept-Encoding");
   const double brotli = brotli_available ? quality(accept, "br") : 0.0;
   const double gzip = gzip_available ? quality(accept, "gzip") : 0.0;
@@ -85,25 +84,13 @@ const char* encoding_name(Encoding encoding) {
   return "identity";
 }
 
-void send_prepared(httplib::Response& res, std::shared_ptr<const std::string> body,
+void send_prepared(Response& res, std::shared_ptr<const std::string> body,
                    const std::string& content_type, Encoding encoding) {
   if (encoding != Encoding::kIdentity) res.set_header("Content-Encoding", encoding_name(encoding));
-  res.headers.erase("Content-Type");  // set_content / set_content_provider set it again
-  const std::size_t size = body->size();
-  // httplib never ends a zero-length provider (it waits for data forever), so an empty
-  // body is sent as plain content.
-  if (size == 0) {
-    res.set_content("", content_type);
-    return;
-  }
-  res.set_content_provider(size, content_type.c_str(),
-                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             sink.write(body->data() + offset, length);
-                             return true;
-                           });
+  res.set_shared_content(std::move(body), content_type);
 }
 
-void compress_response(const httplib::Request& req, httplib::Response& res) {
+void compress_response(const Request& req, Response& res) {
   const std::string content_type = res.get_header_value("Content-Type");
   if (res.body.empty() || req.method == "HEAD" || res.has_header("Content-Encoding")) return;
   if (compressible(content_type)) res.set_header("Vary", "Accept-Encoding");

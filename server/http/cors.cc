@@ -4,7 +4,7 @@
 
 namespace slotbook::server {
 
-void apply_cors(const httplib::Request& req, httplib::Response& res,
+void apply_cors(const Request& req, Response& res,
                 const std::vector<std::string>& allowed_origins) {
   res.set_header("Vary", "Origin");
   const std::string origin = req.get_header_value("Origin");
@@ -17,7 +17,7 @@ void apply_cors(const httplib::Request& req, httplib::Response& res,
   res.set_header("Access-Control-Expose-Headers", "ETag, Retry-After");
 }
 
-void answer_preflight(const httplib::Request& req, httplib::Response& res,
+void answer_preflight(const Request& req, Response& res,
                       const std::vector<std::string>& allowed_origins) {
   apply_cors(req, res, allowed_origins);
   if (res.has_header("Access-Control-Allow-Origin")) {

@@ -7,15 +7,14 @@
 #include <string>
 #include <vector>
 
-#include <httplib.h>
+#include "http/net/message.h"
 
 namespace slotbook::server {
 
-void apply_cors(const httplib::Request& req, httplib::Response& res,
-                const std::vector<std::string>& allowed_origins);
+void apply_cors(const Request& req, Response& res, const std::vector<std::string>& allowed_origins);
 // Answers a preflight (OPTIONS) for a public endpoint: 204 with the allowed methods and
 // headers when the origin is allowed, 204 without CORS headers otherwise.
-void answer_preflight(const httplib::Request& req, httplib::Response& res,
+void answer_preflight(const Request& req, Response& res,
                       const std::vector<std::string>& allowed_origins);
 
 }  // namespace slotbook::server

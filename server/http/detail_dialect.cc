@@ -12,12 +12,11 @@ std::string hours_text(int minutes) {
 
 }  // namespace
 
-void send_detail(httplib::Response& res, int status, const std::string& detail) {
+void send_detail(Response& res, int status, const std::string& detail) {
   send_json(res, status, Json{{"detail", detail}});
 }
 
-void send_validation(httplib::Response& res, const char* location,
-                     const std::vector<FieldError>& errors) {
+void send_validation(Response& res, const char* location, const std::vector<FieldError>& errors) {
   Json detail = Json::array();
   for (const FieldError& e : errors) {
     Json loc = Json::array({location});
@@ -27,7 +26,7 @@ void send_validation(httplib::Response& res, const char* location,
   send_json(res, 422, Json{{"detail", std::move(detail)}});
 }
 
-void send_booking_refusal(httplib::Response& res, Refusal reason, const ClinicConfig& clinic,
+void send_booking_refusal(Response& res, Refusal reason, const ClinicConfig& clinic,
                           const std::string& date_text, const std::string& time_text,
                           const std::string& not_found_detail) {
   switch (reason) {

@@ -7,23 +7,21 @@
 #include <string>
 #include <vector>
 
-#include <httplib.h>
-
 #include "booking/clinic_config.h"
+#include "http/net/message.h"
 #include "http/request_fields.h"
 #include "slotbook/engine.h"
 
 namespace slotbook::server {
 
-void send_detail(httplib::Response& res, int status, const std::string& detail);
+void send_detail(Response& res, int status, const std::string& detail);
 // `location` is "query" or "body".
-void send_validation(httplib::Response& res, const char* location,
-                     const std::vector<FieldError>& errors);
+void send_validation(Response& res, const char* location, const std::vector<FieldError>& errors);
 
 // An engine refusal of a booking at local `date_text` `time_text`, in seed 004's words:
 // 400 for the past, notice and horizon (with the clinic's rules), 404 `not_found_detail`
 // for an unknown type or practitioner, 409 for a time that is not free.
-void send_booking_refusal(httplib::Response& res, Refusal reason, const ClinicConfig& clinic,
+void send_booking_refusal(Response& res, Refusal reason, const ClinicConfig& clinic,
                           const std::string& date_text, const std::string& time_text,
                           const std::string& not_found_detail);
 

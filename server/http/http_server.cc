@@ -1,15 +1,15 @@
 #include "http/http_server.h"
-#include "common/log_text.h"
-
-#include <sys/socket.h>
 
 #include <chrono>
+#include <exception>
 
 #include <spdlog/spdlog.h>
 
+#include "common/log_text.h"
 #include "http/calendly_routes.h"
 #include "http/compression.h"
 #include "http/manage_routes.h"
+#include "http/net/router.h"
 #include "http/partner_routes.h"
 #include "http/public_routes.h"
 #include "http/responses.h"
@@ -19,8 +19,7 @@
 namespace slotbook::server {
 namespace {
 
-// httplib runs a request's routing, handler and logger on one worker thread.
-thread_local std::chrono::steady_clock::time_point request_started;
+using Steady = std::chrono::steady_clock;
 
 const char* default_code(int status) {
   switch (status) {
@@ -36,81 +35,80 @@ const char* default_code(int status) {
       return "uri_too_long";
     case 416:
       return "range_not_satisfiable";
+    case 431:
+      return "headers_too_large";
     default:
       return status >= 500 ? "internal_error" : "error";
   }
 }
 
-}  // namespace
-
-bool HttpServer::set_listen_backlog(int backlog) {
-  // listen() on a listening socket only updates its backlog (Linux, POSIX).
-  return ::listen(svr_sock_, backlog) == 0;
+const char* default_message(int status) {
+  switch (status) {
+    case 404:
+      return "no such endpoint";
+    case 413:
+      return "the request body is larger than 64 KB";
+    case 414:
+      return "the request target is too long";
+    case 431:
+      return "the request header fields are too large";
+    default:
+      return "the request could not be handled";
+  }
 }
 
-std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads) {
-  auto server = std::make_unique<HttpServer>();
-  const auto workers = static_cast<std::size_t>(std::max(2, threads));
-  server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-  server->set_payload_max_length(kMaxBodyBytes);
-  server->set_keep_alive_max_count(1000);
-  server->set_keep_alive_timeout(5);
-  server->set_read_timeout(10);
-  server->set_write_timeout(10);
-  server->set_tcp_nodelay(true);
+// What every answer goes through, routed or refused by the transport: a JSON body for an
+// error that has none, compression, the log line.
+void finish(const Request& req, Response& res, Steady::time_point started) {
+  if (res.status >= 400 && !res.has_content()) {
+    send_error(res, res.status, default_code(res.status), default_message(res.status));
+  }
+  compress_response(req, res);
+  const double ms = std::chrono::duration<double, std::milli>(Steady::now() - started).count();
+  // The path only: query strings may carry manage tokens.
+  spdlog::info("{} {} {} {} {:.2f}ms", log_text(req.remote_addr), log_text(req.method),
+               log_text(req.path), res.status, ms);
+}
 
-  server->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    request_started = std::chrono::steady_clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  // Called for every response with status >= 400; fills in a JSON body where a route
-  // (or httplib itself: 404 no route, 413 body too large) left none.
-  server->set_error_handler(
-      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty() || res.content_provider_) {
-          return httplib::Server::HandlerResponse::Unhandled;
-        }
-        send_error(res, res.status, default_code(res.status),
-                   res.status == 404   ? "no such endpoint"
-                   : res.status == 413 ? "the request body is larger than 64 KB"
-                                       : "the request could not be handled");
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  server->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr failure) {
-        std::string what = "unknown exception";
-        try {
-          std::rethrow_exception(failure);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        spdlog::error("unhandled exception on {} {}: {}", log_text(req.method), log_text(req.path),
-                      log_text(what));
-        send_error(res, 500, "internal_error", "the server could not complete the request");
-      });
-  server->set_post_routing_handler(compress_response);
-  server->set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                request_started)
-                          .count();
-    // The path only: query strings may carry manage tokens.
-    spdlog::info("{} {} {} {} {:.2f}ms", log_text(req.remote_addr), log_text(req.method),
-                 log_text(req.path), res.status, ms);
-  });
+void route(const Router& router, Request& req, Response& res) {
+  const Steady::time_point started = Steady::now();
+  try {
+    router.dispatch(req, res);
+  } catch (...) {
+    std::string what = "unknown exception";
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("unhandled exception on {} {}: {}", log_text(req.method), log_text(req.path),
+                  log_text(what));
+    send_error(res, 500, "internal_error", "the server could not complete the request");
+  }
+  finish(req, res, started);
+}
 
-  server->Get("/healthz", [&app](const httplib::Request&, httplib::Response& res) {
+}  // namespace
+
+std::unique_ptr<HttpServer> make_http_server(AppContext& app, HttpServerOptions options) {
+  auto router = std::make_shared<Router>();
+  router->Get("/healthz", [&app](const Request&, Response& res) {
     Status status = app.queries.health();
     if (!status.ok()) return send_failure(res, status.error());
     send_json(res, 200, Json{{"status", "ok"}});
   });
-  register_public_routes(*server, app);
-  register_manage_routes(*server, app);
-  register_partner_routes(*server, app);
-  register_calendly_routes(*server, app);
-  register_staff_routes(*server, app);
-  register_static_routes(*server, app);
-  return server;
+  register_public_routes(*router, app);
+  register_manage_routes(*router, app);
+  register_partner_routes(*router, app);
+  register_calendly_routes(*router, app);
+  register_staff_routes(*router, app);
+  register_static_routes(*router, app);
+
+  options.body_limit = kMaxBodyBytes;
+  return std::make_unique<HttpServer>(
+      std::move(options), [router](Request& req, Response& res) { route(*router, req, res); },
+      [](Request& req, Response& res) { finish(req, res, Steady::now()); });
 }
 
 }  // namespace slotbook::server

@@ -1,29 +1,21 @@
-// Assembles the cpp-httplib server: routes, the one error handler and the one exception
-// handler (every failure becomes a JSON body, never a stack trace), the 64 KB body cap,
-// the worker pool, response compression (compression.h), and one log line per request.
+// Assembles the booking server's HTTP side: the route table, the one error renderer and
+// the one exception handler (every failure becomes a JSON body, never a stack trace),
+// response compression (compression.h) and one log line per request, on the
+// event-driven transport (net/server.h), which owns connections, deadlines and limits.
 #ifndef SLOTBOOK_SERVER_HTTP_HTTP_SERVER_H_
 #define SLOTBOOK_SERVER_HTTP_HTTP_SERVER_H_
 
 #include <memory>
 
-#include <httplib.h>
-
 #include "http/app_context.h"
+#include "http/net/server.h"
 
 namespace slotbook::server {
 
 inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 
-// httplib::Server whose listen backlog can be raised after binding: the library is built
-// with a backlog of 5, too small for a burst of clients connecting at once.
-class HttpServer : public httplib::Server {
- public:
-  // REQUIRES: bound (bind_to_port or bind_to_any_port succeeded). False if listen() fails.
-  bool set_listen_backlog(int backlog);
-};
-
-// `app` must outlive the server. `threads` workers serve connections.
-std::unique_ptr<HttpServer> make_http_server(AppContext& app, int threads);
+// `app` must outlive the server. `options.body_limit` is set to kMaxBodyBytes.
+std::unique_ptr<HttpServer> make_http_server(AppContext& app, HttpServerOptions options);
 
 }  // namespace slotbook::server
 

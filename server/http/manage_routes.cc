@@ -20,8 +20,7 @@ struct Authorized {
 
 // The booking of the route's id if the request's token opens it; otherwise sends 404 (or
 // the storage failure) and returns nullopt.
-std::optional<Authorized> authorize(AppContext& app, const httplib::Request& req,
-                                    httplib::Response& res) {
+std::optional<Authorized> authorize(AppContext& app, const Request& req, Response& res) {
   const std::string token = req.get_param_value("token");
   auto found = app.queries.booking_for_token(req.matches[1].str(), token);
   if (!found.ok()) {
@@ -36,8 +35,8 @@ std::optional<Authorized> authorize(AppContext& app, const httplib::Request& req
   return Authorized{std::move(found->booking), std::move(found->clinic), token};
 }
 
-void send_decision(const AppContext& app, httplib::Response& res,
-                   const Expected<BookingDecision>& decision, const std::string& token) {
+void send_decision(const AppContext& app, Response& res, const Expected<BookingDecision>& decision,
+                   const std::string& token) {
   if (!decision.ok()) return send_failure(res, decision.error());
   if (decision->refusal != Refusal::kNone) {
     return send_json(res, refusal_status(decision->refusal), refusal_body(decision->refusal));
@@ -48,8 +47,7 @@ void send_decision(const AppContext& app, httplib::Response& res,
 }
 
 // An optional JSON object body; nullopt after sending an error.
-std::optional<nlohmann::json> optional_object_body(const httplib::Request& req,
-                                                   httplib::Response& res) {
+std::optional<nlohmann::json> optional_object_body(const Request& req, Response& res) {
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
   nlohmann::json body;
   if (!parse_json_body(req, res, &body)) return std::nullopt;
@@ -64,8 +62,8 @@ std::optional<nlohmann::json> optional_object_body(const httplib::Request& req,
 // What a cancel or reschedule starts with: CORS, the booking rate limit, the token and an
 // optional JSON object body; nullopt after sending the error.
 std::optional<std::pair<Authorized, nlohmann::json>> begin_change(AppContext& app,
-                                                                  const httplib::Request& req,
-                                                                  httplib::Response& res) {
+                                                                  const Request& req,
+                                                                  Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   if (!within_booking_rate_limit(app, req, res)) return std::nullopt;
   auto found = authorize(app, req, res);
@@ -77,9 +75,9 @@ std::optional<std::pair<Authorized, nlohmann::json>> begin_change(AppContext& ap
 
 }  // namespace
 
-void register_manage_routes(httplib::Server& server, AppContext& app) {
+void register_manage_routes(Router& server, AppContext& app) {
   server.Get(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64}))",
-             [&app](const httplib::Request& req, httplib::Response& res) {
+             [&app](const Request& req, Response& res) {
                apply_cors(req, res, app.settings.allowed_origins);
                auto found = authorize(app, req, res);
                if (!found) return;
@@ -88,8 +86,8 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
                                                               found->token, app.clock.now())}});
              });
 
-  server.Get(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})\.ics)", [&app](const httplib::Request& req,
-                                                                      httplib::Response& res) {
+  server.Get(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})\.ics)", [&app](const Request& req,
+                                                                      Response& res) {
     apply_cors(req, res, app.settings.allowed_origins);
     auto found = authorize(app, req, res);
     if (!found) return;
@@ -100,41 +98,39 @@ void register_manage_routes(httplib::Server& server, AppContext& app) {
                     "text/calendar; charset=utf-8");
   });
 
-  server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/cancel)",
-              [&app](const httplib::Request& req, httplib::Response& res) {
-                auto change_request = begin_change(app, req, res);
-                if (!change_request) return;
-                auto& [found, body] = *change_request;
-                std::vector<FieldError> errors;
-                FieldReader fields(body, "", &errors);
-                auto reason = fields.text("reason", false, kMaxText);
-                if (!errors.empty()) return send_field_errors(res, errors);
-                send_decision(app, res,
-                              app.bookings.cancel(found.booking.id, reason.value_or(""), true),
-                              found.token);
-              });
+  server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/cancel)", [&app](const Request& req,
+                                                                         Response& res) {
+    auto change_request = begin_change(app, req, res);
+    if (!change_request) return;
+    auto& [found, body] = *change_request;
+    std::vector<FieldError> errors;
+    FieldReader fields(body, "", &errors);
+    auto reason = fields.text("reason", false, kMaxText);
+    if (!errors.empty()) return send_field_errors(res, errors);
+    send_decision(app, res, app.bookings.cancel(found.booking.id, reason.value_or(""), true),
+                  found.token);
+  });
 
-  server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/reschedule)",
-              [&app](const httplib::Request& req, httplib::Response& res) {
-                auto change_request = begin_change(app, req, res);
-                if (!change_request) return;
-                auto& [found, body] = *change_request;
-                std::vector<FieldError> errors;
-                FieldReader fields(body, "", &errors);
-                RescheduleRequest change;
-                change.by_patient = true;
-                auto start_text = fields.text("start", true, 64);
-                if (start_text) {
-                  change.start = parse_instant(*start_text);
-                  if (!change.start) {
-                    fields.fail("start", "must be an RFC 3339 instant, e.g. 2026-12-01T14:00:00Z");
-                  }
-                }
-                change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
-                if (!errors.empty()) return send_field_errors(res, errors);
-                send_decision(app, res, app.bookings.reschedule(found.booking.id, change),
-                              found.token);
-              });
+  server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/reschedule)", [&app](const Request& req,
+                                                                             Response& res) {
+    auto change_request = begin_change(app, req, res);
+    if (!change_request) return;
+    auto& [found, body] = *change_request;
+    std::vector<FieldError> errors;
+    FieldReader fields(body, "", &errors);
+    RescheduleRequest change;
+    change.by_patient = true;
+    auto start_text = fields.text("start", true, 64);
+    if (start_text) {
+      change.start = parse_instant(*start_text);
+      if (!change.start) {
+        fields.fail("start", "must be an RFC 3339 instant, e.g. 2026-12-01T14:00:00Z");
+      }
+    }
+    change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
+    if (!errors.empty()) return send_field_errors(res, errors);
+    send_decision(app, res, app.bookings.reschedule(found.booking.id, change), found.token);
+  });
 }
 
 }  // namespace slotbook::server

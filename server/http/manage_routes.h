@@ -4,13 +4,12 @@
 #ifndef SLOTBOOK_SERVER_HTTP_MANAGE_ROUTES_H_
 #define SLOTBOOK_SERVER_HTTP_MANAGE_ROUTES_H_
 
-#include <httplib.h>
-
 #include "http/app_context.h"
+#include "http/net/router.h"
 
 namespace slotbook::server {
 
-void register_manage_routes(httplib::Server& server, AppContext& app);
+void register_manage_routes(Router& server, AppContext& app);
 
 }  // namespace slotbook::server
 

@@ -18,7 +18,7 @@
 namespace slotbook::server {
 namespace {
 
-void free_slots(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+void free_slots(AppContext& app, const Request& req, Response& res) {
   const std::string agent_id = req.matches[1];
   // 1. Parameter formats (422), as the guide's framework checks them before the handler.
   std::vector<FieldError> errors;
@@ -96,7 +96,7 @@ void free_slots(AppContext& app, const httplib::Request& req, httplib::Response&
                  {"available_slots", std::move(days)}});
 }
 
-void external_booking(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+void external_booking(AppContext& app, const Request& req, Response& res) {
   auto parsed = parse_strict_json(req.body);
   if (!parsed) {
     return send_validation(res, "body", {{"", "invalid JSON body", "value_error.jsondecode"}});
@@ -189,14 +189,11 @@ void external_booking(AppContext& app, const httplib::Request& req, httplib::Res
 
 }  // namespace
 
-void register_partner_routes(httplib::Server& server, AppContext& app) {
-  server.Get(
-      R"(/api/calendar/free-slots/([^/]+))",
-      [&app](const httplib::Request& req, httplib::Response& res) { free_slots(app, req, res); });
+void register_partner_routes(Router& server, AppContext& app) {
+  server.Get(R"(/api/calendar/free-slots/([^/]+))",
+             [&app](const Request& req, Response& res) { free_slots(app, req, res); });
   server.Post("/api/calendar/external-booking",
-              [&app](const httplib::Request& req, httplib::Response& res) {
-                external_booking(app, req, res);
-              });
+              [&app](const Request& req, Response& res) { external_booking(app, req, res); });
 }
 
 }  // namespace slotbook::server

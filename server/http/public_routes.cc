@@ -21,7 +21,7 @@ StoredReply render_booking(const BookingDecision& decision) {
   return {201, body.dump()};
 }
 
-void get_snapshot(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+void get_snapshot(AppContext& app, const Request& req, Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   auto prepared = app.snapshots.get(req.matches[1]);
   if (!prepared.ok()) return send_failure(res, prepared.error());
@@ -42,7 +42,7 @@ void get_snapshot(AppContext& app, const httplib::Request& req, httplib::Respons
                 "application/json", encoding);
 }
 
-void get_clinic(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+void get_clinic(AppContext& app, const Request& req, Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   auto clinic = app.queries.clinic(req.matches[1].str());
   if (!clinic.ok()) return send_failure(res, clinic.error());
@@ -72,7 +72,7 @@ void get_clinic(AppContext& app, const httplib::Request& req, httplib::Response&
                  {"practitioners", std::move(practitioners)}});
 }
 
-void post_booking(AppContext& app, const httplib::Request& req, httplib::Response& res) {
+void post_booking(AppContext& app, const Request& req, Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   if (!within_booking_rate_limit(app, req, res)) return;
   nlohmann::json body;
@@ -144,8 +144,7 @@ void post_booking(AppContext& app, const httplib::Request& req, httplib::Respons
 
 }  // namespace
 
-bool within_booking_rate_limit(AppContext& app, const httplib::Request& req,
-                               httplib::Response& res) {
+bool within_booking_rate_limit(AppContext& app, const Request& req, Response& res) {
   const int wait = app.booking_rate_limiter.acquire(req.remote_addr);
   if (wait == 0) return true;
   res.set_header("Retry-After", std::to_string(wait));
@@ -153,17 +152,14 @@ bool within_booking_rate_limit(AppContext& app, const httplib::Request& req,
   return false;
 }
 
-void register_public_routes(httplib::Server& server, AppContext& app) {
-  server.Get(
-      R"(/api/v1/clinics/([^/]+)/snapshot)",
-      [&app](const httplib::Request& req, httplib::Response& res) { get_snapshot(app, req, res); });
-  server.Get(
-      R"(/api/v1/clinics/([^/]+))",
-      [&app](const httplib::Request& req, httplib::Response& res) { get_clinic(app, req, res); });
-  server.Post("/api/v1/bookings", [&app](const httplib::Request& req, httplib::Response& res) {
-    post_booking(app, req, res);
-  });
-  server.Options(R"(/api/v1/.*)", [&app](const httplib::Request& req, httplib::Response& res) {
+void register_public_routes(Router& server, AppContext& app) {
+  server.Get(R"(/api/v1/clinics/([^/]+)/snapshot)",
+             [&app](const Request& req, Response& res) { get_snapshot(app, req, res); });
+  server.Get(R"(/api/v1/clinics/([^/]+))",
+             [&app](const Request& req, Response& res) { get_clinic(app, req, res); });
+  server.Post("/api/v1/bookings",
+              [&app](const Request& req, Response& res) { post_booking(app, req, res); });
+  server.Options(R"(/api/v1/.*)", [&app](const Request& req, Response& res) {
     answer_preflight(req, res, app.settings.allowed_origins);
   });
 }

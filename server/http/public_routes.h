@@ -4,16 +4,14 @@
 #ifndef SLOTBOOK_SERVER_HTTP_PUBLIC_ROUTES_H_
 #define SLOTBOOK_SERVER_HTTP_PUBLIC_ROUTES_H_
 
-#include <httplib.h>
-
 #include "http/app_context.h"
+#include "http/net/router.h"
 
 namespace slotbook::server {
 
-void register_public_routes(httplib::Server& server, AppContext& app);
+void register_public_routes(Router& server, AppContext& app);
 // Applies the booking rate limit; on refusal sends 429 and returns false.
-bool within_booking_rate_limit(AppContext& app, const httplib::Request& req,
-                               httplib::Response& res);
+bool within_booking_rate_limit(AppContext& app, const Request& req, Response& res);
 
 }  // namespace slotbook::server
 

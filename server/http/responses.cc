@@ -7,7 +7,7 @@
 
 namespace slotbook::server {
 
-void send_json(httplib::Response& res, int status, const Json& body) {
+void send_json(Response& res, int status, const Json& body) {
   res.status = status;
   // API answers carry manage tokens and patient details: no cache may keep one, unless the
   // route said otherwise (the snapshot: no-cache with its ETag).
@@ -16,7 +16,7 @@ void send_json(httplib::Response& res, int status, const Json& body) {
                   "application/json");
 }
 
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
+void send_error(Response& res, int status, std::string_view code, std::string_view message,
                 const Json& extra) {
   Json error = {{"code", code}, {"message", message}};
   for (auto it = extra.begin(); it != extra.end(); ++it) error[it.key()] = it.value();
@@ -37,7 +37,7 @@ int http_status(const Failure& failure) {
   return 500;
 }
 
-void send_failure(httplib::Response& res, const Failure& failure) {
+void send_failure(Response& res, const Failure& failure) {
   if (failure.kind == FailureKind::kStorage) {
     spdlog::error("internal failure: {}", log_text(failure.message));
     send_error(res, 500, "internal_error", "the server could not complete the request");
@@ -46,7 +46,7 @@ void send_failure(httplib::Response& res, const Failure& failure) {
   send_error(res, http_status(failure), failure.code, failure.message);
 }
 
-bool parse_json_body(const httplib::Request& req, httplib::Response& res, nlohmann::json* out) {
+bool parse_json_body(const Request& req, Response& res, nlohmann::json* out) {
   auto parsed = parse_strict_json(req.body);
   if (!parsed) {
     send_error(res, 400, "invalid_json",
@@ -57,7 +57,7 @@ bool parse_json_body(const httplib::Request& req, httplib::Response& res, nlohma
   return true;
 }
 
-void send_field_errors(httplib::Response& res, const std::vector<FieldError>& errors) {
+void send_field_errors(Response& res, const std::vector<FieldError>& errors) {
   Json fields = Json::object();
   for (const FieldError& e : errors) {
     if (!fields.contains(e.field)) fields[e.field] = e.message;

@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "common/expected.h"
+#include "http/net/message.h"
 #include "http/request_fields.h"
 
 namespace slotbook::server {
@@ -18,23 +18,23 @@ namespace slotbook::server {
 using Json = nlohmann::ordered_json;  // responses keep their documented key order
 
 // Adds Cache-Control: no-store unless the route set a Cache-Control of its own.
-void send_json(httplib::Response& res, int status, const Json& body);
+void send_json(Response& res, int status, const Json& body);
 // {"error": {"code": code, "message": message, ...extra}}
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
+void send_error(Response& res, int status, std::string_view code, std::string_view message,
                 const Json& extra = Json::object());
 
 // kNotFound 404, kInvalid 422, kInvalidState 409, kStorage 500.
 int http_status(const Failure& failure);
 // Sends `failure` in the standard error shape; storage failures are logged and shown
 // only as "internal_error".
-void send_failure(httplib::Response& res, const Failure& failure);
+void send_failure(Response& res, const Failure& failure);
 
 // The public and manage dialect's field errors: 422 validation_failed with
 // "fields": {path: message}, the first message for each field.
-void send_field_errors(httplib::Response& res, const std::vector<FieldError>& errors);
+void send_field_errors(Response& res, const std::vector<FieldError>& errors);
 
 // Parses a JSON body. On failure sends 400 invalid_json and returns false.
-bool parse_json_body(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);
+bool parse_json_body(const Request& req, Response& res, nlohmann::json* out);
 
 }  // namespace slotbook::server
 

@@ -4,7 +4,7 @@
 
 namespace slotbook::server {
 
-void register_staff_routes(httplib::Server& server, AppContext& app) {
+void register_staff_routes(Router& server, AppContext& app) {
   register_staff_availability_routes(server, app);
   register_staff_appointment_routes(server, app);
   register_staff_clinic_routes(server, app);

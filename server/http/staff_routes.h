@@ -20,13 +20,12 @@
 #ifndef SLOTBOOK_SERVER_HTTP_STAFF_ROUTES_H_
 #define SLOTBOOK_SERVER_HTTP_STAFF_ROUTES_H_
 
-#include <httplib.h>
-
 #include "http/app_context.h"
+#include "http/net/router.h"
 
 namespace slotbook::server {
 
-void register_staff_routes(httplib::Server& server, AppContext& app);
+void register_staff_routes(Router& server, AppContext& app);
 
 }  // namespace slotbook::server
 

@@ -133,7 +133,7 @@ class StaticFileCache {
 
 // Serves the first file of `candidates` that exists; false if none does. A precompressed
 // sibling is sent as is when the request accepts its encoding.
-bool serve_file(StaticFileCache& cache, const httplib::Request& req, httplib::Response& res,
+bool serve_file(StaticFileCache& cache, const Request& req, Response& res,
                 std::initializer_list<std::string> candidates, bool any_origin) {
   static const std::regex kHashed(R"(.*\.[0-9a-f]{8,}\.[A-Za-z0-9]+$)");
   for (const std::string& path : candidates) {
@@ -170,32 +170,32 @@ bool serve_file(StaticFileCache& cache, const httplib::Request& req, httplib::Re
   return false;
 }
 
-void not_found(httplib::Response& res) { send_error(res, 404, "not_found", "no such file"); }
+void not_found(Response& res) { send_error(res, 404, "not_found", "no such file"); }
 
 }  // namespace
 
-void register_static_routes(httplib::Server& server, AppContext& app) {
+void register_static_routes(Router& server, AppContext& app) {
   const std::string root = app.settings.web_root;
   auto cache = std::make_shared<StaticFileCache>(root);
-  server.Get("/", [root, cache](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/", [root, cache](const Request& req, Response& res) {
     if (!serve_file(*cache, req, res, {root + "/demo/index.html", root + "/index.html"}, false)) {
       not_found(res);
     }
   });
-  server.Get("/manage", [root, cache](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/manage", [root, cache](const Request& req, Response& res) {
     if (!serve_file(*cache, req, res, {root + "/manage.html", root + "/manage/index.html"},
                     false)) {
       not_found(res);
     }
   });
-  server.Get(R"(/widget/(.+))", [root, cache](const httplib::Request& req, httplib::Response& res) {
+  server.Get(R"(/widget/(.+))", [root, cache](const Request& req, Response& res) {
     const std::string name = req.matches[1];
     if (!safe_relative_path(name) ||
         !serve_file(*cache, req, res, {root + "/" + name, root + "/widget/" + name}, true)) {
       not_found(res);
     }
   });
-  server.Get(R"(/demo/(.+))", [root, cache](const httplib::Request& req, httplib::Response& res) {
+  server.Get(R"(/demo/(.+))", [root, cache](const Request& req, Response& res) {
     const std::string name = req.matches[1];
     if (!safe_relative_path(name) ||
         !serve_file(*cache, req, res, {root + "/demo/" + name}, false)) {

@@ -7,13 +7,12 @@
 #ifndef SLOTBOOK_SERVER_HTTP_STATIC_FILES_H_
 #define SLOTBOOK_SERVER_HTTP_STATIC_FILES_H_
 
-#include <httplib.h>
-
 #include "http/app_context.h"
+#include "http/net/router.h"
 
 namespace slotbook::server {
 
-void register_static_routes(httplib::Server& server, AppContext& app);
+void register_static_routes(Router& server, AppContext& app);
 
 }  // namespace slotbook::server
 

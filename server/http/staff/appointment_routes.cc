@@ -6,9 +6,6 @@
 namespace slotbook::server {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
-
 const char* const kStatusChoices =
     "must be one of pending, confirmed, completed, cancelled, no_show";
 
@@ -238,7 +235,7 @@ void set_appointment_status(AppContext& app, const Request& req, Response& res) 
 
 }  // namespace
 
-void register_staff_appointment_routes(httplib::Server& server, AppContext& app) {
+void register_staff_appointment_routes(Router& server, AppContext& app) {
   auto bind = [&app](void (*handler)(AppContext&, const Request&, Response&)) {
     return [&app, handler](const Request& req, Response& res) { handler(app, req, res); };
   };

@@ -8,9 +8,6 @@
 namespace slotbook::server {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
-
 void availability(AppContext& app, const Request& req, Response& res, bool range) {
   StaffCall call = begin_staff_call(app, req, res);
   if (!call.ok) return;
@@ -102,7 +99,7 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
 
 }  // namespace
 
-void register_staff_availability_routes(httplib::Server& server, AppContext& app) {
+void register_staff_availability_routes(Router& server, AppContext& app) {
   server.Post("/api/calendar/check-availability",
               [&app](const Request& req, Response& res) { availability(app, req, res, false); });
   server.Post("/api/calendar/check-availability-range",

@@ -6,9 +6,6 @@
 namespace slotbook::server {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
-
 void list_events(AppContext& app, const Request& req, Response& res) {
   StaffCall call = begin_staff_call(app, req, res);
   if (!call.ok) return;
@@ -77,7 +74,7 @@ void put_clinic_config(AppContext& app, const Request& req, Response& res) {
 
 }  // namespace
 
-void register_staff_clinic_routes(httplib::Server& server, AppContext& app) {
+void register_staff_clinic_routes(Router& server, AppContext& app) {
   server.Get("/api/calendar/events",
              [&app](const Request& req, Response& res) { list_events(app, req, res); });
   server.Get("/api/calendar/clinic",

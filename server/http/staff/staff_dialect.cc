@@ -6,9 +6,6 @@
 
 namespace slotbook::server {
 
-using httplib::Request;
-using httplib::Response;
-
 namespace {
 
 // Seed 000's "error" strings, by machine code. The machine code, our own explanation

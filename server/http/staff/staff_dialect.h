@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "booking/booking_service.h"
 #include "http/app_context.h"
+#include "http/net/router.h"
 #include "http/request_fields.h"
 #include "http/responses.h"
 
@@ -22,36 +22,34 @@ struct StaffCall {
   nlohmann::json body = nlohmann::json::object();
   bool ok = false;  // false: an error was sent
 };
-StaffCall begin_staff_call(AppContext& app, const httplib::Request& req, httplib::Response& res);
+StaffCall begin_staff_call(AppContext& app, const Request& req, Response& res);
 
 // Errors in seed 000's shape: {"success": false, "error": "<the seed's message for
 // `code`>", "details": "<what exactly>", "code": "<machine code>", ...extra}.
-void staff_error(httplib::Response& res, int status, std::string_view code,
-                 std::string_view details, const Json& extra = Json::object());
+void staff_error(Response& res, int status, std::string_view code, std::string_view details,
+                 const Json& extra = Json::object());
 // kNotFound 404, kInvalid 400 (invalid_clinic_config 422), kInvalidState 400, storage 500.
-void staff_failure(httplib::Response& res, const Failure& failure,
-                   const Json& extra = Json::object());
+void staff_failure(Response& res, const Failure& failure, const Json& extra = Json::object());
 // 400 validation_failed with "fields": {name: first message}.
-void staff_fields(httplib::Response& res, const std::vector<FieldError>& errors,
+void staff_fields(Response& res, const std::vector<FieldError>& errors,
                   const Json& extra = Json::object());
 // An engine refusal: 404 for an unknown type or practitioner, else 409 slot_unavailable
 // with the engine's "reason".
 enum class StaffAction { kBook, kMove };
-void staff_refusal(httplib::Response& res, Refusal reason, StaffAction action);
+void staff_refusal(Response& res, Refusal reason, StaffAction action);
 
 // clinic_id from the query or body; else the only clinic stored.
-Expected<std::shared_ptr<const ClinicConfig>> staff_clinic(AppContext& app,
-                                                           const httplib::Request& req,
+Expected<std::shared_ptr<const ClinicConfig>> staff_clinic(AppContext& app, const Request& req,
                                                            const nlohmann::json& body);
 // The instant of local wall time `minutes` after midnight of `date` in the clinic's zone;
 // nullopt after answering 422 on field `time` when the clocks skip that time.
-std::optional<Instant> local_instant(httplib::Response& res, const ClinicConfig& clinic,
-                                     LocalDate date, int minutes);
+std::optional<Instant> local_instant(Response& res, const ClinicConfig& clinic, LocalDate date,
+                                     int minutes);
 
 // Route groups (staff_routes.h registers them all).
-void register_staff_availability_routes(httplib::Server& server, AppContext& app);
-void register_staff_appointment_routes(httplib::Server& server, AppContext& app);
-void register_staff_clinic_routes(httplib::Server& server, AppContext& app);
+void register_staff_availability_routes(Router& server, AppContext& app);
+void register_staff_appointment_routes(Router& server, AppContext& app);
+void register_staff_clinic_routes(Router& server, AppContext& app);
 
 }  // namespace slotbook::server
 
