@@ -79,13 +79,15 @@ function timePerCall(iterations, fn) {
   // wasm memory; (copies) SlotEngine.slotTable(): views copied into the caller's own arrays,
   // practitioner ids cached per snapshot; (widget) Availability.slotsBetween(): slotTable()
   // plus one JS object per slot as the widget uses it (ISO instants, "HH:MM", id arrays and
-  // the patient-local date: Intl twice per clinic day, here for America/New_York).
+  // the patient-local date: Intl twice per clinic day, here for America/New_York). For
+  // comparison, (json+parse) SlotEngine.slots(): JSON text and JSON.parse, what the widget
+  // read before the structured answer.
   const { SlotEngine } = await import(path.join(__dirname, '../../web/src/engine.js'));
   const { Availability } = await import(path.join(__dirname, '../../web/src/widget/availability.js'));
   const wrapper = new SlotEngine(engine);
   const availability = new Availability(wrapper, { text: snapshot, data: JSON.parse(snapshot) }, 'America/New_York');
   const nowMs = Date.parse('2027-01-03T12:00:00Z');
-  console.log('structured   native us: list_slots  query->table | wasm us: views   copies   widget objects | / native query->table: views copies widget | views / native list_slots');
+  console.log('structured   native us: list_slots  query->table | wasm us: views   copies   widget objects   json+parse | / native query->table: views copies widget | views / native list_slots');
   const structuredRatios = { views: 0, copies: 0, widget: 0, viewsToList: 0 };
   types.forEach((type, i) => {
     const query = fs.readFileSync(path.join(dir, `query-${i}.json`), 'utf8');
@@ -97,9 +99,10 @@ function timePerCall(iterations, fn) {
     const viewsUs = timePerCall(40, () => engine._slotTable(snapshot, query));
     const copiesUs = timePerCall(40, () => wrapper.slotTable(snapshot, query));
     const widgetUs = timePerCall(20, () => availability.slotsBetween(type, 'any', q.start_date, q.end_date, nowMs));
+    const parsedUs = timePerCall(20, () => wrapper.slots(snapshot, query));
     const r = { views: viewsUs / native.tableUs, copies: copiesUs / native.tableUs, widget: widgetUs / native.tableUs, viewsToList: viewsUs / native.engineUs };
     for (const k of Object.keys(r)) structuredRatios[k] += r[k] / types.length;
-    console.log(`${type.padEnd(13)} ${native.engineUs.toFixed(0).padStart(17)} ${native.tableUs.toFixed(0).padStart(13)} | ${viewsUs.toFixed(0).padStart(14)} ${copiesUs.toFixed(0).padStart(8)} ${widgetUs.toFixed(0).padStart(16)} | ${r.views.toFixed(2)}x ${r.copies.toFixed(2)}x ${r.widget.toFixed(2)}x | ${r.viewsToList.toFixed(2)}x`);
+    console.log(`${type.padEnd(13)} ${native.engineUs.toFixed(0).padStart(17)} ${native.tableUs.toFixed(0).padStart(13)} | ${viewsUs.toFixed(0).padStart(14)} ${copiesUs.toFixed(0).padStart(8)} ${widgetUs.toFixed(0).padStart(16)} ${parsedUs.toFixed(0).padStart(12)} | ${r.views.toFixed(2)}x ${r.copies.toFixed(2)}x ${r.widget.toFixed(2)}x | ${r.viewsToList.toFixed(2)}x`);
   });
   const sr = structuredRatios;
   console.log(`structured wasm / native query->table, mean over the three types: views ${sr.views.toFixed(2)}x, copies ${sr.copies.toFixed(2)}x (target within 1.5x); widget objects ${sr.widget.toFixed(2)}x; views / native list_slots ${sr.viewsToList.toFixed(2)}x`);
