@@ -67,9 +67,12 @@ function writePrecompressed() {
     const fresh = (sibling) => fs.existsSync(sibling) && fs.statSync(sibling).mtimeMs >= stamp;
     if (!fresh(`${file}.gz`)) fs.writeFileSync(`${file}.gz`, zlib.gzipSync(bytes, { level: 9 }));
     if (!fresh(`${file}.br`)) {
-      fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(bytes, {
-        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-      }));
+      fs.writeFileSync(
+        `${file}.br`,
+        zlib.brotliCompressSync(bytes, {
+          params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+        }),
+      );
     }
   }
 }
@@ -102,7 +105,8 @@ async function main() {
     logLevel: 'warning',
   };
   const bundle = async (entry, format, define = {}) =>
-    (await esbuild.build({ ...common, entryPoints: [path.join(webDir, entry)], format, define })).outputFiles[0].contents;
+    (await esbuild.build({ ...common, entryPoints: [path.join(webDir, entry)], format, define })).outputFiles[0]
+      .contents;
 
   const widget = await bundle('src/widget/index.js', 'iife', {
     __SLOT_ENGINE_JS__: JSON.stringify(engineNames.js),
@@ -132,7 +136,9 @@ async function main() {
   let total = 0;
   for (const [name, bytes] of report) {
     total += gz(bytes);
-    console.log(`web/build.mjs: ${name.padEnd(32)} ${String(bytes.length).padStart(7)} B, ${String(gz(bytes)).padStart(6)} B gzip`);
+    console.log(
+      `web/build.mjs: ${name.padEnd(32)} ${String(bytes.length).padStart(7)} B, ${String(gz(bytes)).padStart(6)} B gzip`,
+    );
   }
   console.log(`web/build.mjs: first load (widget + engine)      ${String(total).padStart(6)} B gzip`);
 }

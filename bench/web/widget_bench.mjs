@@ -27,12 +27,22 @@ function gzipBudget() {
   const widget = fs.readFileSync(path.join(webRoot, 'booking-widget.js'));
   const engineName = /"(slot-engine\.[0-9a-f]+\.js)"/.exec(widget.toString())?.[1] || 'slot-engine.js';
   const wasmName = /"(slot-engine\.[0-9a-f]+\.wasm)"/.exec(widget.toString())?.[1] || 'slot-engine.wasm';
-  const files = { 'booking-widget.js': widget, [engineName]: fs.readFileSync(path.join(webRoot, engineName)), [wasmName]: fs.readFileSync(path.join(webRoot, wasmName)) };
-  const sizes = Object.entries(files).map(([name, bytes]) => ({ name, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length }));
+  const files = {
+    'booking-widget.js': widget,
+    [engineName]: fs.readFileSync(path.join(webRoot, engineName)),
+    [wasmName]: fs.readFileSync(path.join(webRoot, wasmName)),
+  };
+  const sizes = Object.entries(files).map(([name, bytes]) => ({
+    name,
+    raw: bytes.length,
+    gzip: zlib.gzipSync(bytes, { level: 9 }).length,
+  }));
   return { sizes, total: sizes.reduce((sum, s) => sum + s.gzip, 0) };
 }
 
-const hostPage = (serverUrl) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench host</title></head>
+const hostPage = (
+  serverUrl,
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench host</title></head>
 <body><div id="spot"></div><script>
 window.measureInstall = () => new Promise((resolve) => {
   const t0 = performance.now();
@@ -61,7 +71,14 @@ window.measureInstall = () => new Promise((resolve) => {
 // booking server's origin, so nothing but the widget's own requests reach the network.
 async function openHostPage(page, serverUrl) {
   const url = `${serverUrl}/bench-host`;
-  await page.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html', headers: { 'Cache-Control': 'no-store' }, body: hostPage(serverUrl) }));
+  await page.route(url, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      headers: { 'Cache-Control': 'no-store' },
+      body: hostPage(serverUrl),
+    }),
+  );
   await page.goto(url);
 }
 
@@ -70,7 +87,8 @@ async function main() {
   try {
     const budget = gzipBudget();
     console.log('Widget bench (headless Chromium, loopback, real booking-server)');
-    for (const s of budget.sizes) console.log(`  ${s.name.padEnd(30)} ${kb(s.raw).padStart(9)} raw ${kb(s.gzip).padStart(8)} gzip -9`);
+    for (const s of budget.sizes)
+      console.log(`  ${s.name.padEnd(30)} ${kb(s.raw).padStart(9)} raw ${kb(s.gzip).padStart(8)} gzip -9`);
     console.log(`  first load, widget + engine, gzip -9: ${kb(budget.total)} (budget 150 KB)`);
 
     const cold = [];
@@ -102,11 +120,17 @@ async function main() {
     console.log(`  bytes the widget received on a cold load (as served, incl. headers): ${kb(wireTotal)}`);
     for (const [p, b] of Object.entries(wire)) console.log(`    ${p.padEnd(44)} ${kb(b)}`);
     const coldTotals = cold.map((run) => run.total);
-    console.log(`  script tag -> first times visible, cold: median ${fmtMs(median(coldTotals))} of ${runs} (min ${fmtMs(Math.min(...coldTotals))}, max ${fmtMs(Math.max(...coldTotals))}) (target < 300 ms)`);
+    console.log(
+      `  script tag -> first times visible, cold: median ${fmtMs(median(coldTotals))} of ${runs} (min ${fmtMs(Math.min(...coldTotals))}, max ${fmtMs(Math.max(...coldTotals))}) (target < 300 ms)`,
+    );
     const names = Object.keys(cold[0].arrived).filter((n) => n !== 'favicon.ico');
-    console.log(`    where it goes (median ms after the script tag when each response had fully arrived): ${names.map((n) => `${n} ${median(cold.map((run) => run.arrived[n] ?? NaN)).toFixed(0)}`).join(', ')}`);
+    console.log(
+      `    where it goes (median ms after the script tag when each response had fully arrived): ${names.map((n) => `${n} ${median(cold.map((run) => run.arrived[n] ?? NaN)).toFixed(0)}`).join(', ')}`,
+    );
     const afterLastByte = cold.map((run) => run.total - Math.max(...names.map((n) => run.arrived[n] ?? 0)));
-    console.log(`    in the page after the last byte (engine start, first query, render): median ${fmtMs(median(afterLastByte))}`);
+    console.log(
+      `    in the page after the last byte (engine start, first query, render): median ${fmtMs(median(afterLastByte))}`,
+    );
     console.log(`  script tag -> first times visible, warm: median ${fmtMs(median(warm))} of ${runs}`);
 
     const browser = await launchBrowser();
@@ -141,8 +165,13 @@ async function main() {
         return { dayClicks, monthChanges };
       });
       const { dayClicks, monthChanges } = timings;
-      console.log(`  day click -> its times in the DOM: median ${fmtMs(median(dayClicks))}, max ${fmtMs(Math.max(...dayClicks))} over ${dayClicks.length} clicks (target < 16 ms)`);
-      if (monthChanges.length) console.log(`  month change (engine query + grid): median ${fmtMs(median(monthChanges))}, max ${fmtMs(Math.max(...monthChanges))} over ${monthChanges.length}`);
+      console.log(
+        `  day click -> its times in the DOM: median ${fmtMs(median(dayClicks))}, max ${fmtMs(Math.max(...dayClicks))} over ${dayClicks.length} clicks (target < 16 ms)`,
+      );
+      if (monthChanges.length)
+        console.log(
+          `  month change (engine query + grid): median ${fmtMs(median(monthChanges))}, max ${fmtMs(Math.max(...monthChanges))} over ${monthChanges.length}`,
+        );
     } finally {
       await browser.close();
     }

@@ -16,10 +16,15 @@ const read = (name) => fs.readFileSync(path.join(examples, name), 'utf8');
   const createSlotEngine = require(args.module);
   const engine = await createSlotEngine();
   const raw = read('snapshot.json');
-  const prepared = execFileSync(args.engine, ['prepare', '--snapshot', path.join(examples, 'snapshot.json')], { encoding: 'utf8' });
+  const prepared = execFileSync(args.engine, ['prepare', '--snapshot', path.join(examples, 'snapshot.json')], {
+    encoding: 'utf8',
+  });
 
   assert.deepStrictEqual(JSON.parse(engine.slots(prepared, read('query.json'))), JSON.parse(read('slots.json')));
-  assert.deepStrictEqual(JSON.parse(engine.validate(prepared, read('booking.json'))), JSON.parse(read('validation.json')));
+  assert.deepStrictEqual(
+    JSON.parse(engine.validate(prepared, read('booking.json'))),
+    JSON.parse(read('validation.json')),
+  );
 
   // Without zone rules there is no tz database to fall back on: a clear error, not a throw.
   const unprepared = JSON.parse(engine.slots(raw, read('query.json')));
@@ -28,4 +33,7 @@ const read = (name) => fs.readFileSync(path.join(examples, name), 'utf8');
   assert.strictEqual(JSON.parse(engine.slots('{', '{}')).error.code, 'invalid_json');
   assert.strictEqual(JSON.parse(engine.validate(prepared, '{"start": 1}')).error.code, 'invalid_query');
   console.log('wasm module: contract example, validation and errors as expected');
-})().catch((e) => { console.error(e); process.exit(1); });
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -26,7 +26,8 @@ function listingJson(table) {
     for (let i = first; i < first + table.daySlotCount[d]; i++) {
       const ids = [];
       const p = table.slotFirstPractitioner[i];
-      for (let k = 0; k < table.slotPractitionerCount[i]; k++) ids.push(table.practitionerIds[table.practitioners[p + k]]);
+      for (let k = 0; k < table.slotPractitionerCount[i]; k++)
+        ids.push(table.practitionerIds[table.practitioners[p + k]]);
       slots.push({
         start: timeText(table.slotStartMinute[i]),
         end: timeText(table.slotEndMinute[i]),

@@ -17,10 +17,13 @@ args.module = path.resolve(args.module);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-parity-'));
 
 function native(command, files) {
-  const flags = command === 'prepare' ? ['--snapshot', files[0]]
-    : ['--snapshot', files[0], command === 'slots' ? '--query' : '--booking', files[1]];
+  const flags =
+    command === 'prepare'
+      ? ['--snapshot', files[0]]
+      : ['--snapshot', files[0], command === 'slots' ? '--query' : '--booking', files[1]];
   const run = spawnSync(args.engine, [command, ...flags], { encoding: 'utf8' });
-  if (run.status !== 0 && run.status !== 2) throw new Error(`slot-engine ${command} exited ${run.status}: ${run.stderr}`);
+  if (run.status !== 0 && run.status !== 2)
+    throw new Error(`slot-engine ${command} exited ${run.status}: ${run.stderr}`);
   return run.stdout.replace(/\n$/, '');
 }
 
@@ -46,7 +49,9 @@ async function main() {
       return errorJson(error);
     }
   };
-  const cases = JSON.parse(execFileSync(args.gen, ['--count', args.count, '--seed', '2026'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  const cases = JSON.parse(
+    execFileSync(args.gen, ['--count', args.count, '--seed', '2026'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+  );
   let compared = 0;
   let comparedStructured = 0;
   const failures = [];
@@ -59,7 +64,8 @@ async function main() {
     if (command === 'slots') {
       const rebuilt = structured(snapshotText, otherText);
       comparedStructured++;
-      if (want !== rebuilt) failures.push({ label: `${label} (structured)`, want: want.slice(0, 400), got: rebuilt.slice(0, 400) });
+      if (want !== rebuilt)
+        failures.push({ label: `${label} (structured)`, want: want.slice(0, 400), got: rebuilt.slice(0, 400) });
     }
   };
 
@@ -73,7 +79,12 @@ async function main() {
     const listing = JSON.parse(engine.slots(prepared, JSON.stringify(c.query)));
     for (const day of (listing.available_slots || []).slice(0, 2)) {
       const slot = day.slots[day.slots.length >> 1];
-      const booking = { appointment_type: c.query.appointment_type, practitioner_id: slot.practitioner_ids[0], start: slot.start_utc, now: c.query.now };
+      const booking = {
+        appointment_type: c.query.appointment_type,
+        practitioner_id: slot.practitioner_ids[0],
+        start: slot.start_utc,
+        now: c.query.now,
+      };
       compare(`case ${i} listed booking`, 'validate', prepared, JSON.stringify(booking));
       booking.start = new Date(Date.parse(slot.start_utc) + 60000).toISOString().replace('.000Z', 'Z');
       compare(`case ${i} shifted booking`, 'validate', prepared, JSON.stringify(booking));
@@ -91,7 +102,10 @@ async function main() {
 
   // The contract's sample cases, prepared.
   const casesDir = path.join(args.data, 'contract-cases');
-  for (const name of fs.readdirSync(casesDir).filter((n) => /^\d+$/.test(n)).sort()) {
+  for (const name of fs
+    .readdirSync(casesDir)
+    .filter((n) => /^\d+$/.test(n))
+    .sort()) {
     const dir = path.join(casesDir, name);
     const prepared = native('prepare', [path.join(dir, 'snapshot.json')]);
     const query = path.join(dir, 'query.json');
@@ -100,13 +114,19 @@ async function main() {
   }
 
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(`compared ${compared} answers (and ${comparedStructured} listings, ${structuredSlots} slots, rebuilt from the structured answer) from ${cases.length} generated clinics in ${zones.size} zones plus the contract cases: ${failures.length} differ`);
+  console.log(
+    `compared ${compared} answers (and ${comparedStructured} listings, ${structuredSlots} slots, rebuilt from the structured answer) from ${cases.length} generated clinics in ${zones.size} zones plus the contract cases: ${failures.length} differ`,
+  );
   if (failures.length) {
     console.error(JSON.stringify(failures.slice(0, 5), null, 2));
     process.exit(1);
   }
   if (zones.size < 10 || cases.length < 300) throw new Error('too few zones or cases generated');
-  if (comparedStructured < 3 * cases.length || structuredSlots < 10000) throw new Error('too few structured listings or slots compared');
+  if (comparedStructured < 3 * cases.length || structuredSlots < 10000)
+    throw new Error('too few structured listings or slots compared');
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

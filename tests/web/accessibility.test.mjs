@@ -8,7 +8,16 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fillPatient, launchBrowser, requireFromWeb, screenshot, startHostServer, startServer, widget, withCleanup } from './support.mjs';
+import {
+  fillPatient,
+  launchBrowser,
+  requireFromWeb,
+  screenshot,
+  startHostServer,
+  startServer,
+  widget,
+  withCleanup,
+} from './support.mjs';
 
 const AXE_PATH = requireFromWeb.resolve('axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -20,10 +29,19 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 async function runAxe(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE_PATH });
   return page.evaluate(async (tags) => {
-    const results = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
+    const results = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations', 'incomplete'],
+    });
     // a target inside a shadow root is a list of selectors, host first
     const target = (n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' >>> ');
-    const brief = (v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: target(n), summary: n.failureSummary })) });
+    const brief = (v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: target(n), summary: n.failureSummary })),
+    });
     return { violations: results.violations.map(brief), incomplete: results.incomplete.map(brief) };
   }, WCAG_TAGS);
 }
@@ -144,7 +162,13 @@ test('axe-core: no WCAG 2.1 A/AA violations in any state of the widget and manag
     const taken = await fetch(`${server.url}/api/v1/bookings`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'a11y-conflict-0001' },
-      body: JSON.stringify({ clinic_id: 'demo', appointment_type: es.type, practitioner_id: 'any', start: es.start, patient: { name: 'Quick Other', email: 'other@example.com', phone: '+1 555 0199' } }),
+      body: JSON.stringify({
+        clinic_id: 'demo',
+        appointment_type: es.type,
+        practitioner_id: 'any',
+        start: es.start,
+        patient: { name: 'Quick Other', email: 'other@example.com', phone: '+1 555 0199' },
+      }),
     });
     assert.equal(taken.status, 201, await taken.text());
     await es.w.confirmButton.click();

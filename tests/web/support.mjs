@@ -33,7 +33,8 @@ const FAKETIME_LIBRARY = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1'
 
 /** The environment that starts a process's clock at FAKE_START ("@": then it runs). */
 function fakeClockEnv() {
-  if (!fs.existsSync(FAKETIME_LIBRARY)) throw new Error(`${FAKETIME_LIBRARY} is missing: install the Debian package faketime`);
+  if (!fs.existsSync(FAKETIME_LIBRARY))
+    throw new Error(`${FAKETIME_LIBRARY} is missing: install the Debian package faketime`);
   const start = FAKE_START.replace('T', ' ').replace('Z', '');
   return { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `@${start}`, TZ: 'UTC' };
 }
@@ -44,9 +45,23 @@ export async function startServer({ allowOrigins = [] } = {}) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build first`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-web-test-'));
-  const args = ['--db', path.join(dir, 'bookings.db'), '--clinic', demoClinic, '--web-root', webRoot, '--host', '127.0.0.1', '--port', '0'];
+  const args = [
+    '--db',
+    path.join(dir, 'bookings.db'),
+    '--clinic',
+    demoClinic,
+    '--web-root',
+    webRoot,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+  ];
   for (const origin of allowOrigins) args.push('--allow-origin', origin);
-  const child = spawn(serverBinary, args, { env: { ...process.env, ...fakeClockEnv(), CALENDAR_API_KEY: TEST_API_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(serverBinary, args, {
+    env: { ...process.env, ...fakeClockEnv(), CALENDAR_API_KEY: TEST_API_KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`booking-server did not start in 15 s:\n${log}`)), 15000);
@@ -82,7 +97,11 @@ export async function startServer({ allowOrigins = [] } = {}) {
 }
 
 /** Headless Chromium in a fresh profile; `close()` also removes the profile. */
-export async function launchBrowser({ timezoneId = 'America/New_York', locale = 'en-US', viewport = { width: 1100, height: 900 } } = {}) {
+export async function launchBrowser({
+  timezoneId = 'America/New_York',
+  locale = 'en-US',
+  viewport = { width: 1100, height: 900 },
+} = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -90,7 +109,16 @@ export async function launchBrowser({ timezoneId = 'America/New_York', locale = 
     timezoneId,
     locale,
     viewport,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   context.setDefaultTimeout(15000);
   await context.clock.install({ time: FAKE_START });
@@ -98,7 +126,8 @@ export async function launchBrowser({ timezoneId = 'America/New_York', locale = 
   const problems = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/favicon/.test(message.location().url || '')) problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !/favicon/.test(message.location().url || ''))
+      problems.push(`console: ${message.text()}`);
   });
   return {
     context,
@@ -161,11 +190,21 @@ export function focusedInWidget(page, host = 'clinic-booking') {
   return page.evaluate((selector) => {
     const active = document.querySelector(selector)?.shadowRoot?.activeElement;
     if (!active) return null;
-    return { tag: active.tagName.toLowerCase(), className: active.className, name: active.getAttribute('name'), text: active.textContent.trim(), date: active.dataset.date || null, type: active.type || null };
+    return {
+      tag: active.tagName.toLowerCase(),
+      className: active.className,
+      name: active.getAttribute('name'),
+      text: active.textContent.trim(),
+      date: active.dataset.date || null,
+      type: active.type || null,
+    };
   }, host);
 }
 
-export async function fillPatient(w, { name = 'Ana Ruiz', email = 'ana@example.com', phone = '+1 555 0100', notes = '' } = {}) {
+export async function fillPatient(
+  w,
+  { name = 'Ana Ruiz', email = 'ana@example.com', phone = '+1 555 0100', notes = '' } = {},
+) {
   await w.field('name').fill(name);
   await w.field('email').fill(email);
   await w.field('phone').fill(phone);

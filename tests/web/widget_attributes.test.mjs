@@ -10,7 +10,8 @@ import { openDemoSite, screenshot, withCleanup } from './support.mjs';
 test('attributes after connect, moving and removing the element, the one-minute refresh', { timeout: 180000 }, () =>
   withCleanup(async (defer) => {
     const { server, browser, page, w } = await openDemoSite(defer);
-    const setAttr = (name, value) => page.evaluate(([n, v]) => document.querySelector('clinic-booking').setAttribute(n, v), [name, value]);
+    const setAttr = (name, value) =>
+      page.evaluate(([n, v]) => document.querySelector('clinic-booking').setAttribute(n, v), [name, value]);
     const heading = () => w.root.locator('h2').first().textContent();
     assert.equal(await heading(), 'Book an appointment');
 
@@ -22,20 +23,32 @@ test('attributes after connect, moving and removing the element, the one-minute 
 
     // appointment-type and practitioner: reselected on the pick step
     await setAttr('appointment-type', 'follow-up');
-    await page.waitForFunction(() => document.querySelector('clinic-booking').shadowRoot.querySelector('.choices select').value === 'follow-up');
+    await page.waitForFunction(
+      () => document.querySelector('clinic-booking').shadowRoot.querySelector('.choices select').value === 'follow-up',
+    );
     await setAttr('practitioner', 'dr-patel');
-    await page.waitForFunction(() => document.querySelector('clinic-booking').shadowRoot.querySelectorAll('.choices select')[1].value === 'dr-patel');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('clinic-booking').shadowRoot.querySelectorAll('.choices select')[1].value === 'dr-patel',
+    );
     await w.times.first().waitFor();
     // an unknown practitioner falls back to "any"
     await setAttr('practitioner', 'dr-nobody');
-    await page.waitForFunction(() => document.querySelectorAll('clinic-booking')[0].shadowRoot.querySelectorAll('.choices select')[1].value === 'any');
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('clinic-booking')[0].shadowRoot.querySelectorAll('.choices select')[1].value ===
+        'any',
+    );
 
     // name/email: fill the form's fields, but never over what the patient typed
     await w.times.first().click();
     await w.continueButton.click();
     await w.field('name').waitFor();
     await setAttr('name', 'Prefilled Name');
-    await page.waitForFunction(() => document.querySelector('clinic-booking').shadowRoot.querySelector('[name="name"]').value === 'Prefilled Name');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('clinic-booking').shadowRoot.querySelector('[name="name"]').value === 'Prefilled Name',
+    );
     await w.field('email').fill('typed@example.com');
     await setAttr('email', 'attribute@example.com');
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -68,7 +81,11 @@ test('attributes after connect, moving and removing the element, the one-minute 
       window.detached = el;
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(await page.evaluate(() => window.detached.shadowRoot.querySelector('.times-panel')), null, 'a removed widget does not render');
+    assert.equal(
+      await page.evaluate(() => window.detached.shadowRoot.querySelector('.times-panel')),
+      null,
+      'a removed widget does not render',
+    );
     await page.evaluate(() => document.querySelector('main').append(window.detached));
     await w.times.first().waitFor();
     assert.match(await w.root.locator('.zone-note').textContent(), /Asia\/Tokyo/, 'the timezone attribute took effect');
@@ -81,6 +98,9 @@ test('attributes after connect, moving and removing the element, the one-minute 
     while (snapshotGets() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok(snapshotGets() > before, 'a stale snapshot is fetched again on interaction');
     // the unknown clinic's load error (and its 404) is the only thing reported
-    assert.deepEqual(browser.problems.filter((p) => !/no-such-clinic|404/.test(p)), []);
+    assert.deepEqual(
+      browser.problems.filter((p) => !/no-such-clinic|404/.test(p)),
+      [],
+    );
   }),
 );

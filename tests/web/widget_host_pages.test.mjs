@@ -4,7 +4,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fillPatient, launchBrowser, screenshot, startHostServer, startServer, widget, withCleanup } from './support.mjs';
+import {
+  fillPatient,
+  launchBrowser,
+  screenshot,
+  startHostServer,
+  startServer,
+  widget,
+  withCleanup,
+} from './support.mjs';
 
 const HOSTILE_CSS = `
   html { font-size: 6px; }
@@ -25,10 +33,21 @@ const page = (serverUrl, { lang = 'en', css = '', extra = '' } = {}) => `<!docty
 </body></html>`;
 
 async function computed(w) {
-  return w.times.first().locator('span').evaluate((el) => {
-    const s = getComputedStyle(el);
-    return { font: s.fontFamily, size: s.fontSize, color: s.color, background: s.backgroundColor, transform: s.textTransform, spacing: s.letterSpacing, border: s.borderTopStyle };
-  });
+  return w.times
+    .first()
+    .locator('span')
+    .evaluate((el) => {
+      const s = getComputedStyle(el);
+      return {
+        font: s.fontFamily,
+        size: s.fontSize,
+        color: s.color,
+        background: s.backgroundColor,
+        transform: s.textTransform,
+        spacing: s.letterSpacing,
+        border: s.borderTopStyle,
+      };
+    });
 }
 
 async function book(w, patient) {
@@ -77,7 +96,10 @@ test('another origin, hostile CSS, strict CSP, Spanish, 320 px', { timeout: 1800
     await hostile.times.first().waitFor();
     assert.deepEqual(await computed(hostile), reference, 'host CSS does not reach inside the widget');
     const box = await hostile.root.locator('.root').boundingBox();
-    assert.ok(Math.abs(box.width - referenceBox.width) < 80, `widget keeps its width (${box.width} vs ${referenceBox.width})`);
+    assert.ok(
+      Math.abs(box.width - referenceBox.width) < 80,
+      `widget keeps its width (${box.width} vs ${referenceBox.width})`,
+    );
     await screenshot(browser.page, 'host-1-hostile-css');
     await book(hostile, { name: 'Hana Hostile', email: 'hana@example.com' });
     await screenshot(browser.page, 'host-2-hostile-css-booked');
@@ -87,7 +109,9 @@ test('another origin, hostile CSS, strict CSP, Spanish, 320 px', { timeout: 1800
     browser.page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
     await browser.page.addInitScript(() => {
       window.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     await browser.page.goto(`${host.url}/csp`);
     const strict = widget(browser.page);
@@ -108,7 +132,10 @@ test('another origin, hostile CSS, strict CSP, Spanish, 320 px', { timeout: 1800
     assert.match(text, /Reserve una cita/);
     assert.match(text, /Tipo de cita/);
     assert.match(text, /Horarios del/);
-    assert.match(text, /(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de 20\d\d/);
+    assert.match(
+      text,
+      /(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de 20\d\d/,
+    );
     assert.match(await es.root.locator('th').first().textContent(), /lun/i, 'weeks start on Monday');
     assert.match(text, /La clínica está en/, 'the clinic zone is named when it differs');
     await screenshot(spanish.page, 'host-4-spanish');
@@ -124,7 +151,10 @@ test('another origin, hostile CSS, strict CSP, Spanish, 320 px', { timeout: 1800
     await phone.page.goto(`${host.url}/plain`);
     const small = widget(phone.page);
     await small.times.first().waitFor();
-    assert.ok(await phone.page.evaluate(() => document.scrollingElement.scrollWidth <= 320), 'no horizontal scroll at 320 px');
+    assert.ok(
+      await phone.page.evaluate(() => document.scrollingElement.scrollWidth <= 320),
+      'no horizontal scroll at 320 px',
+    );
     await screenshot(phone.page, 'host-6-phone-320');
 
     assert.deepEqual(browser.problems, []);

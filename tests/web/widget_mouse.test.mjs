@@ -88,9 +88,14 @@ test('mouse booking on the demo site, then visible in the staff API', { timeout:
     const staffText = await staff.text();
     assert.equal(staff.status, 200, staffText);
     assert.match(staffText, /Ana Ruiz/);
-    const list = await fetch(`${server.url}/api/calendar/appointments?days=365&limit=50`, { headers: { 'X-API-Key': TEST_API_KEY } });
+    const list = await fetch(`${server.url}/api/calendar/appointments?days=365&limit=50`, {
+      headers: { 'X-API-Key': TEST_API_KEY },
+    });
     assert.match(await list.text(), new RegExp(confirmed.detail.id));
 
-    assert.deepEqual(browser.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
+    assert.deepEqual(
+      browser.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)),
+      [],
+    );
   }),
 );

@@ -33,7 +33,11 @@ test('two browsers race for one time; the loser sees the conflict and alternativ
       readyToConfirm(first, `${server.url}/`, { name: 'Alex First', email: 'alex@example.com' }),
       readyToConfirm(second, `${server.url}/`, { name: 'Bo Second', email: 'bo@example.com' }),
     ]);
-    assert.equal(await a.root.locator('.summary strong').textContent(), await b.root.locator('.summary strong').textContent(), 'both chose the same time');
+    assert.equal(
+      await a.root.locator('.summary strong').textContent(),
+      await b.root.locator('.summary strong').textContent(),
+      'both chose the same time',
+    );
 
     await Promise.all([a.confirmButton.click(), b.confirmButton.click()]);
     const outcome = async (w) => {
@@ -48,7 +52,11 @@ test('two browsers race for one time; the loser sees the conflict and alternativ
     const notice = await loser.notice.textContent();
     assert.match(notice, /that time was just taken/);
     assert.ok((await loser.alternatives.count()) > 0, 'nearest free times are offered');
-    assert.equal(await loser.field('email').inputValue(), results[0] === 'booked' ? 'bo@example.com' : 'alex@example.com', 'the form keeps what was typed');
+    assert.equal(
+      await loser.field('email').inputValue(),
+      results[0] === 'booked' ? 'bo@example.com' : 'alex@example.com',
+      'the form keeps what was typed',
+    );
     await screenshot(loserBrowser.page, 'race-1-loser-conflict');
 
     // the loser takes the nearest alternative and books it
@@ -56,6 +64,9 @@ test('two browsers race for one time; the loser sees the conflict and alternativ
     await loser.confirmButton.click();
     await loser.done.waitFor();
     await screenshot(loserBrowser.page, 'race-2-loser-booked-alternative');
-    assert.deepEqual([...first.problems, ...second.problems].filter((p) => !/409/.test(p)), []);
+    assert.deepEqual(
+      [...first.problems, ...second.problems].filter((p) => !/409/.test(p)),
+      [],
+    );
   }),
 );

@@ -50,9 +50,17 @@ function checkValue(answer) {
 // The typed-array columns of a _slotTable answer: views into wasm memory, valid only until
 // the next call into the module, so slotTable() copies them first.
 const SLOT_TABLE_COLUMNS = [
-  'dayDate', 'dayWeekday', 'dayFirstSlot', 'daySlotCount',
-  'slotStartMs', 'slotEndMs', 'slotStartMinute', 'slotEndMinute',
-  'slotFirstPractitioner', 'slotPractitionerCount', 'practitioners',
+  'dayDate',
+  'dayWeekday',
+  'dayFirstSlot',
+  'daySlotCount',
+  'slotStartMs',
+  'slotEndMs',
+  'slotStartMinute',
+  'slotEndMinute',
+  'slotFirstPractitioner',
+  'slotPractitionerCount',
+  'practitioners',
 ];
 
 /** Wraps a raw module (the resolved value of `createSlotEngine()`). */
@@ -154,8 +162,7 @@ function loadFactoryScript(scriptUrl) {
 export async function loadSlotEngine(options = {}) {
   const moduleArgs = {};
   let instantiationFailed = new Promise(() => {});
-  const wasmUrl =
-    options.wasmUrl || (options.scriptUrl && new URL('slot-engine.wasm', options.scriptUrl).href);
+  const wasmUrl = options.wasmUrl || (options.scriptUrl && new URL('slot-engine.wasm', options.scriptUrl).href);
   if (options.wasmBinary) {
     moduleArgs.wasmBinary = options.wasmBinary;
   } else if (wasmUrl && typeof fetch === 'function' && WebAssembly.instantiateStreaming) {
@@ -166,9 +173,12 @@ export async function loadSlotEngine(options = {}) {
     instantiationFailed = new Promise((_, reject) => (fail = reject));
     moduleArgs.instantiateWasm = (imports, receiveInstance) => {
       response
-        .then((r) => WebAssembly.instantiateStreaming(r.clone(), imports).catch(() =>
-          // a server that does not send application/wasm: compile from the bytes
-          r.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports))))
+        .then((r) =>
+          WebAssembly.instantiateStreaming(r.clone(), imports).catch(() =>
+            // a server that does not send application/wasm: compile from the bytes
+            r.arrayBuffer().then((bytes) => WebAssembly.instantiate(bytes, imports)),
+          ),
+        )
         .then((result) => receiveInstance(result.instance, result.module), fail);
       return {}; // exports arrive through receiveInstance
     };
@@ -180,6 +190,9 @@ export async function loadSlotEngine(options = {}) {
     return new SlotEngine(await Promise.race([factory(moduleArgs), instantiationFailed]));
   } catch (cause) {
     if (cause instanceof SlotEngineError) throw cause;
-    throw new SlotEngineError('engine_unavailable', `the engine failed to start: ${cause && cause.message ? cause.message : cause}`);
+    throw new SlotEngineError(
+      'engine_unavailable',
+      `the engine failed to start: ${cause && cause.message ? cause.message : cause}`,
+    );
   }
 }

@@ -26,20 +26,32 @@ export class SlotEngineError extends Error {
   constructor(code: SlotEngineErrorCode, message?: string);
 }
 
-export interface TimeRange { start: string; end: string } // "HH:MM", 24-hour; "24:00" only as an end
+export interface TimeRange {
+  start: string;
+  end: string;
+} // "HH:MM", 24-hour; "24:00" only as an end
 
 /** A clinic snapshot as served by GET /api/v1/clinics/{id}/snapshot (zone rules included). */
 export interface Snapshot {
   clinic: { id: string; name?: string; timezone: string; closed_dates?: string[] };
   rules?: { min_notice_minutes?: number; max_advance_days?: number };
   appointment_types: Array<{
-    id: string; name?: string; duration_minutes: number;
-    buffer_before_minutes?: number; buffer_after_minutes?: number; slot_step_minutes?: number;
-    min_notice_minutes?: number; max_advance_days?: number;
+    id: string;
+    name?: string;
+    duration_minutes: number;
+    buffer_before_minutes?: number;
+    buffer_after_minutes?: number;
+    slot_step_minutes?: number;
+    min_notice_minutes?: number;
+    max_advance_days?: number;
   }>;
   practitioners: Array<{
-    id: string; name?: string; appointment_types: string[];
-    weekly_hours?: Partial<Record<'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday', TimeRange[]>>;
+    id: string;
+    name?: string;
+    appointment_types: string[];
+    weekly_hours?: Partial<
+      Record<'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday', TimeRange[]>
+    >;
     overrides?: Array<{ date: string; hours: TimeRange[] }>;
   }>;
   busy?: Array<{ practitioner_id: string; start: string; end: string }>;
@@ -57,16 +69,23 @@ export interface SlotQuery {
 }
 
 export interface Slot {
-  start: string; end: string; // clinic wall time "HH:MM"
-  start_utc: string; end_utc: string;
+  start: string;
+  end: string; // clinic wall time "HH:MM"
+  start_utc: string;
+  end_utc: string;
   duration_minutes: number;
   practitioner_ids: string[];
 }
 
 export interface SlotListing {
-  clinic_id: string; appointment_type: string; practitioner_id: string;
-  start_date: string; end_date: string; timezone: string;
-  slot_duration_minutes: number; total_days_with_availability: number;
+  clinic_id: string;
+  appointment_type: string;
+  practitioner_id: string;
+  start_date: string;
+  end_date: string;
+  timezone: string;
+  slot_duration_minutes: number;
+  total_days_with_availability: number;
   available_slots: Array<{ date: string; day_of_week: string; total_slots: number; slots: Slot[] }>;
 }
 
@@ -82,7 +101,8 @@ export interface SlotTable {
   appointmentType: string;
   /** "any", or the practitioner asked about */
   practitionerId: string;
-  startDate: string; endDate: string; // YYYY-MM-DD, as asked
+  startDate: string;
+  endDate: string; // YYYY-MM-DD, as asked
   /** the clinic's IANA zone */
   timezone: string;
   durationMinutes: number;
@@ -119,8 +139,14 @@ export interface BookingCheck {
 }
 
 export type RefusalReason =
-  | 'in_past' | 'too_soon' | 'too_far' | 'outside_hours' | 'off_grid' | 'conflict'
-  | 'unknown_appointment_type' | 'unknown_practitioner';
+  | 'in_past'
+  | 'too_soon'
+  | 'too_far'
+  | 'outside_hours'
+  | 'off_grid'
+  | 'conflict'
+  | 'unknown_appointment_type'
+  | 'unknown_practitioner';
 
 export type Verdict = { ok: true } | { ok: false; reason: RefusalReason };
 
@@ -168,13 +194,24 @@ export function loadSlotEngine(options: LoadOptions): Promise<SlotEngine>;
 // ---- the widget --------------------------------------------------------------------------
 
 /** detail of `booking:ready` */
-export interface BookingReadyDetail { clinicId: string }
+export interface BookingReadyDetail {
+  clinicId: string;
+}
 /** detail of `booking:slot-selected` */
-export interface BookingSlotSelectedDetail { start: string; end: string; appointmentType: string; practitionerId: string }
+export interface BookingSlotSelectedDetail {
+  start: string;
+  end: string;
+  appointmentType: string;
+  practitionerId: string;
+}
 /** detail of `booking:confirmed` */
 export interface BookingConfirmedDetail {
-  id: string; start: string; end: string; confirmationNumber: string;
-  appointmentType: string; practitionerId: string;
+  id: string;
+  start: string;
+  end: string;
+  confirmationNumber: string;
+  appointmentType: string;
+  practitionerId: string;
 }
 
 /**
@@ -183,10 +220,26 @@ export interface BookingConfirmedDetail {
  * Events bubble and cross the shadow boundary (composed).
  */
 export interface ClinicBookingElement extends HTMLElement {
-  addEventListener(type: 'booking:ready', listener: (event: CustomEvent<BookingReadyDetail>) => void, options?: boolean | AddEventListenerOptions): void;
-  addEventListener(type: 'booking:slot-selected', listener: (event: CustomEvent<BookingSlotSelectedDetail>) => void, options?: boolean | AddEventListenerOptions): void;
-  addEventListener(type: 'booking:confirmed', listener: (event: CustomEvent<BookingConfirmedDetail>) => void, options?: boolean | AddEventListenerOptions): void;
-  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(
+    type: 'booking:ready',
+    listener: (event: CustomEvent<BookingReadyDetail>) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: 'booking:slot-selected',
+    listener: (event: CustomEvent<BookingSlotSelectedDetail>) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: 'booking:confirmed',
+    listener: (event: CustomEvent<BookingConfirmedDetail>) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
 }
 
 declare global {

@@ -43,7 +43,15 @@ export class BookingManager extends HTMLElement {
     this.l10n = localizer(this.getAttribute('lang') || pageLanguage(this), this.patientZone);
     this.api = new BookingApi(this.getAttribute('server') || defaultServer());
     const { l10n } = this;
-    replaceChildren(this.view, h('div', { class: 'loading', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), l10n.t('loading')));
+    replaceChildren(
+      this.view,
+      h(
+        'div',
+        { class: 'loading', attrs: { role: 'status' } },
+        h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+        l10n.t('loading'),
+      ),
+    );
     let booking, snapshot;
     try {
       booking = await this.api.booking(this.bookingId, this.token, signal);
@@ -68,17 +76,42 @@ export class BookingManager extends HTMLElement {
   showBooking({ message = '', focus = true } = {}) {
     const { l10n, booking } = this;
     const clinicZone = booking.timezone;
-    const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('manageTitle'), h('span', { class: `status ${booking.status}` }, l10n.t(`status_${booking.status}`)));
+    const heading = h(
+      'h2',
+      { part: 'title', tabIndex: -1 },
+      l10n.t('manageTitle'),
+      h('span', { class: `status ${booking.status}` }, l10n.t(`status_${booking.status}`)),
+    );
     let when = l10n.dateTime(booking.start);
-    if (clinicZone && clinicZone !== this.patientZone) when += ` (${l10n.time(booking.start, clinicZone)} ${l10n.t('clinicTime')})`;
+    if (clinicZone && clinicZone !== this.patientZone)
+      when += ` (${l10n.time(booking.start, clinicZone)} ${l10n.t('clinicTime')})`;
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
     const active = booking.can_change; // the server's rule: pending or confirmed, not started
     this.actions = h(
       'div',
       { class: 'actions' },
-      h('a', { class: 'button primary', part: 'button ics', href: this.api.icsUrl(booking.id, this.token), download: `${booking.confirmation_number}.ics` }, l10n.t(active ? 'addToCalendar' : 'updateCalendar')),
-      active && h('button', { type: 'button', class: 'secondary', part: 'button reschedule', onclick: () => this.showReschedule() }, l10n.t('reschedule')),
-      active && h('button', { type: 'button', class: 'secondary', part: 'button cancel', onclick: () => this.askCancel() }, l10n.t('cancel')),
+      h(
+        'a',
+        {
+          class: 'button primary',
+          part: 'button ics',
+          href: this.api.icsUrl(booking.id, this.token),
+          download: `${booking.confirmation_number}.ics`,
+        },
+        l10n.t(active ? 'addToCalendar' : 'updateCalendar'),
+      ),
+      active &&
+        h(
+          'button',
+          { type: 'button', class: 'secondary', part: 'button reschedule', onclick: () => this.showReschedule() },
+          l10n.t('reschedule'),
+        ),
+      active &&
+        h(
+          'button',
+          { type: 'button', class: 'secondary', part: 'button cancel', onclick: () => this.askCancel() },
+          l10n.t('cancel'),
+        ),
     );
     replaceChildren(
       this.view,
@@ -89,7 +122,10 @@ export class BookingManager extends HTMLElement {
         { class: 'details' },
         row(l10n.t('confirmationNumber'), booking.confirmation_number),
         row(l10n.t('when'), when),
-        row(l10n.t('appointment'), `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`),
+        row(
+          l10n.t('appointment'),
+          `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`,
+        ),
         booking.patient && booking.patient.name && row(l10n.t('name'), booking.patient.name),
       ),
       this.actions,
@@ -102,28 +138,37 @@ export class BookingManager extends HTMLElement {
     const reasonId = uid('reason');
     const reason = h('textarea', { id: reasonId, rows: 2, maxLength: 255, part: 'input' });
     const error = h('div', { class: 'notice error' });
-    const yes = h('button', {
-      type: 'button',
-      class: 'primary',
-      part: 'button primary confirm-cancel',
-      onclick: async () => {
-        try {
-          this.booking = await this.api.cancel(this.booking.id, this.token, reason.value.trim());
-        } catch (e) {
-          replaceChildren(error, h('p', {}, l10n.t(e.kind === 'network' ? 'networkError' : 'serverError')));
-          return;
-        }
-        this.showBooking({ message: l10n.t('cancelled') });
-        this.announce(l10n.t('cancelled'));
+    const yes = h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        part: 'button primary confirm-cancel',
+        onclick: async () => {
+          try {
+            this.booking = await this.api.cancel(this.booking.id, this.token, reason.value.trim());
+          } catch (e) {
+            replaceChildren(error, h('p', {}, l10n.t(e.kind === 'network' ? 'networkError' : 'serverError')));
+            return;
+          }
+          this.showBooking({ message: l10n.t('cancelled') });
+          this.announce(l10n.t('cancelled'));
+        },
       },
-    }, l10n.t('cancelYes'));
+      l10n.t('cancelYes'),
+    );
     const box = h(
       'div',
       { class: 'confirm-box', attrs: { role: 'group', 'aria-labelledby': `${reasonId}-q` } },
       h('h3', { id: `${reasonId}-q`, tabIndex: -1 }, l10n.t('cancelAsk')),
       error,
       h('div', { class: 'field' }, h('label', { htmlFor: reasonId }, l10n.t('cancelReason')), reason),
-      h('div', { class: 'actions' }, yes, h('button', { type: 'button', class: 'secondary', onclick: () => this.showBooking() }, l10n.t('keep'))),
+      h(
+        'div',
+        { class: 'actions' },
+        yes,
+        h('button', { type: 'button', class: 'secondary', onclick: () => this.showBooking() }, l10n.t('keep')),
+      ),
     );
     this.actions.replaceWith(box);
     box.querySelector('h3').focus();
@@ -140,13 +185,24 @@ export class BookingManager extends HTMLElement {
       return;
     }
     const notice = h('div', { class: 'notice error', part: 'notice' });
-    const confirm = h('button', { type: 'button', class: 'primary', part: 'button primary', disabled: true }, l10n.t('rescheduleConfirm'));
-    const picker = new SlotPicker({ l10n, announce: (text) => this.announce(text), onSlot: (slot) => (confirm.disabled = !slot) });
+    const confirm = h(
+      'button',
+      { type: 'button', class: 'primary', part: 'button primary', disabled: true },
+      l10n.t('rescheduleConfirm'),
+    );
+    const picker = new SlotPicker({
+      l10n,
+      announce: (text) => this.announce(text),
+      onSlot: (slot) => (confirm.disabled = !slot),
+    });
     confirm.addEventListener('click', async () => {
       const slot = picker.selectedSlot;
       if (!slot) return;
       try {
-        this.booking = await this.api.reschedule(booking.id, this.token, { start: slot.start, practitioner_id: booking.practitioner_id });
+        this.booking = await this.api.reschedule(booking.id, this.token, {
+          start: slot.start,
+          practitioner_id: booking.practitioner_id,
+        });
       } catch (error) {
         const key = error.kind === 'conflict' ? 'slotTaken' : error.kind === 'network' ? 'networkError' : 'serverError';
         replaceChildren(notice, h('p', {}, l10n.t(key)));
@@ -166,7 +222,16 @@ export class BookingManager extends HTMLElement {
     replaceChildren(
       this.view,
       h('button', { type: 'button', class: 'link', onclick: () => this.showBooking() }, `← ${l10n.t('back')}`),
-      h('div', { class: 'header' }, heading, h('p', { class: 'clinic-name' }, `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`)),
+      h(
+        'div',
+        { class: 'header' },
+        heading,
+        h(
+          'p',
+          { class: 'clinic-name' },
+          `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`,
+        ),
+      ),
       notice,
       picker.element,
       h('div', { class: 'actions' }, confirm),

@@ -63,7 +63,10 @@ export class BookingApi {
   /** `signal` (optional) aborts the fetch, e.g. when the widget leaves the page. */
   async snapshot(clinicId, signal) {
     // no-cache: the browser revalidates with the ETag, so an unchanged snapshot is a 304.
-    const { text } = await request(`${this.server}/api/v1/clinics/${encodeURIComponent(clinicId)}/snapshot`, { cache: 'no-cache', signal });
+    const { text } = await request(`${this.server}/api/v1/clinics/${encodeURIComponent(clinicId)}/snapshot`, {
+      cache: 'no-cache',
+      signal,
+    });
     return { text, data: JSON.parse(text) };
   }
 

@@ -21,7 +21,10 @@ export const defaultServer = () => new URL(base || location.href).origin;
 
 export function sharedEngine() {
   if (!enginePromise) {
-    enginePromise = loadSlotEngine({ scriptUrl: new URL(ENGINE_JS, base).href, wasmUrl: new URL(ENGINE_WASM, base).href });
+    enginePromise = loadSlotEngine({
+      scriptUrl: new URL(ENGINE_JS, base).href,
+      wasmUrl: new URL(ENGINE_WASM, base).href,
+    });
     enginePromise.catch(() => {
       enginePromise = null; // let a retry load it again
     });

@@ -4,7 +4,17 @@
 // and its slots are regrouped by the patient's local date. The rules (booking horizon,
 // longest query range) are the engine's: this file asks, it does not restate them.
 
-import { addDays, dateInZone, firstOfMonth, formatDate, instantText, lastOfMonth, monthOf, nowInstant, offsetInZone } from './dates.js';
+import {
+  addDays,
+  dateInZone,
+  firstOfMonth,
+  formatDate,
+  instantText,
+  lastOfMonth,
+  monthOf,
+  nowInstant,
+  offsetInZone,
+} from './dates.js';
 
 const DAY_MS = 86400000;
 
@@ -12,7 +22,10 @@ const DAY_MS = 86400000;
 let hhmmTable = null;
 function hhmm(minute) {
   if (!hhmmTable) {
-    hhmmTable = Array.from({ length: 1440 }, (_, m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+    hhmmTable = Array.from(
+      { length: 1440 },
+      (_, m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`,
+    );
   }
   return hhmmTable[minute];
 }
@@ -175,7 +188,9 @@ export class Availability {
   /** The slot starting at `startUtc` if the snapshot still lists it, else null. */
   findSlot(typeId, practitionerId, startUtc, nowMs) {
     const clinicDate = dateInZone(Date.parse(startUtc), this.clinicZone);
-    return this.slotsBetween(typeId, practitionerId, clinicDate, clinicDate, nowMs).find((s) => s.start === startUtc) || null;
+    return (
+      this.slotsBetween(typeId, practitionerId, clinicDate, clinicDate, nowMs).find((s) => s.start === startUtc) || null
+    );
   }
 
   /** Up to `count` free slots nearest in time to `startUtc`, in start order. */
@@ -183,8 +198,13 @@ export class Availability {
     const target = Date.parse(startUtc);
     const clinicDate = dateInZone(target, this.clinicZone);
     const span = Math.min(14, Math.floor(this.engine.maxQueryRangeDays / 2));
-    const candidates = this.slotsBetween(typeId, practitionerId, addDays(clinicDate, -span), addDays(clinicDate, span), nowMs)
-      .filter((slot) => slot.start !== startUtc);
+    const candidates = this.slotsBetween(
+      typeId,
+      practitionerId,
+      addDays(clinicDate, -span),
+      addDays(clinicDate, span),
+      nowMs,
+    ).filter((slot) => slot.start !== startUtc);
     candidates.sort((a, b) => Math.abs(Date.parse(a.start) - target) - Math.abs(Date.parse(b.start) - target));
     return candidates.slice(0, count).sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
   }

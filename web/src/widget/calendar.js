@@ -17,11 +17,46 @@ export class CalendarGrid {
     this.onMonthChange = onMonthChange;
     const titleId = uid('month');
     this.title = h('h3', { class: 'month-title', id: titleId }); // changes are announced by the owner
-    this.prev = h('button', { type: 'button', class: 'icon-button', part: 'button month-nav', attrs: { 'aria-label': l10n.t('previousMonth') }, onclick: () => this.changeMonth(-1) }, '‹');
-    this.next = h('button', { type: 'button', class: 'icon-button', part: 'button month-nav', attrs: { 'aria-label': l10n.t('nextMonth') }, onclick: () => this.changeMonth(1) }, '›');
+    this.prev = h(
+      'button',
+      {
+        type: 'button',
+        class: 'icon-button',
+        part: 'button month-nav',
+        attrs: { 'aria-label': l10n.t('previousMonth') },
+        onclick: () => this.changeMonth(-1),
+      },
+      '‹',
+    );
+    this.next = h(
+      'button',
+      {
+        type: 'button',
+        class: 'icon-button',
+        part: 'button month-nav',
+        attrs: { 'aria-label': l10n.t('nextMonth') },
+        onclick: () => this.changeMonth(1),
+      },
+      '›',
+    );
     this.body = h('tbody');
-    this.grid = h('table', { class: 'grid', attrs: { role: 'grid', 'aria-labelledby': titleId }, onkeydown: (e) => this.onKey(e), onclick: (e) => this.onClick(e) }, this.head(), this.body);
-    this.element = h('div', { class: 'calendar', part: 'calendar' }, h('div', { class: 'calendar-head' }, this.prev, this.title, this.next), this.grid);
+    this.grid = h(
+      'table',
+      {
+        class: 'grid',
+        attrs: { role: 'grid', 'aria-labelledby': titleId },
+        onkeydown: (e) => this.onKey(e),
+        onclick: (e) => this.onClick(e),
+      },
+      this.head(),
+      this.body,
+    );
+    this.element = h(
+      'div',
+      { class: 'calendar', part: 'calendar' },
+      h('div', { class: 'calendar-head' }, this.prev, this.title, this.next),
+      this.grid,
+    );
     this.cells = new Map();
   }
 
@@ -30,7 +65,14 @@ export class CalendarGrid {
     const names = [];
     for (let i = 0; i < 7; i++) {
       const date = addDays('2023-01-01', (this.l10n.firstDayOfWeek + i) % 7);
-      names.push(h('th', { scope: 'col' }, h('span', { attrs: { 'aria-hidden': 'true' } }, this.l10n.weekdayShort(date)), h('span', { class: 'sr-only' }, this.l10n.weekdayLong(date))));
+      names.push(
+        h(
+          'th',
+          { scope: 'col' },
+          h('span', { attrs: { 'aria-hidden': 'true' } }, this.l10n.weekdayShort(date)),
+          h('span', { class: 'sr-only' }, this.l10n.weekdayLong(date)),
+        ),
+      );
     }
     return h('thead', {}, h('tr', {}, names));
   }
@@ -62,10 +104,19 @@ export class CalendarGrid {
           class: `day${free ? ' free' : ''}${date === today ? ' today' : ''}`,
           part: free ? 'day day-available' : 'day',
           tabIndex: -1,
-          attrs: { 'data-date': date, 'aria-selected': date === selected ? 'true' : 'false', 'aria-disabled': free ? undefined : 'true', 'aria-current': date === today ? 'date' : undefined },
+          attrs: {
+            'data-date': date,
+            'aria-selected': date === selected ? 'true' : 'false',
+            'aria-disabled': free ? undefined : 'true',
+            'aria-current': date === today ? 'date' : undefined,
+          },
         },
         h('span', { attrs: { 'aria-hidden': 'true' } }, String(day)),
-        h('span', { class: 'sr-only' }, `${this.l10n.longDate(date)}, ${this.l10n.t(free ? 'available' : 'unavailable')}`),
+        h(
+          'span',
+          { class: 'sr-only' },
+          `${this.l10n.longDate(date)}, ${this.l10n.t(free ? 'available' : 'unavailable')}`,
+        ),
       );
       this.cells.set(date, cell);
       row.push(cell);
@@ -81,7 +132,13 @@ export class CalendarGrid {
     this.body.replaceChildren(...rows);
     const inMonth = (d) => d && monthOf(d) === monthOf(this.month);
     const firstFree = [...this.cells.keys()].find((d) => available.has(d));
-    this.setFocusable(inMonth(this.focused) ? this.focused : inMonth(selected) ? selected : firstFree || (inMonth(today) ? today : this.month));
+    this.setFocusable(
+      inMonth(this.focused)
+        ? this.focused
+        : inMonth(selected)
+          ? selected
+          : firstFree || (inMonth(today) ? today : this.month),
+    );
   }
 
   setFocusable(date) {

@@ -65,7 +65,14 @@ export function offsetInZone(instantMs, timeZone) {
   if (!formatter) {
     // en-US numeric: M/D/YYYY, HH:MM:SS; only the digits are read, in that order.
     formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     offsetFormatters.set(timeZone, formatter);
   }
@@ -97,4 +104,5 @@ export function instantText(instantMs) {
 }
 
 /** The engine accepts fractions, but whole seconds keep queries readable in logs. */
-export const nowInstant = (nowMs = Date.now()) => new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+export const nowInstant = (nowMs = Date.now()) =>
+  new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');

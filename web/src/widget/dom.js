@@ -8,7 +8,8 @@ export function h(tag, props = {}, ...children) {
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'attrs') {
-      for (const [name, v] of Object.entries(value)) if (v !== undefined && v !== null && v !== false) el.setAttribute(name, String(v));
+      for (const [name, v] of Object.entries(value))
+        if (v !== undefined && v !== null && v !== false) el.setAttribute(name, String(v));
     } else if (key === 'class') {
       el.className = value;
     } else if (key === 'part') {

@@ -54,9 +54,12 @@ export class BookingWidget extends HTMLElement {
     }
     if (name === 'appointment-type' && this.availability.appointmentType(newValue)) {
       this.typeId = newValue;
-      if (!this.availability.practitionersFor(newValue).some((p) => p.id === this.practitionerId)) this.practitionerId = 'any';
+      if (!this.availability.practitionersFor(newValue).some((p) => p.id === this.practitionerId))
+        this.practitionerId = 'any';
     } else if (name === 'practitioner') {
-      this.practitionerId = this.availability.practitionersFor(this.typeId).some((p) => p.id === newValue) ? newValue : 'any';
+      this.practitionerId = this.availability.practitionersFor(this.typeId).some((p) => p.id === newValue)
+        ? newValue
+        : 'any';
     } else {
       return;
     }
@@ -104,7 +107,15 @@ export class BookingWidget extends HTMLElement {
     this.patientZone = this.getAttribute('timezone') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     this.l10n = this.makeLocalizer();
     this.api = new BookingApi(this.getAttribute('server') || defaultServer());
-    replaceChildren(this.view, h('div', { class: 'loading', attrs: { role: 'status' } }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), this.l10n.t('loading')));
+    replaceChildren(
+      this.view,
+      h(
+        'div',
+        { class: 'loading', attrs: { role: 'status' } },
+        h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+        this.l10n.t('loading'),
+      ),
+    );
     let engine, snapshot;
     try {
       [engine, snapshot] = await Promise.all([sharedEngine(), this.api.snapshot(this.clinicId, signal)]);
@@ -119,7 +130,9 @@ export class BookingWidget extends HTMLElement {
     const wantedType = this.getAttribute('appointment-type');
     this.typeId = (types.find((t) => t.id === wantedType) || types[0] || {}).id;
     const wantedPractitioner = this.getAttribute('practitioner');
-    this.practitionerId = this.availability.practitionersFor(this.typeId).some((p) => p.id === wantedPractitioner) ? wantedPractitioner : 'any';
+    this.practitionerId = this.availability.practitionersFor(this.typeId).some((p) => p.id === wantedPractitioner)
+      ? wantedPractitioner
+      : 'any';
     this.showPick();
     this.emit('booking:ready', { clinicId: this.clinicId });
   }
@@ -132,8 +145,20 @@ export class BookingWidget extends HTMLElement {
 
   showLoadError(error) {
     console.error('clinic-booking:', error);
-    const retry = h('button', { type: 'button', class: 'secondary', part: 'button', onclick: () => this.start() }, this.l10n.t('retry'));
-    replaceChildren(this.view, h('div', { class: 'notice error', attrs: { role: 'alert' } }, h('p', {}, this.l10n.t('loadFailed')), h('div', { class: 'actions' }, retry)));
+    const retry = h(
+      'button',
+      { type: 'button', class: 'secondary', part: 'button', onclick: () => this.start() },
+      this.l10n.t('retry'),
+    );
+    replaceChildren(
+      this.view,
+      h(
+        'div',
+        { class: 'notice error', attrs: { role: 'alert' } },
+        h('p', {}, this.l10n.t('loadFailed')),
+        h('div', { class: 'actions' }, retry),
+      ),
+    );
   }
 
   /** Fetches a new snapshot; false (and the old one kept) when the network fails. */
@@ -159,7 +184,8 @@ export class BookingWidget extends HTMLElement {
   refreshIfStale() {
     if (Date.now() - this.snapshotAt <= SNAPSHOT_MAX_AGE_MS || this.refreshing) return;
     this.refreshSnapshot().then((changed) => {
-      if (changed && this.picker && this.phase === 'pick') this.picker.setSource(this.availability, this.typeId, this.practitionerId, { keep: true });
+      if (changed && this.picker && this.phase === 'pick')
+        this.picker.setSource(this.availability, this.typeId, this.practitionerId, { keep: true });
     });
   }
 
@@ -172,11 +198,31 @@ export class BookingWidget extends HTMLElement {
     const typeSelect = h(
       'select',
       { id: uid('type'), part: 'select', onchange: () => this.changeType(typeSelect.value) },
-      types.map((type) => h('option', { value: type.id, selected: type.id === this.typeId }, `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })}`)),
+      types.map((type) =>
+        h(
+          'option',
+          { value: type.id, selected: type.id === this.typeId },
+          `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })}`,
+        ),
+      ),
     );
-    this.practitionerSelect = h('select', { id: uid('practitioner'), part: 'select', onchange: () => this.changePractitioner(this.practitionerSelect.value) });
+    this.practitionerSelect = h('select', {
+      id: uid('practitioner'),
+      part: 'select',
+      onchange: () => this.changePractitioner(this.practitionerSelect.value),
+    });
     this.fillPractitioners();
-    this.continueButton = h('button', { type: 'button', class: 'primary', part: 'button primary continue', disabled: true, onclick: () => this.showDetails() }, l10n.t('continue'));
+    this.continueButton = h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        part: 'button primary continue',
+        disabled: true,
+        onclick: () => this.showDetails(),
+      },
+      l10n.t('continue'),
+    );
     const keepSlot = this.picker && this.picker.selectedSlot;
     this.picker = new SlotPicker({
       l10n,
@@ -187,12 +233,22 @@ export class BookingWidget extends HTMLElement {
     this.heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('title'));
     replaceChildren(
       this.view,
-      h('div', { class: 'header', part: 'header' }, this.heading, h('p', { class: 'clinic-name' }, this.availability.clinic.name || '')),
+      h(
+        'div',
+        { class: 'header', part: 'header' },
+        this.heading,
+        h('p', { class: 'clinic-name' }, this.availability.clinic.name || ''),
+      ),
       h(
         'div',
         { class: 'choices' },
         h('div', { class: 'choice' }, h('label', { htmlFor: typeSelect.id }, l10n.t('appointmentType')), typeSelect),
-        h('div', { class: 'choice' }, h('label', { htmlFor: this.practitionerSelect.id }, l10n.t('practitioner')), this.practitionerSelect),
+        h(
+          'div',
+          { class: 'choice' },
+          h('label', { htmlFor: this.practitionerSelect.id }, l10n.t('practitioner')),
+          this.practitionerSelect,
+        ),
       ),
       this.picker.element,
       this.zoneNote(),
@@ -212,7 +268,8 @@ export class BookingWidget extends HTMLElement {
   fillPractitioners() {
     const { l10n } = this;
     const options = [h('option', { value: 'any' }, l10n.t('anyPractitioner'))];
-    for (const p of this.availability.practitionersFor(this.typeId)) options.push(h('option', { value: p.id }, p.name || p.id));
+    for (const p of this.availability.practitionersFor(this.typeId))
+      options.push(h('option', { value: p.id }, p.name || p.id));
     this.practitionerSelect.replaceChildren(...options);
     this.practitionerSelect.value = this.practitionerId;
   }
@@ -221,13 +278,21 @@ export class BookingWidget extends HTMLElement {
     const { l10n } = this;
     const clinicZone = this.availability.clinicZone;
     if (clinicZone === this.patientZone) return null;
-    return h('p', { class: 'zone-note' }, l10n.t('zoneNote', { zone: `${l10n.zoneName(this.patientZone)}, ${this.patientZone}`, clinicZone: `${l10n.zoneName(clinicZone)}, ${clinicZone}` }));
+    return h(
+      'p',
+      { class: 'zone-note' },
+      l10n.t('zoneNote', {
+        zone: `${l10n.zoneName(this.patientZone)}, ${this.patientZone}`,
+        clinicZone: `${l10n.zoneName(clinicZone)}, ${clinicZone}`,
+      }),
+    );
   }
 
   changeType(typeId) {
     this.refreshIfStale();
     this.typeId = typeId;
-    if (!this.availability.practitionersFor(typeId).some((p) => p.id === this.practitionerId)) this.practitionerId = 'any';
+    if (!this.availability.practitionersFor(typeId).some((p) => p.id === this.practitionerId))
+      this.practitionerId = 'any';
     this.fillPractitioners();
     this.selectSlot(null);
     this.picker.setSource(this.availability, this.typeId, this.practitionerId);
@@ -260,14 +325,23 @@ export class BookingWidget extends HTMLElement {
   summary(slot = this.chosenSlot, { taken = false } = {}) {
     const { l10n } = this;
     const type = this.availability.appointmentType(this.typeId) || { id: this.typeId };
-    const who = this.practitionerId === 'any' ? l10n.t('anyPractitioner') : this.availability.practitionerName(this.practitionerId);
+    const who =
+      this.practitionerId === 'any'
+        ? l10n.t('anyPractitioner')
+        : this.availability.practitionerName(this.practitionerId);
     const clinicZone = this.availability.clinicZone;
     return h(
       'div',
       { class: taken ? 'summary taken' : 'summary', part: 'summary' },
       h('strong', {}, l10n.dateTime(slot.start)),
-      h('span', { class: 'muted' }, `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })} · ${who}`),
-      clinicZone !== this.patientZone ? h('span', { class: 'muted' }, ` · ${l10n.time(slot.start, clinicZone)} ${l10n.t('clinicTime')}`) : null,
+      h(
+        'span',
+        { class: 'muted' },
+        `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })} · ${who}`,
+      ),
+      clinicZone !== this.patientZone
+        ? h('span', { class: 'muted' }, ` · ${l10n.time(slot.start, clinicZone)} ${l10n.t('clinicTime')}`)
+        : null,
     );
   }
 
@@ -277,14 +351,23 @@ export class BookingWidget extends HTMLElement {
     this.refreshIfStale();
     this.phase = 'details';
     if (this.form) this.patient = this.form.values();
-    this.form = new PatientForm({ l10n, values: this.patient, submitLabel: l10n.t('confirm'), onSubmit: (values) => this.submit(values) });
+    this.form = new PatientForm({
+      l10n,
+      values: this.patient,
+      submitLabel: l10n.t('confirm'),
+      onSubmit: (values) => this.submit(values),
+    });
     this.notice = h('div', { class: 'notice error', part: 'notice' });
     const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('yourDetails'));
     replaceChildren(
       this.view,
-      h('button', { type: 'button', class: 'link', part: 'back', onclick: () => this.backToPick() }, `← ${l10n.t('back')}`),
+      h(
+        'button',
+        { type: 'button', class: 'link', part: 'back', onclick: () => this.backToPick() },
+        `← ${l10n.t('back')}`,
+      ),
       h('div', { class: 'header' }, heading),
-      this.summaryBox = this.summary(),
+      (this.summaryBox = this.summary()),
       this.notice,
       this.form.element,
     );
@@ -326,7 +409,8 @@ export class BookingWidget extends HTMLElement {
     // the freshest occupancy first: a time taken since the page loaded is caught here,
     // without a round trip that would only be refused
     if (!(await this.refreshSnapshot())) return this.failed(new ApiError('network', 'snapshot refresh failed'));
-    if (!this.availability.findSlot(this.typeId, this.practitionerId, this.chosenSlot.start, Date.now())) return this.conflict('conflict');
+    if (!this.availability.findSlot(this.typeId, this.practitionerId, this.chosenSlot.start, Date.now()))
+      return this.conflict('conflict');
     if (!this.attemptKey) this.attemptKey = idempotencyKey();
     let booking;
     try {
@@ -374,7 +458,11 @@ export class BookingWidget extends HTMLElement {
     const alternatives = this.availability.nearest(this.typeId, this.practitionerId, taken.start, Date.now());
     const headline = l10n.t(reason === 'conflict' || !reason ? 'slotTaken' : 'slotRefused');
     const titleId = uid('alternatives');
-    const chooseDay = h('button', { type: 'button', class: 'secondary', part: 'button', onclick: () => this.backToPick() }, l10n.t('chooseAnotherDay'));
+    const chooseDay = h(
+      'button',
+      { type: 'button', class: 'secondary', part: 'button', onclick: () => this.backToPick() },
+      l10n.t('chooseAnotherDay'),
+    );
     this.chosenSlot = null;
     this.picker.selectedSlot = null;
     this.replaceSummary(this.summary(taken, { taken: true }));
@@ -421,7 +509,8 @@ export class BookingWidget extends HTMLElement {
     const type = this.availability.appointmentType(booking.appointment_type) || { id: booking.appointment_type };
     const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('booked'));
     const when = [l10n.dateTime(booking.start)];
-    if (clinicZone !== this.patientZone) when.push(` (${l10n.time(booking.start, clinicZone)} ${l10n.t('clinicTime')})`);
+    if (clinicZone !== this.patientZone)
+      when.push(` (${l10n.time(booking.start, clinicZone)} ${l10n.t('clinicTime')})`);
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
     replaceChildren(
       this.view,
@@ -435,13 +524,37 @@ export class BookingWidget extends HTMLElement {
           { class: 'details' },
           row(l10n.t('confirmationNumber'), booking.confirmation_number),
           row(l10n.t('when'), when.join('')),
-          row(l10n.t('appointment'), `${type.name || type.id} ${l10n.t('with', { name: booking.practitioner_name || this.availability.practitionerName(booking.practitioner_id) })}`),
+          row(
+            l10n.t('appointment'),
+            `${type.name || type.id} ${l10n.t('with', { name: booking.practitioner_name || this.availability.practitionerName(booking.practitioner_id) })}`,
+          ),
         ),
         h(
           'div',
           { class: 'actions' },
-          booking.ics_url && h('a', { class: 'button primary', part: 'button ics', href: this.api.resolve(booking.ics_url), download: `${booking.confirmation_number || 'appointment'}.ics` }, l10n.t('addToCalendar')),
-          booking.manage_url && h('a', { class: 'button', part: 'button manage', href: this.api.resolve(booking.manage_url), target: '_blank', rel: 'noopener' }, l10n.t('manage')),
+          booking.ics_url &&
+            h(
+              'a',
+              {
+                class: 'button primary',
+                part: 'button ics',
+                href: this.api.resolve(booking.ics_url),
+                download: `${booking.confirmation_number || 'appointment'}.ics`,
+              },
+              l10n.t('addToCalendar'),
+            ),
+          booking.manage_url &&
+            h(
+              'a',
+              {
+                class: 'button',
+                part: 'button manage',
+                href: this.api.resolve(booking.manage_url),
+                target: '_blank',
+                rel: 'noopener',
+              },
+              l10n.t('manage'),
+            ),
         ),
         h('p', { class: 'hint' }, l10n.t('emailNote')),
         h('button', { type: 'button', class: 'link', onclick: () => this.bookAnother() }, l10n.t('bookAnother')),

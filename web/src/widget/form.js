@@ -56,7 +56,17 @@ export class PatientForm {
     const errorId = `${id}-error`;
     const input = multiline
       ? h('textarea', { id, name, rows: 3, value, maxLength: MAX_NOTES, part: 'input' })
-      : h('input', { id, name, type, value, autocomplete, inputMode, maxLength: MAX_TEXT, part: 'input', attrs: { 'aria-required': 'true' } });
+      : h('input', {
+          id,
+          name,
+          type,
+          value,
+          autocomplete,
+          inputMode,
+          maxLength: MAX_TEXT,
+          part: 'input',
+          attrs: { 'aria-required': 'true' },
+        });
     input.setAttribute('aria-describedby', errorId);
     const error = h('p', { class: 'field-error', id: errorId, part: 'field-error' });
     const field = { input, error, shown: false };

@@ -122,7 +122,8 @@ const STRINGS = {
     nearest: 'Los horarios libres más cercanos:',
     noAlternatives: 'No hay horarios libres cerca. Elija otro día.',
     chooseAnotherDay: 'Elegir otro día',
-    networkError: 'No pudimos contactar con la clínica. Sus datos se conservan; compruebe su conexión e inténtelo de nuevo.',
+    networkError:
+      'No pudimos contactar con la clínica. Sus datos se conservan; compruebe su conexión e inténtelo de nuevo.',
     rateLimited: 'Demasiados intentos. Espere un minuto e inténtelo de nuevo.',
     serverError: 'Algo falló de nuestro lado. Sus datos se conservan; inténtelo de nuevo.',
     booked: 'Su cita está reservada',
@@ -186,7 +187,15 @@ export function localizer(languageTag, timeZone) {
     return timeFormats.get(zone);
   };
   const dateTimeIn = (zone) =>
-    fmt({ timeZone: zone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+    fmt({
+      timeZone: zone,
+      weekday: 'long',
+      month: 'long',
+      day: 'numeric',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+    });
 
   const t = (key, vars = {}) =>
     String(table[key] ?? STRINGS.en[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? '');

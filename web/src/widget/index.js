@@ -13,7 +13,10 @@ if (!customElements.get('clinic-booking')) customElements.define('clinic-booking
 if (script && script.dataset.clinic) {
   const widget = document.createElement('clinic-booking');
   for (const [key, value] of Object.entries(script.dataset)) {
-    widget.setAttribute(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
+    widget.setAttribute(
+      key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+      value,
+    );
   }
   script.after(widget);
 }

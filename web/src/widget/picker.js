@@ -25,8 +25,17 @@ export class SlotPicker {
     this.element = h(
       'div',
       { class: 'picker' },
-      h('section', { class: 'panel calendar-panel', attrs: { 'aria-label': l10n.t('chooseDay') } }, this.calendar.element),
-      h('section', { class: 'panel times-panel', attrs: { 'aria-labelledby': this.timesTitleId } }, this.timesTitle, this.timesBody),
+      h(
+        'section',
+        { class: 'panel calendar-panel', attrs: { 'aria-label': l10n.t('chooseDay') } },
+        this.calendar.element,
+      ),
+      h(
+        'section',
+        { class: 'panel times-panel', attrs: { 'aria-labelledby': this.timesTitleId } },
+        this.timesTitle,
+        this.timesBody,
+      ),
     );
     this.selectedDate = null;
     this.selectedSlot = null;
@@ -44,7 +53,10 @@ export class SlotPicker {
     const previous = keep ? { date: this.selectedDate, slot: this.selectedSlot, month: this.month } : {};
     this.selectedDate = null;
     this.setSlot(null);
-    const month = previous.month || availability.firstMonthWithSlots(typeId, practitionerId, nowMs) || firstOfMonth(this.bounds.first);
+    const month =
+      previous.month ||
+      availability.firstMonthWithSlots(typeId, practitionerId, nowMs) ||
+      firstOfMonth(this.bounds.first);
     this.showMonth(month, false);
     const days = this.days;
     if (previous.date && days.has(previous.date)) {
@@ -65,9 +77,16 @@ export class SlotPicker {
     this.days = this.availability.month(this.typeId, this.practitionerId, this.month, Date.now());
     const today = dateInZone(Date.now(), this.availability.patientZone);
     const selected = this.selectedDate && monthOf(this.selectedDate) === monthOf(this.month) ? this.selectedDate : null;
-    this.calendar.show({ month: this.month, available: new Set(this.days.keys()), selected, bounds: this.bounds, today });
+    this.calendar.show({
+      month: this.month,
+      available: new Set(this.days.keys()),
+      selected,
+      bounds: this.bounds,
+      today,
+    });
     this.renderTimes();
-    if (fromUser) this.announce(this.l10n.t('monthAnnounced', { month: this.l10n.monthTitle(this.month), n: this.days.size }));
+    if (fromUser)
+      this.announce(this.l10n.t('monthAnnounced', { month: this.l10n.monthTitle(this.month), n: this.days.size }));
   }
 
   selectDate(date, fromUser) {
@@ -88,7 +107,11 @@ export class SlotPicker {
     const slots = date ? this.days.get(date) || [] : [];
     if (!date) {
       this.timesTitle.textContent = l10n.t('chooseDay');
-      const hint = this.days.size ? 'pickDayFirst' : this.availability.firstMonthWithSlots(this.typeId, this.practitionerId, Date.now()) ? 'noTimesThisMonth' : 'noTimesAtAll';
+      const hint = this.days.size
+        ? 'pickDayFirst'
+        : this.availability.firstMonthWithSlots(this.typeId, this.practitionerId, Date.now())
+          ? 'noTimesThisMonth'
+          : 'noTimesAtAll';
       this.timesBody.replaceChildren(h('p', { class: 'hint' }, l10n.t(hint)));
       return;
     }
