@@ -83,7 +83,7 @@ async function openHostPage(page, serverUrl) {
 }
 
 async function main() {
-  const server = await startServer();
+  const server = await startServer({ realClock: true });
   try {
     const budget = gzipBudget();
     console.log('Widget bench (headless Chromium, loopback, real booking-server)');
@@ -95,7 +95,7 @@ async function main() {
     const warm = [];
     let wire = null;
     for (let i = 0; i < runs; i++) {
-      const browser = await launchBrowser();
+      const browser = await launchBrowser({ realClock: true });
       try {
         const cdp = await browser.context.newCDPSession(browser.page);
         await cdp.send('Network.enable');
@@ -133,7 +133,7 @@ async function main() {
     );
     console.log(`  script tag -> first times visible, warm: median ${fmtMs(median(warm))} of ${runs}`);
 
-    const browser = await launchBrowser();
+    const browser = await launchBrowser({ realClock: true });
     try {
       await openHostPage(browser.page, server.url);
       await browser.page.evaluate(() => window.measureInstall());

@@ -12,6 +12,7 @@
 //   PATCH  appointments/{id}/remind        mark the reminder sent
 //   PATCH  appointments/{id}/status        {status}: pending -> confirmed | cancelled,
 //                                            confirmed -> completed | cancelled | no_show
+//                                            (completed and no_show once it has started)
 //   GET    events                          ?start_date&end_date: raw calendar events
 //   GET    clinic, PUT clinic              read / replace the configuration (engine-checked)
 //

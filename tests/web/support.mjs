@@ -40,7 +40,8 @@ function fakeClockEnv() {
 }
 
 /** Starts build/bin/booking-server; resolves to {url, stop()} once it prints its address. */
-export async function startServer({ allowOrigins = [] } = {}) {
+// `realClock`: the machine's clock instead of FAKE_START (benchmarks time with it).
+export async function startServer({ allowOrigins = [], realClock = false } = {}) {
   for (const file of [serverBinary, demoClinic, path.join(webRoot, 'booking-widget.js')]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build first`);
   }
@@ -59,7 +60,7 @@ export async function startServer({ allowOrigins = [] } = {}) {
   ];
   for (const origin of allowOrigins) args.push('--allow-origin', origin);
   const child = spawn(serverBinary, args, {
-    env: { ...process.env, ...fakeClockEnv(), CALENDAR_API_KEY: TEST_API_KEY },
+    env: { ...process.env, ...(realClock ? {} : fakeClockEnv()), CALENDAR_API_KEY: TEST_API_KEY },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -96,11 +97,16 @@ export async function startServer({ allowOrigins = [] } = {}) {
   };
 }
 
-/** Headless Chromium in a fresh profile; `close()` also removes the profile. */
+/**
+ * Headless Chromium in a fresh profile; `close()` also removes the profile. Its clock
+ * starts at FAKE_START unless `realClock` (Playwright's fake clock also drives
+ * performance.now(), which a benchmark needs real).
+ */
 export async function launchBrowser({
   timezoneId = 'America/New_York',
   locale = 'en-US',
   viewport = { width: 1100, height: 900 },
+  realClock = false,
 } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -121,7 +127,7 @@ export async function launchBrowser({
     ],
   });
   context.setDefaultTimeout(15000);
-  await context.clock.install({ time: FAKE_START });
+  if (!realClock) await context.clock.install({ time: FAKE_START });
   const page = context.pages()[0] || (await context.newPage());
   const problems = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
