@@ -4,7 +4,6 @@
 
 #include <array>
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <future>
 #include <mutex>
