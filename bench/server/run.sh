@@ -77,7 +77,7 @@ echo "== GET partner free-slots (7 days)"
 wrk -t2 -c16 -d"$duration" --latency -H "X-API-Key: bench-key" \
   "$base/api/calendar/free-slots/dr-lee?start_date=$start_date&end_date=$end_date&duration_minutes=30"
 echo
-echo "== POST bookings (durable: WAL, synchronous=FULL, one transaction each)"
+echo "== POST bookings (durable: WAL, synchronous=FULL, group commit; each answered after its commit)"
 wrk -t2 -c16 -d"$duration" --latency -s bench/server/booking.lua "$base"
 echo
 kill -TERM "$server_pid"; wait "$server_pid" || true

@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <exception>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "slotbook/limits.h"
 #include "storage/sqlite/connection.h"
@@ -339,21 +341,71 @@ SqliteStorage::~SqliteStorage() = default;
 
 // SQLite has one writer: every scope overlaps every other, and BEGIN IMMEDIATE makes a
 // transaction the only writer from its start, so `work` never needs a second run.
+// One write() waiting for its batch: the work, and what became of it.
+struct SqliteStorage::PendingWrite {
+  const std::function<Status(WriteTransaction&)>* work = nullptr;
+  Status status;
+  std::exception_ptr thrown;
+  bool done = false;
+};
+
 Status SqliteStorage::write(const WriteScope&,
                             const std::function<Status(WriteTransaction&)>& work) {
-  std::lock_guard<std::mutex> lock(write_mutex_);
-  Status status = writer_->exec("BEGIN IMMEDIATE");
-  if (!status.ok()) return status;
-  SqliteTransaction transaction(*writer_);
-  try {
-    status = work(transaction);
-  } catch (...) {
-    (void)writer_->exec("ROLLBACK");
-    throw;
+  PendingWrite mine;
+  mine.work = &work;
+  std::unique_lock<std::mutex> lock(queue_mutex_);
+  queue_.push_back(&mine);
+  while (!mine.done) {
+    if (batch_running_) {
+      batch_done_.wait(lock);
+      continue;
+    }
+    // Lead: everything queued by now (this write among it) goes into one transaction.
+    batch_running_ = true;
+    std::vector<PendingWrite*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    for (PendingWrite* write : batch) write->done = true;
+    batch_running_ = false;
+    batch_done_.notify_all();
   }
-  if (status.ok()) status = writer_->exec("COMMIT");
-  if (!status.ok()) (void)writer_->exec("ROLLBACK");
-  return status;
+  if (mine.thrown) std::rethrow_exception(mine.thrown);
+  return mine.status;
+}
+
+void SqliteStorage::run_batch(const std::vector<PendingWrite*>& batch) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  Status begun = writer_->exec("BEGIN IMMEDIATE");
+  if (!begun.ok()) {
+    for (PendingWrite* write : batch) write->status = begun;
+    return;
+  }
+  SqliteTransaction transaction(*writer_);
+  bool any_kept = false;
+  for (PendingWrite* write : batch) {
+    // Each work in its own savepoint: it sees the ones before it, and a refused or failed
+    // one is undone alone.
+    write->status = writer_->exec("SAVEPOINT work");
+    if (!write->status.ok()) continue;
+    try {
+      write->status = (*write->work)(transaction);
+    } catch (...) {
+      write->thrown = std::current_exception();
+    }
+    const bool keep = write->status.ok() && !write->thrown;
+    if (!keep) (void)writer_->exec("ROLLBACK TO work");
+    (void)writer_->exec("RELEASE work");
+    any_kept = any_kept || keep;
+  }
+  // One durable commit for the whole batch; nobody hears "ok" before it.
+  Status committed = any_kept ? writer_->exec("COMMIT") : writer_->exec("ROLLBACK");
+  if (committed.ok()) return;
+  (void)writer_->exec("ROLLBACK");
+  for (PendingWrite* write : batch) {
+    if (write->status.ok() && !write->thrown) write->status = committed;
+  }
 }
 
 Status SqliteStorage::read(const std::function<Status(ReadView&)>& work) {

@@ -1,10 +1,14 @@
 // SqliteStorage: the embedded default Storage (storage.h) on one SQLite file.
 //
 // WAL journal, synchronous=FULL (a commit is on disk before write() returns), foreign
-// keys on, busy_timeout 5 s. One writer connection behind a mutex runs every write() as
-// BEGIN IMMEDIATE ... COMMIT, so writes are serialized in this process and against any
-// other process on the same file; a pool of reader connections serves read() in parallel
-// (WAL readers never block the writer). The schema is migrated on open (sqlite_schema.h).
+// keys on, busy_timeout 5 s. One writer connection runs writes as BEGIN IMMEDIATE ...
+// COMMIT, so writes are serialized in this process and against any other process on the
+// same file. Group commit: the write() calls that arrive while a transaction runs wait and
+// then run together in the next one, in arrival order, each in its own savepoint (it sees
+// the changes of those before it; a failed one is rolled back alone), with one commit and
+// one fsync for all; each write() returns only after that commit. A pool of reader
+// connections serves read() in parallel (WAL readers never block the writer). The schema
+// is migrated on open (sqlite_schema.h).
 // Thread-safe.
 #ifndef SLOTBOOK_SERVER_STORAGE_SQLITE_STORAGE_H_
 #define SLOTBOOK_SERVER_STORAGE_SQLITE_STORAGE_H_
@@ -41,11 +45,22 @@ class SqliteStorage final : public Storage {
   Expected<std::string> durability();
 
  private:
+  struct PendingWrite;
   SqliteStorage() = default;
+  // Runs the works of `batch` in order in one transaction, each in a savepoint, and
+  // commits once.
+  void run_batch(const std::vector<PendingWrite*>& batch);
   SqliteConnection* acquire_reader();
   void release_reader(SqliteConnection* connection);
 
-  std::mutex write_mutex_;
+  // Group commit: write() calls that arrive while a batch runs queue up and go together
+  // in the next one, so one fsync makes many bookings durable.
+  std::mutex queue_mutex_;
+  std::condition_variable batch_done_;
+  std::vector<PendingWrite*> queue_;
+  bool batch_running_ = false;
+
+  std::mutex write_mutex_;  // the writer connection (batches, pruning)
   std::unique_ptr<SqliteConnection> writer_;
 
   std::mutex readers_mutex_;
