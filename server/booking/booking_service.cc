@@ -540,9 +540,12 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
     }
     Status put = tx.put_clinic(id, text, now);
     if (!put.ok()) return put;
-    auto current = catalog_.get(tx, id);
-    if (!current.ok()) return current.error();
-    stored = *current;
+    // Not through the catalog: it would hold this version even if the change rolls back,
+    // and the next change that commits gets the same version number.
+    auto version = tx.clinic_version(id);
+    if (!version.ok()) return version.error();
+    if (!version->has_value()) return storage_failure("clinic " + id + " vanished while stored");
+    stored = std::make_shared<const ClinicConfig>(checked->with_version(**version));
     if (stored->version() == version_before) return Status();  // identical: no change
     events.push_back(clinic_config_event(id, version_before, stored->version(), now));
     return tx.append_outbox(outbox_record(events.back()));

@@ -24,6 +24,12 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   return out;
 }
 
+ClinicConfig ClinicConfig::with_version(std::int64_t version) const {
+  ClinicConfig out = *this;
+  out.version_ = version;
+  return out;
+}
+
 std::optional<Instant> ClinicConfig::wall_time(LocalTime local) const {
   const Instant instant = checked_.zone.to_instant(local);
   if (checked_.zone.to_local(instant) != local) return std::nullopt;

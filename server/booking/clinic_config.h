@@ -27,6 +27,9 @@ class ClinicConfig {
   static Expected<ClinicConfig> from_json(nlohmann::json config, const ZoneSource& zones,
                                           std::int64_t version = 0);
 
+  // The same configuration as stored under `version`.
+  ClinicConfig with_version(std::int64_t version) const;
+
   const nlohmann::json& json() const { return json_; }  // as stored
   const Snapshot& checked() const { return checked_; }  // parsed, without busy
   const std::string& id() const { return checked_.clinic_id; }

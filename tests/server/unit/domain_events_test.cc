@@ -163,6 +163,28 @@ TEST_CASE("each kind of change has its event with the booking before and after")
   }
 }
 
+TEST_CASE("a configuration change that rolls back leaves nothing behind in the catalog") {
+  // The parsed configuration a rolled-back change produced has the version the next real
+  // change will get: it must not be served as that version.
+  ServiceFixture f;
+  REQUIRE(f.service(*f.sqlite).put_clinic(test_clinic_json()).ok());
+  FailingCommitStorage failing(*f.sqlite);
+  nlohmann::json rolled_back = test_clinic_json();
+  rolled_back["clinic"]["name"] = "Never Committed";
+  CHECK_FALSE(f.service(failing).put_clinic(rolled_back).ok());
+  nlohmann::json committed = test_clinic_json();
+  committed["clinic"]["name"] = "Committed";
+  auto stored = f.service(*f.sqlite).put_clinic(committed);
+  REQUIRE(stored.ok());
+  CHECK((*stored)->checked().clinic_name == "Committed");
+  (void)f.sqlite->read([&](ReadView& view) -> Status {
+    auto current = f.catalog.get(view, "testclinic");
+    REQUIRE(current.ok());
+    CHECK((*current)->checked().clinic_name == "Committed");
+    return Status();
+  });
+}
+
 TEST_CASE("work that runs twice (a serialization retry) books once and records one event") {
   ServiceFixture f;
   REQUIRE(f.service(*f.sqlite).put_clinic(test_clinic_json()).ok());
