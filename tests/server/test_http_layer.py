@@ -39,12 +39,10 @@ def connect():
     return socket.create_connection(("127.0.0.1", server.port), timeout=5)
 
 
-def read_answer(sock, timeout=5):
-    """Reads one HTTP answer (head and a Content-Length body) or until the server closes.
-    Returns (status or None, head bytes, body bytes)."""
-    data = b""
-    deadline = time.monotonic() + timeout
-    while b"\r\n\r\n" not in data and time.monotonic() < deadline:
+def receive_until(sock, data, enough, deadline):
+    """Appends what `sock` sends to `data` until enough(data), the server closes, or the
+    deadline passes; returns it."""
+    while not enough(data) and time.monotonic() < deadline:
         sock.settimeout(max(0.01, deadline - time.monotonic()))
         try:
             chunk = sock.recv(65536)
@@ -53,6 +51,14 @@ def read_answer(sock, timeout=5):
         if not chunk:
             break
         data += chunk
+    return data
+
+
+def read_answer(sock, timeout=5):
+    """Reads one HTTP answer (head and a Content-Length body) or until the server closes.
+    Returns (status or None, head bytes, body bytes)."""
+    deadline = time.monotonic() + timeout
+    data = receive_until(sock, b"", lambda d: b"\r\n\r\n" in d, deadline)
     head, _, body = data.partition(b"\r\n\r\n")
     if not head.startswith(b"HTTP/1.1 "):
         return None, head, body
@@ -61,15 +67,7 @@ def read_answer(sock, timeout=5):
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
-    while len(body) < length and time.monotonic() < deadline:
-        sock.settimeout(max(0.01, deadline - time.monotonic()))
-        try:
-            chunk = sock.recv(65536)
-        except (socket.timeout, ConnectionResetError):
-            break
-        if not chunk:
-            break
-        body += chunk
+    body = receive_until(sock, body, lambda d: len(d) >= length, deadline)
     return int(head.split()[1]), head, body
 
 

@@ -37,8 +37,7 @@ function parseAnswer(text) {
   } catch {
     throw new SlotEngineError('engine_failure', 'the engine answered text that is not JSON');
   }
-  if (answer && answer.error) throw new SlotEngineError(answer.error.code, answer.error.message);
-  return answer;
+  return checkValue(answer);
 }
 
 // A value answer of the raw module: `{error: {code, message}}` becomes SlotEngineError.
