@@ -1,9 +1,13 @@
 // booking-server: the slotbook HTTP server (docs/api.md).
 //
-//   booking-server --db FILE [--clinic FILE]... --port N [--host 127.0.0.1]
-//                  [--allow-origin ORIGIN]... [--web-root DIR] [--threads N]
-//                  [--rate-limit N] [--header-timeout S] [--body-timeout S]
-//                  [--idle-timeout S]
+//   booking-server --db FILE|URI [--db-pool N] [--clinic FILE]... --port N
+//                  [--host 127.0.0.1] [--allow-origin ORIGIN]... [--web-root DIR]
+//                  [--threads N] [--rate-limit N] [--header-timeout S]
+//                  [--body-timeout S] [--idle-timeout S]
+//   booking-server migrate --db FILE|URI
+//
+// --db is a SQLite file or a PostgreSQL connection URI (storage/open_storage.h). `migrate`
+// brings the database's schema up to date and exits (the server also does it on start).
 //
 // Prints "listening on http://HOST:PORT" once it accepts (--port 0 picks a free port),
 // logs one line per request to stderr, and stops cleanly on SIGTERM or SIGINT: no new
@@ -38,7 +42,7 @@
 #include "http/rate_limiter.h"
 #include "ics/ics_calendar.h"
 #include "slotbook/system_zones.h"
-#include "storage/sqlite/storage.h"
+#include "storage/open_storage.h"
 
 namespace {
 
@@ -47,6 +51,7 @@ using namespace slotbook::server;
 
 struct Options {
   std::string db;
+  int db_pool = 0;  // 0: as many as threads, at most kMaxDefaultPool
   std::vector<std::string> clinics;
   int port = 8080;
   std::string host = "127.0.0.1";
@@ -95,12 +100,35 @@ bool load_clinic(BookingService& bookings, const std::string& path) {
   return true;
 }
 
+constexpr int kMaxDefaultPool = 32;
+
+int migrate(const std::string& db) {
+  auto version = migrate_storage(db);
+  if (!version.ok()) {
+    std::fprintf(stderr, "cannot migrate %s: %s\n", redacted_db(db).c_str(),
+                 version.error().message.c_str());
+    return 1;
+  }
+  std::printf("database %s: schema version %d\n", redacted_db(db).c_str(), *version);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options options;
   CLI::App cli{"slotbook booking server"};
-  cli.add_option("--db", options.db, "SQLite database file (created if missing)")->required();
+  cli.add_option("--db", options.db,
+                 "SQLite database file (created if missing) or PostgreSQL URI "
+                 "(postgresql://user@host:port/dbname; password from PGPASSWORD or ~/.pgpass)");
+  cli.add_option("--db-pool", options.db_pool,
+                 "database connections (default: --threads, at most 32)")
+      ->check(CLI::Range(1, 1024));
+  std::string migrate_db;
+  CLI::App* migrate_command =
+      cli.add_subcommand("migrate", "bring the database's schema up to date and exit");
+  migrate_command->add_option("--db", migrate_db, "SQLite database file or PostgreSQL URI")
+      ->required();
   cli.add_option("--clinic", options.clinics,
                  "clinic configuration (engine snapshot form, no busy); repeatable")
       ->check(CLI::ExistingFile);
@@ -131,6 +159,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
+  if (*migrate_command) return migrate(migrate_db);
+  if (options.db.empty()) {
+    std::fprintf(stderr, "--db is required\nRun with --help for more information.\n");
+    return 106;  // CLI11's exit code for a missing required option
+  }
+  if (options.db_pool == 0) options.db_pool = std::min(options.threads, kMaxDefaultPool);
   if (options.web_root.empty()) options.web_root = default_web_root();
 
   // Block the stop signals before any thread starts; one thread waits for them.
@@ -149,25 +183,28 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   init_ics();
 
-  auto storage = SqliteStorage::open(options.db, options.threads);
-  if (!storage.ok()) {
-    spdlog::critical("cannot open database {}: {}", options.db, storage.error().message);
+  auto opened = open_storage(options.db, options.db_pool);
+  if (!opened.ok()) {
+    spdlog::critical("cannot open database {}: {}", redacted_db(options.db),
+                     opened.error().message);
     spdlog::shutdown();
     return 1;
   }
-  if (auto durability = (*storage)->durability(); durability.ok()) {
-    spdlog::info("database {}: {}", options.db, *durability);
-  }
+  Storage& storage = *opened->storage;
+  spdlog::info("database {}: {}", redacted_db(options.db), opened->durability);
   const SystemClock clock;
   slotbook::SystemZoneSource zones;
   ClinicCatalog catalog(zones);
-  WidgetSnapshots snapshots(**storage, catalog, zones, clock);
+  WidgetSnapshots snapshots(storage, catalog, zones, clock);
   EventBus events;  // in-process subscribers, after commit
   events.subscribe(
       [&snapshots](const DomainEvent& event) { snapshots.invalidate(event.clinic_id); });
-  BookingService bookings(**storage, catalog, zones, clock, events);
+  // Changes committed by other processes on the same database (PostgreSQL).
+  auto other_processes = storage.watch_changes(
+      [&snapshots](const std::string& clinic_id) { snapshots.invalidate(clinic_id); });
+  BookingService bookings(storage, catalog, zones, clock, events);
   auto prune_answers = [&storage, &clock] {
-    auto pruned = (*storage)->prune_answers(clock.now() - kAnswerLifetime, kAnswersPerClient);
+    auto pruned = storage.prune_answers(clock.now() - kAnswerLifetime, kAnswersPerClient);
     if (!pruned.ok()) {
       spdlog::error("pruning idempotent answers failed: {}", pruned.error().message);
     } else if (*pruned > 0) {
@@ -185,7 +222,7 @@ int main(int argc, char** argv) {
   }
   RateLimiter rate_limiter(options.rate_limit);
   const char* api_key = std::getenv("CALENDAR_API_KEY");
-  BookingQueries queries(**storage, catalog, zones, clock);
+  BookingQueries queries(storage, catalog, zones, clock);
   AppContext app{clock,
                  queries,
                  bookings,

@@ -2,6 +2,7 @@
 -- answer is a durable 201 rather than a cheap 409. The bench clinic's practitioners
 -- p00..p39 work around the clock in UTC; follow-ups last 15 minutes on a 15-minute grid.
 -- Each wrk thread (run with -t2) owns 20 practitioners. wrk's Lua is 5.1 (LuaJIT).
+-- `wrk ... -- D` starts D days later, so several wrk (one per server process) never meet.
 
 local threads = {}
 local counter = 1
@@ -15,7 +16,8 @@ end
 function init(args)
   n = 0
   per_thread = 20
-  first_day = (math.floor(os.time() / 86400) + 2) * 86400  -- midnight UTC, two days ahead
+  -- Midnight UTC, two days ahead, plus the day offset given after "--" (one per process).
+  first_day = (math.floor(os.time() / 86400) + 2 + (tonumber(args[1]) or 0)) * 86400
   created, conflicts, others = 0, 0, 0
 end
 

@@ -11,6 +11,12 @@
 
 namespace slotbook::server {
 
+// [from, to) on the UTC time line.
+struct TimeWindow {
+  UtcSeconds from{};
+  UtcSeconds to{};
+};
+
 struct BookingRecord {
   std::string id;
   std::string clinic_id;
@@ -18,6 +24,11 @@ struct BookingRecord {
   std::string appointment_type;  // empty: a partner booking of a bare duration
   UtcSeconds start_utc{};
   UtcSeconds end_utc{};
+  // The time the booking keeps from others: [start - buffer_before, end + buffer_after)
+  // with its type's buffers when it was made or last moved, narrowed (never widened) when
+  // the clinic's buffers shrink, so it is always within what the engine sees as busy.
+  // PostgreSQL refuses two overlapping occupancies of one practitioner (defence in depth).
+  TimeWindow occupancy;
   BookingStatus status = BookingStatus::kConfirmed;
   std::string confirmation_number;
   std::string patient_name;
@@ -41,12 +52,6 @@ struct BookingRecord {
 inline bool patient_may_change(const BookingRecord& booking, UtcSeconds now) {
   return is_active(booking.status) && now < booking.start_utc;
 }
-
-// [from, to) on the UTC time line.
-struct TimeWindow {
-  UtcSeconds from{};
-  UtcSeconds to{};
-};
 
 }  // namespace slotbook::server
 

@@ -219,6 +219,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       b.appointment_type = request.ad_hoc ? "" : request.appointment_type;
       b.start_utc = to_seconds(request.start);
       b.end_utc = placement->end_utc;
+      b.occupancy = (*clinic)->occupancy(b);
       b.status = request.status;
       auto number = new_confirmation_number(tx, **clinic, request.start);
       if (!number.ok()) return number.error();
@@ -236,10 +237,17 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       }
       b.created_at = b.updated_at = now;
       Status inserted = tx.insert_booking(b);
-      if (!inserted.ok()) return inserted;
-      events.push_back(booking_event(EventKind::kBookingCreated, std::nullopt, b, now));
-      Status appended = tx.append_outbox(outbox_record(events.back()));
-      if (!appended.ok()) return appended;
+      if (inserted.ok()) {
+        events.push_back(booking_event(EventKind::kBookingCreated, std::nullopt, b, now));
+        Status appended = tx.append_outbox(outbox_record(events.back()));
+        if (!appended.ok()) return appended;
+      } else if (is_occupancy_conflict(inserted.error())) {
+        decision.refusal = Refusal::kConflict;  // storage refused the overlap
+        decision.booking = BookingRecord();
+        decision.manage_token.clear();
+      } else {
+        return inserted;
+      }
     }
     if (idempotent) {
       StoredReply reply = idempotent->render(decision);
@@ -306,9 +314,15 @@ Expected<BookingDecision> BookingService::change_booking(
       }
       const std::optional<EventKind> kind = classify_change(before, after);
       if (!kind) return Status();
+      if (moves(before, after)) after.occupancy = decision.clinic->occupancy(after);
       after.updated_at = now;
       Status updated = tx.update_booking(after);
-      if (!updated.ok()) return updated;
+      if (!updated.ok()) {
+        if (!is_occupancy_conflict(updated.error())) return updated;
+        decision.booking = before;  // storage refused the overlap
+        decision.refusal = Refusal::kConflict;
+        return Status();
+      }
       events.push_back(booking_event(*kind, before, after, now));
       return tx.append_outbox(outbox_record(events.back()));
     });
@@ -509,10 +523,19 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
     auto upcoming = tx.occupying_bookings(id, TimeWindow{now, UtcSeconds::max()});
     if (!upcoming.ok()) return upcoming.error();
     std::vector<std::pair<BookingRecord, std::string>> orphans;
+    std::vector<BookingRecord> narrowed;  // smaller buffers free time around them
     for (BookingRecord& b : *upcoming) {
-      if (b.start_utc < now) continue;  // already started: history, not a patient's plan
-      std::string why = orphaned_because(b, *checked);
-      if (!why.empty()) orphans.emplace_back(std::move(b), std::move(why));
+      // One that already started is history, not a patient's plan: never orphaned.
+      std::string why = b.start_utc < now ? "" : orphaned_because(b, *checked);
+      if (!why.empty()) {
+        orphans.emplace_back(std::move(b), std::move(why));
+        continue;
+      }
+      const TimeWindow occupancy = narrowed_occupancy(b, *checked);
+      if (occupancy.from != b.occupancy.from || occupancy.to != b.occupancy.to) {
+        b.occupancy = occupancy;
+        narrowed.push_back(std::move(b));
+      }
     }
     if (!orphans.empty() && !cancel_orphans) {
       std::string message = std::to_string(orphans.size()) + " upcoming booking" +
@@ -537,6 +560,9 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
       if (Status st = tx.update_booking(booking); !st.ok()) return st;
       events.push_back(booking_event(EventKind::kBookingCancelled, was, booking, now));
       if (Status st = tx.append_outbox(outbox_record(events.back())); !st.ok()) return st;
+    }
+    for (const BookingRecord& booking : narrowed) {
+      if (Status st = tx.update_booking(booking); !st.ok()) return st;
     }
     Status put = tx.put_clinic(id, text, now);
     if (!put.ok()) return put;

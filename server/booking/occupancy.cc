@@ -1,5 +1,7 @@
 #include "booking/occupancy.h"
 
+#include <algorithm>
+
 #include "slotbook/limits.h"
 
 namespace slotbook::server {
@@ -21,6 +23,18 @@ TimeWindow booking_span(UtcSeconds start, UtcSeconds end, int buffer_before_minu
                         int buffer_after_minutes) {
   return {start - std::chrono::minutes(buffer_before_minutes),
           end + std::chrono::minutes(buffer_after_minutes)};
+}
+
+bool moves(const BookingRecord& before, const BookingRecord& after) {
+  return before.practitioner_id != after.practitioner_id ||
+         before.appointment_type != after.appointment_type || before.start_utc != after.start_utc ||
+         before.end_utc != after.end_utc;
+}
+
+TimeWindow narrowed_occupancy(const BookingRecord& booking, const ClinicConfig& clinic) {
+  const TimeWindow now_seen = clinic.occupancy(booking);
+  return {std::max(booking.occupancy.from, now_seen.from),
+          std::min(booking.occupancy.to, now_seen.to)};
 }
 
 }  // namespace slotbook::server

@@ -23,6 +23,15 @@ TimeWindow listing_span(const ClinicConfig& clinic, LocalDate first, LocalDate l
 TimeWindow booking_span(UtcSeconds start, UtcSeconds end, int buffer_before_minutes,
                         int buffer_after_minutes);
 
+// Whether `after` takes other time than `before` (practitioner, type or times differ), so
+// its occupancy is computed anew.
+bool moves(const BookingRecord& before, const BookingRecord& after);
+
+// The booking's stored occupancy narrowed to what `clinic` (a new configuration) sees as
+// its occupancy: shrinking buffers shrink it, growing ones leave it, so it stays within
+// the engine's view without ever overlapping a neighbour booked under the old buffers.
+TimeWindow narrowed_occupancy(const BookingRecord& booking, const ClinicConfig& clinic);
+
 }  // namespace slotbook::server
 
 #endif  // SLOTBOOK_SERVER_BOOKING_OCCUPANCY_H_

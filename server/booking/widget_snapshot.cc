@@ -41,9 +41,12 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::get(
 
 void WidgetSnapshots::invalidate(const std::string& clinic_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Entry& entry = entries_[clinic_id];
-  entry.generation += 1;
-  entry.prepared.reset();
+  auto drop = [](Entry& entry) {
+    entry.generation += 1;
+    entry.prepared.reset();
+  };
+  if (!clinic_id.empty()) return drop(entries_[clinic_id]);
+  for (auto& [id, entry] : entries_) drop(entry);
 }
 
 Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::build(

@@ -37,7 +37,7 @@ class WidgetSnapshots {
 
   // The current prepared snapshot of `clinic_id`. Failures: clinic_not_found, storage.
   Expected<std::shared_ptr<const PreparedSnapshot>> get(const std::string& clinic_id);
-  // Drops the cached snapshot of `clinic_id` (after a committed change).
+  // Drops the cached snapshot of `clinic_id` (after a committed change); "" drops all.
   void invalidate(const std::string& clinic_id);
 
  private:

@@ -18,6 +18,7 @@ enum class FailureKind {
   kInvalid,       // the input is well-formed but not acceptable (e.g. a bad clinic config)
   kInvalidState,  // the booking's status does not allow this change
   kStorage,       // the database failed; details are logged, not shown
+  kUnavailable,   // the database cannot be reached now; the same request may work later
 };
 
 struct Failure {
@@ -37,6 +38,10 @@ inline Failure invalid_state(std::string message) {
 }
 inline Failure storage_failure(std::string message) {
   return {FailureKind::kStorage, "storage_error", std::move(message)};
+}
+// `message` is logged; clients are told only that the database is unavailable.
+inline Failure storage_unavailable(std::string message) {
+  return {FailureKind::kUnavailable, "storage_unavailable", std::move(message)};
 }
 
 // Success or a Failure.

@@ -165,6 +165,10 @@ void external_booking(AppContext& app, const Request& req, Response& res) {
     if (result.error().kind == FailureKind::kStorage) {
       return send_detail(res, 500, "Booking error: the booking could not be stored");
     }
+    if (result.error().kind == FailureKind::kUnavailable) {
+      res.set_header("Retry-After", "1");
+      return send_detail(res, 503, std::string("Booking error: ") + kUnavailableMessage);
+    }
     return send_detail(res, http_status(result.error()), result.error().message);
   }
   const BookingDecision& d = result->decision;

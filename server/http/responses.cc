@@ -33,6 +33,8 @@ int http_status(const Failure& failure) {
       return 409;
     case FailureKind::kStorage:
       return 500;
+    case FailureKind::kUnavailable:
+      return 503;
   }
   return 500;
 }
@@ -41,6 +43,12 @@ void send_failure(Response& res, const Failure& failure) {
   if (failure.kind == FailureKind::kStorage) {
     spdlog::error("internal failure: {}", log_text(failure.message));
     send_error(res, 500, "internal_error", "the server could not complete the request");
+    return;
+  }
+  if (failure.kind == FailureKind::kUnavailable) {
+    spdlog::warn("database unavailable: {}", log_text(failure.message));
+    res.set_header("Retry-After", "1");
+    send_error(res, 503, failure.code, kUnavailableMessage);
     return;
   }
   send_error(res, http_status(failure), failure.code, failure.message);

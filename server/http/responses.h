@@ -23,10 +23,15 @@ void send_json(Response& res, int status, const Json& body);
 void send_error(Response& res, int status, std::string_view code, std::string_view message,
                 const Json& extra = Json::object());
 
-// kNotFound 404, kInvalid 422, kInvalidState 409, kStorage 500.
+// kNotFound 404, kInvalid 422, kInvalidState 409, kStorage 500,
+// kUnavailable 503.
 int http_status(const Failure& failure);
+// What clients are told while the database is unavailable (the details are logged).
+inline constexpr const char* kUnavailableMessage =
+    "the booking database is unavailable for a moment; try again shortly";
 // Sends `failure` in the standard error shape; storage failures are logged and shown
-// only as "internal_error".
+// only as "internal_error"; an unavailable database is 503 storage_unavailable with
+// Retry-After.
 void send_failure(Response& res, const Failure& failure);
 
 // The public and manage dialect's field errors: 422 validation_failed with

@@ -1,6 +1,6 @@
 // Storage: where clinics, bookings, idempotent answers and the outbox of domain events
 // persist. SQL lives only in the
-// implementations (storage/sqlite/ today; storage/postgres/ next), never in services or
+// implementations (storage/sqlite/, storage/postgres/), never in services or
 // routes. Times are UtcSeconds; `now` always comes from the caller's Clock, never from SQL.
 //
 // Guarantees every implementation must give:
@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,12 +73,32 @@ class WriteTransaction : public ReadView {
   virtual Status append_outbox(const OutboxRecord& record) = 0;
 };
 
+// What insert_booking and update_booking fail with when the store itself refuses an
+// occupancy overlapping another occupying booking of the same practitioner (PostgreSQL's
+// exclusion constraint). The service's scoped writes make it unreachable; when it happens
+// anyway, the change is not made, the transaction stays usable, and the service answers
+// the engine's `conflict`.
+inline Failure occupancy_conflict() {
+  return {FailureKind::kInvalidState, "occupancy_conflict",
+          "the time overlaps another booking of the practitioner"};
+}
+inline bool is_occupancy_conflict(const Failure& failure) {
+  return failure.code == "occupancy_conflict";
+}
+
 // What a write serializes on.
 struct WriteScope {
   std::string clinic_id;
   // The practitioners whose occupancy the work reads or changes, sorted and unique;
   // empty: the whole clinic (configuration changes).
   std::vector<std::string> practitioner_ids;
+};
+
+// A running Storage::watch_changes; destroying it stops the calls (and waits for one in
+// progress).
+class ChangeWatch {
+ public:
+  virtual ~ChangeWatch() = default;
 };
 
 class Storage {
@@ -89,11 +110,32 @@ class Storage {
                        const std::function<Status(WriteTransaction&)>& work) = 0;
   // Runs `work` against one consistent committed state.
   virtual Status read(const std::function<Status(ReadView&)>& work) = 0;
+  // Hands the oldest outbox records no call has dispatched yet (at most `limit`, in
+  // position order) to `handle`, in one write transaction that marks them dispatched at
+  // `now` when `handle` returns ok and leaves them for a later call when it fails. A
+  // record another process is dispatching at that moment is skipped, not waited for
+  // (PostgreSQL: FOR UPDATE SKIP LOCKED), so several processes drain one outbox together
+  // and no record is dispatched by two calls. `handle` may write (e.g. the jobs an event
+  // makes) and, like write()'s work, may run more than once. Returns how many records
+  // were dispatched (0: none waiting).
+  using OutboxHandler =
+      std::function<Status(WriteTransaction&, const std::vector<OutboxRecord>& records)>;
+  virtual Expected<int> dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle) = 0;
   // Deletes idempotent answers stored before `created_before`, and each client's beyond
   // its `keep_per_client` newest; returns how many. Run periodically by the server, not
   // as a side effect of anything else.
   virtual Expected<std::int64_t> prune_answers(UtcSeconds created_before,
                                                std::int64_t keep_per_client) = 0;
+  // Calls `on_change(clinic_id)`, from a storage thread, after a change to that clinic
+  // committed in any process on the same database, this one included; "" means anything
+  // may have changed (the storage could not listen for a while). Until the returned watch
+  // is destroyed. A database only this process writes (SQLite) has nothing to tell
+  // beyond the in-process event bus: the default returns a watch that never calls.
+  virtual std::unique_ptr<ChangeWatch> watch_changes(
+      std::function<void(const std::string& clinic_id)> on_change) {
+    (void)on_change;
+    return std::make_unique<ChangeWatch>();
+  }
 };
 
 }  // namespace slotbook::server

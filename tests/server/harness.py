@@ -1,5 +1,11 @@
 """Starts the real booking-server on an ephemeral loopback port with a fresh database and
-talks HTTP to it. Standard library only. Every wait has a timeout so nothing hangs."""
+talks HTTP to it. Standard library only (plus psql for PostgreSQL). Every wait has a
+timeout so nothing hangs.
+
+The storage backend is SLOTBOOK_TEST_BACKEND: `sqlite` (default: a fresh file per
+database) or `postgres` (a fresh database per call of fresh_db() in one throwaway cluster
+per test process, pg_cluster.py). Tests that look into the database use db_rows(), which
+speaks to either."""
 
 import http.client
 import json
@@ -7,12 +13,15 @@ import os
 import re
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+import pg_cluster
 
 API_KEY = "test-key-0123456789"
 ZONE = ZoneInfo("America/New_York")  # the fixture clinic's zone
@@ -23,6 +32,10 @@ FAKE_START = datetime(2027, 1, 11, 14, 0, 0, tzinfo=timezone.utc)
 FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "fixtures", "test-clinic.json")
+BACKEND = os.environ.get("SLOTBOOK_TEST_BACKEND", "sqlite") or "sqlite"
+if BACKEND not in ("sqlite", "postgres"):
+    sys.exit(f"SLOTBOOK_TEST_BACKEND must be sqlite or postgres, not {BACKEND!r}")
+POSTGRES = BACKEND == "postgres"
 
 
 def binary():
@@ -30,6 +43,65 @@ def binary():
     if not path or not os.path.exists(path):
         sys.exit("set BOOKING_SERVER to the booking-server binary")
     return path
+
+
+# ---- databases ---------------------------------------------------------------------------
+
+def fresh_db(backend=None):
+    """A new, empty database for `--db`: a file path in a new temp dir (sqlite), or the
+    URI of a new database in this process's PostgreSQL cluster (postgres), started on
+    first need. `backend` defaults to SLOTBOOK_TEST_BACKEND."""
+    if (backend or BACKEND) == "postgres":
+        return pg_cluster.shared_cluster().create_database()
+    return os.path.join(tempfile.mkdtemp(prefix="slotbook-db-"), "bookings.db")
+
+
+def is_postgres(db):
+    return pg_cluster.is_uri(db)
+
+
+def db_rows(db, sql, params=()):
+    """The rows (list of tuples) of one query against `db`, a SQLite file or a PostgreSQL
+    URI. `?` placeholders; keep the SQL to what both accept (times are unix seconds in
+    both: compare with integers computed here, unix_seconds())."""
+    if is_postgres(db):
+        return pg_cluster.query(db, sql, params)
+    conn = sqlite3.connect(db, timeout=10)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def db_bytes(db):
+    """What the database keeps at rest, as bytes: the SQLite file and its WAL, or a
+    plain-SQL pg_dump of the PostgreSQL database."""
+    if is_postgres(db):
+        dump = subprocess.run([os.path.join(pg_cluster.PGBIN, "pg_dump"), "--no-owner", "-d", db],
+                              capture_output=True, timeout=60, env=pg_cluster.clean_env(), cwd="/")
+        if dump.returncode != 0:
+            raise RuntimeError(f"pg_dump failed: {dump.stderr.decode(errors='replace')}")
+        return dump.stdout
+    data = b""
+    for path in (db, db + "-wal"):
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                data += f.read()
+    return data
+
+
+def pg_log_tail(db, lines=40):
+    """The tail of this process's PostgreSQL log when `db` lives in its cluster, else ""."""
+    cluster = pg_cluster.current_cluster()
+    if not is_postgres(db) or cluster is None:
+        return ""
+    return "\n" + cluster.log_tail(lines)
+
+
+def unix_seconds(instant):
+    """Unix seconds of an RFC 3339 UTC instant such as 2027-01-12T15:00:00Z."""
+    return int(datetime.strptime(instant, "%Y-%m-%dT%H:%M:%SZ")
+               .replace(tzinfo=timezone.utc).timestamp())
 
 
 class Response:
@@ -52,12 +124,13 @@ class Response:
 
 
 class Server:
-    """One booking-server process. `db` defaults to a fresh file in a temp dir."""
+    """One booking-server process. `db` defaults to fresh_db(); pass another server's
+    `db` to open the same database again (restarts, several processes on one database)."""
 
     def __init__(self, db=None, clinics=(FIXTURE,), api_key=API_KEY, args=(),
                  fake_start=FAKE_START):
         self.dir = tempfile.mkdtemp(prefix="slotbook-server-test-")
-        self.db = db or os.path.join(self.dir, "bookings.db")
+        self.db = db or fresh_db()
         self.clinics = list(clinics)
         self.api_key = api_key
         self.args = list(args)
@@ -67,6 +140,13 @@ class Server:
         self.log_path = os.path.join(self.dir, "server.log")
 
     def start(self, timeout=15):
+        """Starts the process and waits for its `listening on` line."""
+        self.spawn()
+        return self.wait_listening(timeout)
+
+    def spawn(self):
+        """Starts the process without waiting (wait_listening() does), so several servers
+        can start at the same moment."""
         cmd = [binary(), "--db", self.db, "--port", "0", "--host", "127.0.0.1"] + self.args
         for clinic in self.clinics:
             cmd += ["--clinic", clinic]
@@ -83,6 +163,9 @@ class Server:
             env["CALENDAR_API_KEY"] = self.api_key
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=env)
+        return self
+
+    def wait_listening(self, timeout=15):
         deadline = time.monotonic() + timeout
         line = b""
         while time.monotonic() < deadline:
@@ -95,7 +178,8 @@ class Server:
         match = re.match(rb"listening on http://127\.0\.0\.1:(\d+)", line)
         if not match:
             self.kill()
-            raise RuntimeError(f"server did not start: {line!r}\n{self.read_log()}")
+            raise RuntimeError(f"server did not start: {line!r}\n{self.read_log()}"
+                               f"{pg_log_tail(self.db)}")
         self.port = int(match.group(1))
         return self
 

@@ -1,10 +1,9 @@
 """No double booking, ever: concurrent clients racing for one slot."""
 
-import sqlite3
 import threading
 import unittest
 
-from harness import booking_body, future_date, utc_instant, shared_server
+from harness import booking_body, db_rows, future_date, shared_server, unix_seconds, utc_instant
 
 server, setUpModule, tearDownModule = shared_server(args=["--rate-limit", "0", "--threads", "64"])
 CLIENTS = 50
@@ -32,13 +31,8 @@ def race(body_for):
 
 
 def rows_at(start):
-    db = sqlite3.connect(server.db, timeout=10)
-    try:
-        return db.execute(
-            "SELECT practitioner_id FROM bookings WHERE start_utc = CAST(strftime('%s', ?) AS INTEGER)"
-            " AND status <> 'cancelled'", (start.replace("T", " ").rstrip("Z"),)).fetchall()
-    finally:
-        db.close()
+    return db_rows(server.db, "SELECT practitioner_id FROM bookings WHERE start_utc = ?"
+                              " AND status <> 'cancelled'", (unix_seconds(start),))
 
 
 class Race(unittest.TestCase):

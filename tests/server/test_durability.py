@@ -1,15 +1,15 @@
 """Durability: a restart keeps every booking and changes nothing; a kill -9 in the middle
-of a booking load loses no booking that was answered 201."""
+of a booking load loses no booking that was answered 201. On either backend
+(SLOTBOOK_TEST_BACKEND): the restarted server opens the same file or PostgreSQL database."""
 
 import random
 import signal
-import sqlite3
 import threading
 import time
 import unittest
 from datetime import datetime, timezone
 
-from harness import Server, booking_body, future_date, utc_instant
+from harness import POSTGRES, Server, booking_body, db_rows, future_date, utc_instant
 
 
 def kill_nine_under_load(server, client, stop, workers=4, seconds=1.5):
@@ -54,15 +54,20 @@ class Restart(unittest.TestCase):
             self.assertEqual(second.staff("GET", f"/api/calendar/appointments/{partner_id}").status, 200)
             self.assertEqual(second.get("/api/v1/clinics/testclinic/snapshot").header("ETag"), etag,
                              "same flags, same data: the snapshot is unchanged")
-            db = sqlite3.connect(second.db)
-            self.assertEqual(db.execute("SELECT version FROM clinics").fetchall(), [(1,)])
-            self.assertEqual(db.execute("PRAGMA journal_mode").fetchone()[0], "wal")
-            db.close()
+            self.assertEqual(db_rows(second.db, "SELECT version FROM clinics"), [(1,)])
             # Still refuses what is taken.
             r = second.post("/api/v1/bookings", booking_body(utc_instant(future_date(3), "09:00")))
             self.assertEqual(r.status, 409)
         finally:
             second.stop()
+
+    @unittest.skipIf(POSTGRES, "SQLite only: the database file's journal mode")
+    def test_sqlite_file_is_in_wal_mode(self):
+        server = Server(args=["--rate-limit", "0"]).start()
+        try:
+            self.assertEqual(db_rows(server.db, "PRAGMA journal_mode"), [("wal",)])
+        finally:
+            server.stop()
 
 
 class KillNine(unittest.TestCase):
@@ -93,9 +98,7 @@ class KillNine(unittest.TestCase):
 
         restarted = Server(db=server.db, args=["--rate-limit", "0"]).start()
         try:
-            db = sqlite3.connect(restarted.db)
-            stored = {row[0] for row in db.execute("SELECT id FROM bookings")}
-            db.close()
+            stored = {row[0] for row in db_rows(restarted.db, "SELECT id FROM bookings")}
             missing = [b for b in confirmed if b not in stored]
             self.assertEqual(missing, [], f"{len(missing)} of {len(confirmed)} answered bookings lost")
             r = restarted.staff("GET", f"/api/calendar/appointments/{confirmed[-1]}")
@@ -181,10 +184,8 @@ class MixedChangesSurviveKillNine(unittest.TestCase):
 
         restarted = Server(db=server.db, args=["--rate-limit", "0"]).start()
         try:
-            db = sqlite3.connect(restarted.db)
-            rows = {row[0]: row[1:] for row in db.execute(
-                "SELECT id, status, start_utc, end_utc, practitioner_id FROM bookings")}
-            db.close()
+            rows = {row[0]: row[1:] for row in db_rows(
+                restarted.db, "SELECT id, status, start_utc, end_utc, practitioner_id FROM bookings")}
             for bid, expected in bookings.items():
                 self.assertIn(bid, rows, "an answered booking was lost")
                 if not expected["certain"]:

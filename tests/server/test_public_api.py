@@ -6,13 +6,12 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 import tempfile
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from harness import (Server, booking_body, future_date, server_now, shared_server, today_local,
-                     utc_instant)
+from harness import (Server, booking_body, db_bytes, db_rows, future_date, server_now,
+                     shared_server, today_local, unix_seconds, utc_instant)
 
 ORIGIN = "https://clinic.example"
 
@@ -101,12 +100,10 @@ class Booking(unittest.TestCase):
         self.assertRegex(b["confirmation_number"], r"^CP-%s-[0-9A-Z]{4}$" % day.strftime("%Y%m%d"))
         self.assertGreaterEqual(len(b["manage_token"]), 22)  # >= 128 bits of base64url
         self.assertEqual(b["ics_url"], f"/api/v1/bookings/{b['id']}.ics?token={b['manage_token']}")
-        db = sqlite3.connect(server.db)
-        row = db.execute("SELECT manage_token_hash FROM bookings WHERE id = ?", (b["id"],)).fetchone()
-        db.close()
-        self.assertEqual(row[0], hashlib.sha256(b["manage_token"].encode()).hexdigest())
-        with open(server.db, "rb") as f:
-            self.assertNotIn(b["manage_token"].encode(), f.read())
+        rows = db_rows(server.db, "SELECT manage_token_hash FROM bookings WHERE id = ?", (b["id"],))
+        self.assertEqual(rows, [(hashlib.sha256(b["manage_token"].encode()).hexdigest(),)])
+        # Nowhere at rest: not in the SQLite file and its WAL, not in a dump of PostgreSQL.
+        self.assertNotIn(b["manage_token"].encode(), db_bytes(server.db))
 
     def test_conflict_is_409_with_engine_reason(self):
         start = utc_instant(future_date(5), "10:00")
@@ -195,10 +192,8 @@ class Booking(unittest.TestCase):
         again = server.post("/api/v1/bookings", body, {"Idempotency-Key": "key-1"})
         self.assertEqual(first.status, 201)
         self.assertEqual((again.status, again.body), (first.status, first.body))
-        db = sqlite3.connect(server.db)
-        self.assertEqual(db.execute("SELECT COUNT(*) FROM bookings WHERE start_utc = strftime('%s', ?)",
-                                    (start.replace("T", " ").rstrip("Z"),)).fetchone()[0], 1)
-        db.close()
+        self.assertEqual(db_rows(server.db, "SELECT COUNT(*) FROM bookings WHERE start_utc = ?",
+                                 (unix_seconds(start),)), [(1,)])
         other = server.post("/api/v1/bookings", booking_body(utc_instant(future_date(9), "14:00")),
                             {"Idempotency-Key": "key-1"})
         self.assertEqual((other.status, other.json()["error"]["code"]),

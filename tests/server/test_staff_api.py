@@ -227,6 +227,27 @@ class SeedShapes(unittest.TestCase):
         r = staff("PATCH", f"/api/calendar/appointments/{aid}", {"time": "10:00"})
         self.assertEqual((r.status, r.json()["error"]), (409, "New time slot not available"))
 
+    def test_smaller_buffers_free_the_time_around_bookings(self):
+        # A consultation keeps 10 minutes after it: 10:00 blocks the 10:30 start. Once the
+        # clinic drops the buffer, 10:30 is free, and every backend must agree (PostgreSQL
+        # keeps each booking's occupancy under an exclusion constraint: it must shrink).
+        day = future_date(47)
+        self.assertEqual(create(day, "10:00").status, 201)
+        self.assertEqual(create(day, "10:30").status, 409)
+        with open(FIXTURE) as f:
+            config = json.load(f)
+        config["appointment_types"][0]["buffer_after_minutes"] = 0
+        self.assertEqual(staff("PUT", "/api/calendar/clinic", config).status, 200)
+        try:
+            r = create(day, "10:30")
+            self.assertEqual(r.status, 201, r)
+        finally:
+            with open(FIXTURE) as f:
+                self.assertEqual(staff("PUT", "/api/calendar/clinic", json.load(f)).status, 200)
+        # The buffer is back: what was booked stays booked, nothing new fits between.
+        self.assertEqual(create(day, "11:00").status, 409)
+        self.assertEqual(create(day, "11:30").status, 201)
+
     def test_appointment_type_by_name_and_patient_id(self):
         with open(FIXTURE) as f:
             config = json.load(f)

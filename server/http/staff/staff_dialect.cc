@@ -69,6 +69,7 @@ void staff_failure(Response& res, const Failure& failure, const Json& extra) {
     case FailureKind::kInvalidState:
       return staff_error(res, 400, failure.code, failure.message, extra);
     case FailureKind::kStorage:
+    case FailureKind::kUnavailable:
       send_failure(res, failure);  // logs; shows nothing internal
       return;
   }

@@ -88,6 +88,21 @@ ALTER TABLE outbox_lean RENAME TO outbox;
       R"sql(
 ALTER TABLE idempotent_answers ADD COLUMN client TEXT NOT NULL DEFAULT '';
 )sql",
+      // 6: each booking's occupancy (booking_record.h). Bookings stored before it get
+      // their bare time: within their true occupancy, which is all that is promised.
+      R"sql(
+ALTER TABLE bookings ADD COLUMN occupied_from INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN occupied_to INTEGER NOT NULL DEFAULT 0;
+UPDATE bookings SET occupied_from = start_utc, occupied_to = end_utc;
+)sql",
+      // 7: outbox records are dispatched once (Storage::dispatch_outbox). Those stored
+      // before are history: nobody is to hear about them now. The partial index holds
+      // only what waits, so it stays a page or two.
+      R"sql(
+ALTER TABLE outbox ADD COLUMN dispatched_at INTEGER;
+UPDATE outbox SET dispatched_at = occurred_at;
+CREATE INDEX outbox_undispatched ON outbox (position) WHERE dispatched_at IS NULL;
+)sql",
   };
   return kMigrations;
 }

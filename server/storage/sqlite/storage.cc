@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "slotbook/limits.h"
+#include "storage/booking_columns.h"
 #include "storage/sqlite/connection.h"
 #include "storage/sqlite/schema.h"
 
@@ -19,54 +20,6 @@ namespace {
 // (clinic_id, start_utc) index answer occupancy queries.
 constexpr auto kLongestBooking = std::chrono::minutes(kMaxDurationMinutes);
 
-// "status IN ('pending', ...)": the statuses that occupy time (booking_status.h), as SQL.
-// Spliced, not bound: the names are the program's own constants.
-const std::string& occupying_statuses_sql() {
-  static const std::string sql = [] {
-    std::string list;
-    for (BookingStatus status : kAllBookingStatuses) {
-      if (!occupies_time(status)) continue;
-      list += (list.empty() ? "'" : ", '") + std::string(to_string(status)) + "'";
-    }
-    return "status IN (" + list + ")";
-  }();
-  return sql;
-}
-
-constexpr const char* kBookingColumns =
-    "id, clinic_id, practitioner_id, appointment_type, start_utc, end_utc, status, "
-    "confirmation_number, patient_name, patient_email, patient_phone, notes, source, "
-    "external_reference_id, manage_token_hash, sequence, cancel_reason, cancelled_at, "
-    "reminder_sent_at, created_at, updated_at, patient_id";
-
-BookingRecord booking_from_row(const SqliteStatement& row) {
-  BookingRecord b;
-  b.id = row.text(0);
-  b.clinic_id = row.text(1);
-  b.practitioner_id = row.text(2);
-  b.appointment_type = row.text(3);
-  b.start_utc = row.time(4);
-  b.end_utc = row.time(5);
-  // The schema's CHECK admits only known statuses.
-  b.status = parse_booking_status(row.text(6)).value_or(BookingStatus::kCancelled);
-  b.confirmation_number = row.text(7);
-  b.patient_name = row.text(8);
-  b.patient_email = row.text(9);
-  b.patient_phone = row.text(10);
-  b.notes = row.text(11);
-  b.source = row.text(12);
-  b.external_reference_id = row.text(13);
-  b.manage_token_hash = row.text(14);
-  b.sequence = static_cast<int>(row.integer(15));
-  b.cancel_reason = row.text(16);
-  b.cancelled_at = row.optional_time(17);
-  b.reminder_sent_at = row.optional_time(18);
-  b.created_at = row.time(19);
-  b.updated_at = row.time(20);
-  b.patient_id = row.text(21);
-  return b;
-}
-
 Expected<std::vector<BookingRecord>> collect_bookings(SqliteStatement& stmt) {
   std::vector<BookingRecord> out;
   for (;;) {
@@ -74,6 +27,20 @@ Expected<std::vector<BookingRecord>> collect_bookings(SqliteStatement& stmt) {
     if (!row.ok()) return row.error();
     if (!*row) return out;
     out.push_back(booking_from_row(stmt));
+  }
+}
+
+constexpr const char* kOutboxColumns =
+    "position, event_id, clinic_id, kind, booking_id, occurred_at, payload";
+
+Expected<std::vector<OutboxRecord>> collect_outbox(SqliteStatement& stmt) {
+  std::vector<OutboxRecord> out;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return out;
+    out.push_back(OutboxRecord{stmt.integer(0), stmt.text(1), stmt.text(2), stmt.text(3),
+                               stmt.text(4), stmt.time(5), stmt.text(6)});
   }
 }
 
@@ -191,15 +158,16 @@ class SqliteTransaction final : public WriteTransaction {
 
   Expected<std::optional<StoredAnswer>> stored_answer(std::string_view key_hash) override {
     auto stmt = c_.prepare(
-        "SELECT request_hash, status, sealed_body, created_at FROM idempotent_answers "
+        "SELECT request_hash, status, sealed_body, created_at, client FROM idempotent_answers "
         "WHERE key_hash = ?");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, key_hash);
     auto row = stmt->step();
     if (!row.ok()) return row.error();
     if (!*row) return std::optional<StoredAnswer>();
-    return std::optional<StoredAnswer>(StoredAnswer{
-        stmt->text(0), static_cast<int>(stmt->integer(1)), stmt->blob(2), stmt->time(3)});
+    return std::optional<StoredAnswer>(StoredAnswer{stmt->text(0),
+                                                    static_cast<int>(stmt->integer(1)),
+                                                    stmt->blob(2), stmt->time(3), stmt->text(4)});
   }
 
   Status put_clinic(std::string_view id, std::string_view config_json, UtcSeconds now) override {
@@ -216,18 +184,15 @@ class SqliteTransaction final : public WriteTransaction {
   }
 
   Status insert_booking(const BookingRecord& b) override {
-    auto stmt = c_.prepare(std::string("INSERT INTO bookings (") + kBookingColumns +
-                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                           "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
+    std::string placeholders;
+    for (int i = 1; i <= kBookingColumnCount; ++i) {
+      placeholders += (i > 1 ? ", ?" : "?") + std::to_string(i);
+    }
+    auto stmt = c_.prepare(std::string("INSERT INTO bookings (") + kBookingColumns + ") VALUES (" +
+                           placeholders + ")");
     if (!stmt.ok()) return stmt.error();
-    stmt->bind(1, b.id).bind(2, b.clinic_id).bind(3, b.practitioner_id).bind(4, b.appointment_type);
-    stmt->bind(5, b.start_utc).bind(6, b.end_utc).bind(7, to_string(b.status));
-    stmt->bind(8, b.confirmation_number);
-    stmt->bind(9, b.patient_name).bind(10, b.patient_email).bind(11, b.patient_phone);
-    stmt->bind(12, b.notes).bind(13, b.source).bind(14, b.external_reference_id);
-    stmt->bind(15, b.manage_token_hash).bind(16, static_cast<std::int64_t>(b.sequence));
-    stmt->bind(17, b.cancel_reason).bind(18, b.cancelled_at).bind(19, b.reminder_sent_at);
-    stmt->bind(20, b.created_at).bind(21, b.updated_at).bind(22, b.patient_id);
+    int index = 0;
+    bind_booking_columns(b, [&](const auto& value) { stmt->bind(++index, value); });
     return stmt->run();
   }
 
@@ -235,12 +200,14 @@ class SqliteTransaction final : public WriteTransaction {
     auto stmt = c_.prepare(
         "UPDATE bookings SET practitioner_id = ?2, appointment_type = ?3, start_utc = ?4, "
         "end_utc = ?5, status = ?6, notes = ?7, sequence = ?8, cancel_reason = ?9, "
-        "cancelled_at = ?10, reminder_sent_at = ?11, updated_at = ?12 WHERE id = ?1");
+        "cancelled_at = ?10, reminder_sent_at = ?11, updated_at = ?12, occupied_from = ?13, "
+        "occupied_to = ?14 WHERE id = ?1");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, b.id).bind(2, b.practitioner_id).bind(3, b.appointment_type);
     stmt->bind(4, b.start_utc).bind(5, b.end_utc).bind(6, to_string(b.status)).bind(7, b.notes);
     stmt->bind(8, static_cast<std::int64_t>(b.sequence)).bind(9, b.cancel_reason);
     stmt->bind(10, b.cancelled_at).bind(11, b.reminder_sent_at).bind(12, b.updated_at);
+    stmt->bind(13, b.occupancy.from).bind(14, b.occupancy.to);
     return stmt->run();
   }
 
@@ -257,19 +224,30 @@ class SqliteTransaction final : public WriteTransaction {
   }
 
   Expected<std::vector<OutboxRecord>> outbox_after(std::int64_t position, int limit) override {
-    auto stmt = c_.prepare(
-        "SELECT position, event_id, clinic_id, kind, booking_id, occurred_at, payload "
-        "FROM outbox WHERE position > ? ORDER BY position LIMIT ?");
+    auto stmt = c_.prepare(std::string("SELECT ") + kOutboxColumns +
+                           " FROM outbox WHERE position > ? ORDER BY position LIMIT ?");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, position).bind(2, static_cast<std::int64_t>(limit));
-    std::vector<OutboxRecord> out;
-    for (;;) {
-      auto row = stmt->step();
-      if (!row.ok()) return row.error();
-      if (!*row) return out;
-      out.push_back(OutboxRecord{stmt->integer(0), stmt->text(1), stmt->text(2), stmt->text(3),
-                                 stmt->text(4), stmt->time(5), stmt->text(6)});
+    return collect_outbox(*stmt);
+  }
+
+  // The oldest undispatched records, at most `limit` (dispatch_outbox).
+  Expected<std::vector<OutboxRecord>> undispatched(int limit) {
+    auto stmt = c_.prepare(std::string("SELECT ") + kOutboxColumns +
+                           " FROM outbox WHERE dispatched_at IS NULL ORDER BY position LIMIT ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, static_cast<std::int64_t>(limit));
+    return collect_outbox(*stmt);
+  }
+
+  Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) {
+    auto stmt = c_.prepare("UPDATE outbox SET dispatched_at = ? WHERE position = ?");
+    if (!stmt.ok()) return stmt.error();
+    for (const OutboxRecord& record : records) {
+      stmt->bind(1, now).bind(2, record.position);
+      if (Status status = stmt->run(); !status.ok()) return status;
     }
+    return Status();
   }
 
   Status append_outbox(const OutboxRecord& r) override {
@@ -406,6 +384,25 @@ void SqliteStorage::run_batch(const std::vector<PendingWrite*>& batch) {
   for (PendingWrite* write : batch) {
     if (write->status.ok() && !write->thrown) write->status = committed;
   }
+}
+
+Expected<int> SqliteStorage::dispatch_outbox(int limit, UtcSeconds now,
+                                             const OutboxHandler& handle) {
+  // One writer: no two dispatches ever run at once, so there is nothing to skip.
+  int dispatched = 0;
+  Status status = write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    dispatched = 0;
+    auto& sqlite = static_cast<SqliteTransaction&>(tx);  // what run_batch passes
+    auto records = sqlite.undispatched(limit);
+    if (!records.ok()) return records.error();
+    if (records->empty()) return Status();
+    if (Status handled = handle(tx, *records); !handled.ok()) return handled;
+    if (Status marked = sqlite.mark_dispatched(*records, now); !marked.ok()) return marked;
+    dispatched = static_cast<int>(records->size());
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  return dispatched;
 }
 
 Status SqliteStorage::read(const std::function<Status(ReadView&)>& work) {

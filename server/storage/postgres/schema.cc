@@ -1,0 +1,137 @@
+#include "storage/postgres/schema.h"
+
+#include <string>
+
+#include "storage/postgres/connection.h"
+
+namespace slotbook::server {
+namespace {
+
+// pg_advisory_lock key of migrations: "slotbook" in ASCII, so other applications sharing
+// the database are unlikely to collide with it.
+constexpr const char* kMigrationLockKey = "8317145157504823147";
+
+}  // namespace
+
+const std::vector<const char*>& postgres_migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: the SQLite schema's tables as of its migration 7, plus what only PostgreSQL
+      // can promise: no two occupying bookings of one practitioner overlap, whatever the
+      // service does, and a notification to every process when the outbox grows.
+      R"sql(
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE clinics (
+  id          TEXT PRIMARY KEY,
+  config_json TEXT NOT NULL,
+  version     BIGINT NOT NULL,
+  updated_at  BIGINT NOT NULL
+);
+CREATE TABLE bookings (
+  id                    TEXT PRIMARY KEY,
+  clinic_id             TEXT NOT NULL REFERENCES clinics(id),
+  practitioner_id       TEXT NOT NULL,
+  appointment_type      TEXT NOT NULL,
+  start_utc             BIGINT NOT NULL,
+  end_utc               BIGINT NOT NULL CHECK (end_utc > start_utc),
+  status                TEXT NOT NULL CHECK (status IN
+                          ('pending','confirmed','completed','cancelled','no_show')),
+  confirmation_number   TEXT NOT NULL UNIQUE,
+  patient_name          TEXT NOT NULL,
+  patient_email         TEXT NOT NULL,
+  patient_phone         TEXT NOT NULL,
+  notes                 TEXT NOT NULL,
+  source                TEXT NOT NULL,
+  external_reference_id TEXT NOT NULL,
+  manage_token_hash     TEXT NOT NULL,
+  sequence              INTEGER NOT NULL,
+  cancel_reason         TEXT NOT NULL,
+  cancelled_at          BIGINT,
+  reminder_sent_at      BIGINT,
+  created_at            BIGINT NOT NULL,
+  updated_at            BIGINT NOT NULL,
+  patient_id            TEXT NOT NULL DEFAULT '',
+  occupied_from         BIGINT NOT NULL CHECK (occupied_from <= start_utc),
+  occupied_to           BIGINT NOT NULL CHECK (occupied_to >= end_utc),
+  occupancy             INT8RANGE GENERATED ALWAYS AS (int8range(occupied_from, occupied_to))
+                          STORED,
+  -- Every status but cancelled occupies time (booking_status.h).
+  CONSTRAINT bookings_never_overlap EXCLUDE USING gist
+    (clinic_id WITH =, practitioner_id WITH =, occupancy WITH &&)
+    WHERE (status <> 'cancelled')
+);
+CREATE INDEX bookings_by_practitioner ON bookings (clinic_id, practitioner_id, start_utc);
+CREATE INDEX bookings_by_start ON bookings (clinic_id, start_utc);
+CREATE TABLE idempotent_answers (
+  key_hash     TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  sealed_body  BYTEA NOT NULL,
+  created_at   BIGINT NOT NULL,
+  client       TEXT NOT NULL
+);
+CREATE INDEX idempotent_answers_by_age ON idempotent_answers (created_at);
+CREATE TABLE outbox (
+  position    BIGSERIAL PRIMARY KEY,
+  event_id    TEXT NOT NULL,
+  clinic_id   TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  booking_id  TEXT NOT NULL,
+  occurred_at BIGINT NOT NULL,
+  payload     TEXT NOT NULL,
+  dispatched_at BIGINT
+);
+CREATE INDEX outbox_undispatched ON outbox (position) WHERE dispatched_at IS NULL;
+-- Delivered when the transaction commits, once per clinic however many events it
+-- appended: every process drops its cached widget snapshot of that clinic.
+CREATE FUNCTION slotbook_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('slotbook_changes', NEW.clinic_id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+  FOR EACH ROW EXECUTE FUNCTION slotbook_outbox_notify();
+)sql",
+  };
+  return kMigrations;
+}
+
+Expected<int> migrate_postgres(PgConnection& connection) {
+  Status locked =
+      connection.exec(std::string("SELECT pg_advisory_lock(") + kMigrationLockKey + ")");
+  if (!locked.ok()) return locked.error();
+  auto migrate = [&]() -> Expected<int> {
+    Status ready = connection.exec(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL); "
+        "INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version)");
+    if (!ready.ok()) return ready.error();
+    auto current = connection.query("SELECT version FROM schema_version");
+    if (!current.ok()) return current.error();
+    const int version = static_cast<int>(current->row(0).integer(0));
+    const auto& migrations = postgres_migrations();
+    const int newest = static_cast<int>(migrations.size());
+    if (version > newest) {
+      return storage_failure("database schema version " + std::to_string(version) +
+                             " is newer than this server knows (" + std::to_string(newest) + ")");
+    }
+    for (int i = version; i < newest; ++i) {
+      Status status = connection.exec("BEGIN");
+      if (status.ok()) status = connection.exec(migrations[i]);
+      if (status.ok()) {
+        status = connection.exec("UPDATE schema_version SET version = " + std::to_string(i + 1));
+      }
+      if (status.ok()) status = connection.exec("COMMIT");
+      if (!status.ok()) {
+        (void)connection.exec("ROLLBACK");
+        Failure failure = status.error();
+        failure.message = "migration " + std::to_string(i + 1) + " failed: " + failure.message;
+        return failure;
+      }
+    }
+    return newest;
+  };
+  auto migrated = migrate();
+  (void)connection.exec(std::string("SELECT pg_advisory_unlock(") + kMigrationLockKey + ")");
+  return migrated;
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,586 @@
+#include "storage/postgres/storage.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "slotbook/limits.h"
+#include "storage/booking_columns.h"
+#include "storage/postgres/connection.h"
+#include "storage/postgres/schema.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+namespace {
+
+// As in SQLite: stored bookings never last longer than the engine's longest duration, so
+// the (clinic_id, start_utc) index bounds occupancy queries.
+constexpr auto kLongestBooking = std::chrono::minutes(kMaxDurationMinutes);
+
+constexpr const char* kChannel = "slotbook_changes";
+
+// A 64-bit advisory lock key for one thing a write may lock. Keys are hashes, so two
+// different things may share one: that only serializes them needlessly.
+std::string lock_key(std::string_view kind, std::string_view clinic_id,
+                     std::string_view practitioner_id = {}) {
+  std::string text(kind);
+  text += '\0';
+  text += clinic_id;
+  text += '\0';
+  text += practitioner_id;
+  const std::uint64_t bits = std::stoull(sha256_hex(text).substr(0, 16), nullptr, 16);
+  return std::to_string(static_cast<std::int64_t>(bits));
+}
+
+// Locks what `scope` names, in the one order every write uses.
+Status take_locks(PgConnection& c, const WriteScope& scope) {
+  const bool whole_clinic = scope.practitioner_ids.empty();
+  if (whole_clinic) {
+    // Configuration changes check practitioner ids across clinics: one at a time.
+    auto all = c.query("SELECT pg_advisory_xact_lock($1::bigint)",
+                       PgParams().add(lock_key("configuration", "")));
+    if (!all.ok()) return all.error();
+  }
+  auto clinic = c.query(whole_clinic ? "SELECT pg_advisory_xact_lock($1::bigint)"
+                                     : "SELECT pg_advisory_xact_lock_shared($1::bigint)",
+                        PgParams().add(lock_key("clinic", scope.clinic_id)));
+  if (!clinic.ok()) return clinic.error();
+  for (const std::string& practitioner : scope.practitioner_ids) {  // sorted
+    auto locked = c.query("SELECT pg_advisory_xact_lock($1::bigint)",
+                          PgParams().add(lock_key("practitioner", scope.clinic_id, practitioner)));
+    if (!locked.ok()) return locked.error();
+  }
+  return Status();
+}
+
+bool worth_retrying(std::string_view sqlstate) {
+  return sqlstate == kSerializationFailure || sqlstate == kDeadlockDetected ||
+         sqlstate == kUniqueViolation;
+}
+
+Expected<std::vector<BookingRecord>> bookings_of(Expected<PgResult> result) {
+  if (!result.ok()) return result.error();
+  std::vector<BookingRecord> out;
+  out.reserve(static_cast<std::size_t>(result->rows()));
+  for (int i = 0; i < result->rows(); ++i) out.push_back(booking_from_row(result->row(i)));
+  return out;
+}
+
+const std::string& select_bookings() {
+  static const std::string sql = std::string("SELECT ") + kBookingColumns + " FROM bookings";
+  return sql;
+}
+
+constexpr const char* kOutboxColumns =
+    "position, event_id, clinic_id, kind, booking_id, occurred_at, payload";
+
+Expected<std::vector<OutboxRecord>> outbox_of(Expected<PgResult> result) {
+  if (!result.ok()) return result.error();
+  std::vector<OutboxRecord> out;
+  for (int i = 0; i < result->rows(); ++i) {
+    PgRow row = result->row(i);
+    out.push_back(OutboxRecord{row.integer(0), row.text(1), row.text(2), row.text(3), row.text(4),
+                               row.time(5), row.text(6)});
+  }
+  return out;
+}
+
+// Both reads and writes run their queries through this one class.
+class PgTransaction final : public WriteTransaction {
+ public:
+  explicit PgTransaction(PgConnection& connection) : c_(connection) {}
+
+  // Whether a failure this transaction returned came from a race another attempt wins.
+  bool lost_race() const { return lost_race_; }
+
+  Expected<std::optional<ClinicRecord>> clinic(std::string_view id) override {
+    auto r =
+        c_.query("SELECT id, config_json, version FROM clinics WHERE id = $1", PgParams().add(id));
+    if (!r.ok()) return r.error();
+    if (r->rows() == 0) return std::optional<ClinicRecord>();
+    PgRow row = r->row(0);
+    return std::optional<ClinicRecord>(ClinicRecord{row.text(0), row.text(1), row.integer(2)});
+  }
+
+  Expected<std::optional<std::int64_t>> clinic_version(std::string_view id) override {
+    auto r = c_.query("SELECT version FROM clinics WHERE id = $1", PgParams().add(id));
+    if (!r.ok()) return r.error();
+    if (r->rows() == 0) return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(r->row(0).integer(0));
+  }
+
+  Expected<std::vector<std::string>> clinic_ids() override {
+    auto r = c_.query("SELECT id FROM clinics ORDER BY id");
+    if (!r.ok()) return r.error();
+    std::vector<std::string> ids;
+    for (int i = 0; i < r->rows(); ++i) ids.push_back(r->row(i).text(0));
+    return ids;
+  }
+
+  Expected<std::optional<BookingRecord>> booking(std::string_view id) override {
+    auto rows = bookings_of(c_.query(select_bookings() + " WHERE id = $1", PgParams().add(id)));
+    if (!rows.ok()) return rows.error();
+    if (rows->empty()) return std::optional<BookingRecord>();
+    return std::optional<BookingRecord>(std::move(rows->front()));
+  }
+
+  Expected<std::vector<BookingRecord>> occupying_bookings(
+      std::string_view clinic_id, TimeWindow window, std::string_view practitioner_id) override {
+    std::string sql = select_bookings() +
+                      " WHERE clinic_id = $1 AND start_utc > $2 AND start_utc < $3 AND "
+                      "end_utc > $4 AND " +
+                      occupying_statuses_sql();
+    PgParams params;
+    params.add(clinic_id).add(window.from - kLongestBooking).add(window.to).add(window.from);
+    if (!practitioner_id.empty()) {
+      sql += " AND practitioner_id = $5";
+      params.add(practitioner_id);
+    }
+    return bookings_of(c_.query(sql + " ORDER BY start_utc, id", params));
+  }
+
+  Expected<std::vector<BookingRecord>> list_bookings(const BookingFilter& filter,
+                                                     std::int64_t* total) override {
+    std::string where = " WHERE clinic_id = $1 AND start_utc >= $2 AND start_utc < $3";
+    PgParams params;
+    params.add(filter.clinic_id).add(filter.start_from).add(filter.start_before);
+    if (filter.practitioner_id) {
+      params.add(*filter.practitioner_id);
+      where += " AND practitioner_id = $" + std::to_string(params.size());
+    }
+    if (filter.status) {
+      params.add(to_string(*filter.status));
+      where += " AND status = $" + std::to_string(params.size());
+    }
+    auto count = c_.query("SELECT COUNT(*) FROM bookings" + where, params);
+    if (!count.ok()) return count.error();
+    *total = count->row(0).integer(0);
+    const std::string limits = " LIMIT $" + std::to_string(params.size() + 1) + " OFFSET $" +
+                               std::to_string(params.size() + 2);
+    params.add(static_cast<std::int64_t>(filter.limit)).add(static_cast<std::int64_t>(filter.skip));
+    return bookings_of(
+        c_.query(select_bookings() + where + " ORDER BY start_utc, id" + limits, params));
+  }
+
+  Expected<std::int64_t> occupying_count(std::string_view clinic_id,
+                                         std::string_view practitioner_id,
+                                         TimeWindow window) override {
+    auto r = c_.query(
+        "SELECT COUNT(*) FROM bookings WHERE clinic_id = $1 AND practitioner_id = $2 AND "
+        "start_utc >= $3 AND start_utc < $4 AND " +
+            occupying_statuses_sql(),
+        PgParams().add(clinic_id).add(practitioner_id).add(window.from).add(window.to));
+    if (!r.ok()) return r.error();
+    return r->row(0).integer(0);
+  }
+
+  Expected<bool> confirmation_number_exists(std::string_view number) override {
+    auto r =
+        c_.query("SELECT 1 FROM bookings WHERE confirmation_number = $1", PgParams().add(number));
+    if (!r.ok()) return r.error();
+    return r->rows() > 0;
+  }
+
+  Expected<std::optional<StoredAnswer>> stored_answer(std::string_view key_hash) override {
+    auto r = c_.query(
+        "SELECT request_hash, status, sealed_body, created_at, client FROM idempotent_answers "
+        "WHERE key_hash = $1",
+        PgParams().add(key_hash));
+    if (!r.ok()) return r.error();
+    if (r->rows() == 0) return std::optional<StoredAnswer>();
+    PgRow row = r->row(0);
+    return std::optional<StoredAnswer>(StoredAnswer{row.text(0), static_cast<int>(row.integer(1)),
+                                                    row.bytes(2), row.time(3), row.text(4)});
+  }
+
+  Status put_clinic(std::string_view id, std::string_view config_json, UtcSeconds now) override {
+    // Re-storing an identical configuration changes nothing (not even the version).
+    auto r = c_.query(
+        "INSERT INTO clinics (id, config_json, version, updated_at) VALUES ($1, $2, 1, $3) "
+        "ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json, "
+        "version = clinics.version + 1, updated_at = excluded.updated_at "
+        "WHERE clinics.config_json <> excluded.config_json",
+        PgParams().add(id).add(config_json).add(now));
+    return r.ok() ? Status() : Status(r.error());
+  }
+
+  Status insert_booking(const BookingRecord& b) override {
+    static const std::string sql = [] {
+      std::string placeholders;
+      for (int i = 1; i <= kBookingColumnCount; ++i) {
+        placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
+      }
+      // DO NOTHING without a target also absorbs exclusion violations, so a refused
+      // overlap leaves the transaction usable.
+      return std::string("INSERT INTO bookings (") + kBookingColumns + ") VALUES (" + placeholders +
+             ") ON CONFLICT DO NOTHING";
+    }();
+    PgParams params;
+    bind_booking_columns(b, [&](const auto& value) { params.add(value); });
+    auto r = c_.query(sql, params);
+    if (!r.ok()) return r.error();
+    if (r->affected() == 1) return Status();
+    // Not inserted: the id or confirmation number was taken meanwhile by a write that
+    // did not share this one's locks (another practitioner's), or the time overlaps.
+    auto taken = c_.query("SELECT 1 FROM bookings WHERE id = $1 OR confirmation_number = $2",
+                          PgParams().add(b.id).add(b.confirmation_number));
+    if (!taken.ok()) return taken.error();
+    if (taken->rows() > 0) {
+      lost_race_ = true;
+      return storage_failure("booking id or confirmation number taken concurrently");
+    }
+    return occupancy_conflict();
+  }
+
+  Status update_booking(const BookingRecord& b) override {
+    // In a savepoint: an UPDATE refused by the exclusion constraint would otherwise end
+    // the whole transaction.
+    if (Status saved = c_.exec("SAVEPOINT update_booking"); !saved.ok()) return saved;
+    auto r = c_.query(
+        "UPDATE bookings SET practitioner_id = $2, appointment_type = $3, start_utc = $4, "
+        "end_utc = $5, status = $6, notes = $7, sequence = $8, cancel_reason = $9, "
+        "cancelled_at = $10, reminder_sent_at = $11, updated_at = $12, occupied_from = $13, "
+        "occupied_to = $14 WHERE id = $1",
+        PgParams()
+            .add(b.id)
+            .add(b.practitioner_id)
+            .add(b.appointment_type)
+            .add(b.start_utc)
+            .add(b.end_utc)
+            .add(to_string(b.status))
+            .add(b.notes)
+            .add(static_cast<std::int64_t>(b.sequence))
+            .add(b.cancel_reason)
+            .add(b.cancelled_at)
+            .add(b.reminder_sent_at)
+            .add(b.updated_at)
+            .add(b.occupancy.from)
+            .add(b.occupancy.to));
+    if (!r.ok()) {
+      const bool overlap = c_.last_sqlstate() == kExclusionViolation;
+      Status undone = c_.exec("ROLLBACK TO SAVEPOINT update_booking");
+      if (overlap && undone.ok()) return occupancy_conflict();
+      return r.error();
+    }
+    return c_.exec("RELEASE SAVEPOINT update_booking");
+  }
+
+  Status store_answer(std::string_view key_hash, const StoredAnswer& answer) override {
+    auto r = c_.query(
+        "INSERT INTO idempotent_answers "
+        "(key_hash, request_hash, status, sealed_body, created_at, client) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key_hash) DO UPDATE SET "
+        "request_hash = excluded.request_hash, status = excluded.status, "
+        "sealed_body = excluded.sealed_body, created_at = excluded.created_at, "
+        "client = excluded.client",
+        PgParams()
+            .add(key_hash)
+            .add(answer.request_hash)
+            .add(static_cast<std::int64_t>(answer.status))
+            .add_bytes(answer.sealed_body)
+            .add(answer.created_at)
+            .add(answer.client));
+    return r.ok() ? Status() : Status(r.error());
+  }
+
+  Expected<std::vector<OutboxRecord>> outbox_after(std::int64_t position, int limit) override {
+    return outbox_of(c_.query(std::string("SELECT ") + kOutboxColumns +
+                                  " FROM outbox WHERE position > $1 ORDER BY position LIMIT $2",
+                              PgParams().add(position).add(static_cast<std::int64_t>(limit))));
+  }
+
+  // The oldest undispatched records no other transaction holds, at most `limit`, locked
+  // until this one ends (dispatch_outbox).
+  Expected<std::vector<OutboxRecord>> claim_undispatched(int limit) {
+    return outbox_of(c_.query(std::string("SELECT ") + kOutboxColumns +
+                                  " FROM outbox WHERE dispatched_at IS NULL ORDER BY position "
+                                  "LIMIT $1 FOR UPDATE SKIP LOCKED",
+                              PgParams().add(static_cast<std::int64_t>(limit))));
+  }
+
+  Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) {
+    std::string positions = "{";
+    for (const OutboxRecord& record : records) {
+      positions += (positions.size() > 1 ? "," : "") + std::to_string(record.position);
+    }
+    auto r = c_.query("UPDATE outbox SET dispatched_at = $1 WHERE position = ANY($2::bigint[])",
+                      PgParams().add(now).add(positions + "}"));
+    return r.ok() ? Status() : Status(r.error());
+  }
+
+  Status append_outbox(const OutboxRecord& r) override {
+    auto result = c_.query(
+        "INSERT INTO outbox (event_id, clinic_id, kind, booking_id, occurred_at, payload) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
+        PgParams()
+            .add(r.event_id)
+            .add(r.clinic_id)
+            .add(r.kind)
+            .add(r.booking_id)
+            .add(r.occurred_at)
+            .add(r.payload_json));
+    return result.ok() ? Status() : Status(result.error());
+  }
+
+ private:
+  PgConnection& c_;
+  bool lost_race_ = false;
+};
+
+// A short random pause before attempt `attempt` (1-based), growing with it, so racing
+// writers do not meet again in lockstep.
+void back_off(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  std::uniform_int_distribution<int> micros(0, 1000 * attempt);
+  std::this_thread::sleep_for(std::chrono::microseconds(micros(random)));
+}
+
+}  // namespace
+
+// A pooled connection in use; returned to the pool when destroyed, unless it broke.
+class PgStorage::Lease {
+ public:
+  Lease(PgStorage* pool, std::unique_ptr<PgConnection> connection, bool reused)
+      : pool_(pool), connection_(std::move(connection)), reused_(reused) {}
+  Lease(Lease&& other) noexcept = default;
+  ~Lease() {
+    if (pool_ && connection_) pool_->release(std::move(connection_));
+  }
+  PgConnection& operator*() const { return *connection_; }
+  // Whether it came from the pool (and so may have broken while idle).
+  bool reused() const { return reused_; }
+
+ private:
+  PgStorage* pool_;
+  std::unique_ptr<PgConnection> connection_;
+  bool reused_;
+};
+
+Expected<std::unique_ptr<PgStorage>> PgStorage::open(const std::string& uri, int pool_size) {
+  auto first = PgConnection::open(uri);
+  if (!first.ok()) return first.error();
+  auto version = migrate_postgres(**first);
+  if (!version.ok()) return version.error();
+  std::unique_ptr<PgStorage> storage(new PgStorage(uri, std::max(1, pool_size)));
+  storage->open_ = 1;
+  storage->idle_.push_back(std::move(*first));
+  return storage;
+}
+
+Expected<int> PgStorage::migrate(const std::string& uri) {
+  auto connection = PgConnection::open(uri);
+  if (!connection.ok()) return connection.error();
+  return migrate_postgres(**connection);
+}
+
+PgStorage::PgStorage(std::string uri, int pool_size)
+    : uri_(std::move(uri)), pool_size_(pool_size) {}
+
+PgStorage::~PgStorage() = default;
+
+Expected<PgStorage::Lease> PgStorage::acquire() {
+  std::unique_lock<std::mutex> lock(pool_mutex_);
+  connection_available_.wait(lock, [this] { return !idle_.empty() || open_ < pool_size_; });
+  if (!idle_.empty()) {
+    std::unique_ptr<PgConnection> connection = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(connection), true);
+  }
+  open_ += 1;
+  lock.unlock();
+  auto opened = PgConnection::open(uri_);
+  if (!opened.ok()) {
+    lock.lock();
+    open_ -= 1;
+    connection_available_.notify_one();
+    return opened.error();
+  }
+  return Lease(this, std::move(*opened), false);
+}
+
+void PgStorage::release(std::unique_ptr<PgConnection> connection) {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  if (connection->broken()) {
+    // The database went away: the idle ones are most likely broken too.
+    open_ -= 1 + static_cast<int>(idle_.size());
+    idle_.clear();
+    connection.reset();
+  } else {
+    idle_.push_back(std::move(connection));
+  }
+  connection_available_.notify_one();
+}
+
+Status PgStorage::attempt(const std::string& begin, const WriteScope* scope,
+                          const std::function<Status(WriteTransaction&)>& work, bool* retry) {
+  *retry = false;
+  auto lease = acquire();
+  if (!lease.ok()) return lease.error();
+  PgConnection& c = **lease;
+  Status status = c.exec(begin);
+  if (!status.ok()) {
+    // Nothing was sent but BEGIN: a connection that died while idle is safe to replace.
+    *retry = lease->reused() && status.error().kind == FailureKind::kUnavailable;
+    return status;
+  }
+  if (scope) status = take_locks(c, *scope);
+  bool lost_race = false;
+  if (status.ok()) {
+    PgTransaction transaction(c);
+    try {
+      status = work(transaction);
+    } catch (...) {
+      (void)c.exec("ROLLBACK");
+      throw;
+    }
+    lost_race = transaction.lost_race();
+    if (status.ok()) status = c.exec("COMMIT");
+  }
+  if (status.ok()) return status;
+  // A broken connection during or after COMMIT leaves the outcome unknown: never rerun
+  // the work then (the client sees 503 and may retry with its Idempotency-Key).
+  *retry = !c.broken() && (lost_race || worth_retrying(c.last_sqlstate()));
+  if (!c.broken()) (void)c.exec("ROLLBACK");
+  return status;
+}
+
+Status PgStorage::write_with_retries(const WriteScope* scope,
+                                     const std::function<Status(WriteTransaction&)>& work) {
+  Status status;
+  for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
+    bool retry = false;
+    status = this->attempt("BEGIN", scope, work, &retry);
+    if (!retry) return status;
+    back_off(attempt);
+  }
+  return status;
+}
+
+Status PgStorage::write(const WriteScope& scope,
+                        const std::function<Status(WriteTransaction&)>& work) {
+  return write_with_retries(&scope, work);
+}
+
+Expected<int> PgStorage::dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle) {
+  int dispatched = 0;
+  // No advisory locks: the row locks of the claim are what keeps dispatchers apart.
+  Status status = write_with_retries(nullptr, [&](WriteTransaction& tx) -> Status {
+    dispatched = 0;
+    auto& postgres = static_cast<PgTransaction&>(tx);  // what attempt() passes
+    auto records = postgres.claim_undispatched(limit);
+    if (!records.ok()) return records.error();
+    if (records->empty()) return Status();
+    if (Status handled = handle(tx, *records); !handled.ok()) return handled;
+    if (Status marked = postgres.mark_dispatched(*records, now); !marked.ok()) return marked;
+    dispatched = static_cast<int>(records->size());
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  return dispatched;
+}
+
+Status PgStorage::read(const std::function<Status(ReadView&)>& work) {
+  const std::function<Status(WriteTransaction&)> as_write = [&work](WriteTransaction& tx) {
+    return work(tx);
+  };
+  Status status;
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    bool retry = false;
+    status =
+        this->attempt("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", nullptr, as_write, &retry);
+    if (!retry) return status;
+  }
+  return status;
+}
+
+Expected<std::int64_t> PgStorage::prune_answers(UtcSeconds created_before,
+                                                std::int64_t keep_per_client) {
+  auto lease = acquire();
+  if (!lease.ok()) return lease.error();
+  PgConnection& c = **lease;
+  auto too_old = c.query("DELETE FROM idempotent_answers WHERE created_at < $1",
+                         PgParams().add(created_before));
+  if (!too_old.ok()) return too_old.error();
+  auto too_many = c.query(
+      "DELETE FROM idempotent_answers WHERE key_hash IN (SELECT key_hash FROM ("
+      "SELECT key_hash, ROW_NUMBER() OVER (PARTITION BY client ORDER BY created_at DESC, "
+      "key_hash DESC) AS newest FROM idempotent_answers) ranked WHERE newest > $1)",
+      PgParams().add(keep_per_client));
+  if (!too_many.ok()) return too_many.error();
+  return too_old->affected() + too_many->affected();
+}
+
+Expected<std::string> PgStorage::durability() {
+  auto lease = acquire();
+  if (!lease.ok()) return lease.error();
+  auto r = (**lease).query(
+      "SELECT current_setting('synchronous_commit'), current_setting('fsync'), "
+      "current_setting('server_version')");
+  if (!r.ok()) return r.error();
+  PgRow row = r->row(0);
+  return "synchronous_commit=" + row.text(0) + " fsync=" + row.text(1) +
+         " server_version=" + row.text(2);
+}
+
+namespace {
+
+// LISTENs on its own connection, reconnecting with backoff, until destroyed.
+class PgChangeWatch final : public ChangeWatch {
+ public:
+  PgChangeWatch(std::string uri, std::function<void(const std::string&)> on_change)
+      : uri_(std::move(uri)), on_change_(std::move(on_change)), thread_([this] { loop(); }) {}
+  ~PgChangeWatch() override {
+    stopping_ = true;
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    auto pause = std::chrono::milliseconds(100);
+    while (!stopping_) {
+      auto connection = PgConnection::open(uri_);
+      if (connection.ok() && (*connection)->exec(std::string("LISTEN ") + kChannel).ok()) {
+        pause = std::chrono::milliseconds(100);
+        on_change_("");  // whatever committed while nobody listened
+        PGconn* conn = (*connection)->handle();
+        while (!stopping_ && !(*connection)->broken()) {
+          pollfd fd{PQsocket(conn), POLLIN, 0};
+          if (poll(&fd, 1, 250) <= 0) continue;
+          if (!PQconsumeInput(conn)) break;
+          while (PGnotify* note = PQnotifies(conn)) {
+            on_change_(note->extra);
+            PQfreemem(note);
+          }
+        }
+      }
+      // Down (or stopping): try again, backing off to at most a second between attempts.
+      for (auto waited = std::chrono::milliseconds(0); waited < pause && !stopping_;
+           waited += std::chrono::milliseconds(50)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+    }
+  }
+
+  const std::string uri_;
+  const std::function<void(const std::string&)> on_change_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;  // last: starts after the members it uses
+};
+
+}  // namespace
+
+std::unique_ptr<ChangeWatch> PgStorage::watch_changes(
+    std::function<void(const std::string&)> on_change) {
+  return std::make_unique<PgChangeWatch>(uri_, std::move(on_change));
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,89 @@
+// PgStorage: Storage (storage.h) on PostgreSQL, for several booking-server processes on
+// one database.
+//
+// Writes: READ COMMITTED transactions that first take transaction-scoped advisory locks on
+// what their scope names, always in one order (configuration changes, then the clinic,
+// then its practitioners sorted), so writes that may touch the same practitioner run one
+// after the other in every process and two writes cannot deadlock: a configuration
+// change takes its clinic exclusively (and the lock of all configuration changes), a
+// booking write takes its clinic shared and each practitioner exclusively. Under those
+// locks every statement reads the latest committed state, which is what makes "read
+// occupancy, ask the engine, insert" race-free. Serialization failures, deadlocks and
+// unique-key races re-run the work (at most kWriteAttempts times, with jitter), unseen by
+// the caller. The bookings table's exclusion constraint (schema.cc) refuses overlapping
+// occupancies even if a service forgot a lock: insert_booking and update_booking report
+// that as kOccupancyConflict. Commits are durable with PostgreSQL's default
+// synchronous_commit=on.
+//
+// Reads: REPEATABLE READ READ ONLY transactions (one snapshot).
+//
+// Connections: a pool of at most `pool_size`, opened on demand; a connection that broke
+// is closed and replaced by the next request that needs one. While the database is
+// unreachable, calls fail with kUnavailable (503) and recover by themselves when it
+// returns. One more connection LISTENs for outbox notifications from every process
+// (watch_changes), and reconnects with backoff.
+// Thread-safe.
+#ifndef SLOTBOOK_SERVER_STORAGE_POSTGRES_STORAGE_H_
+#define SLOTBOOK_SERVER_STORAGE_POSTGRES_STORAGE_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/storage.h"
+
+namespace slotbook::server {
+
+class PgConnection;
+
+class PgStorage final : public Storage {
+ public:
+  static constexpr int kWriteAttempts = 8;
+
+  // Connects to `uri`, migrates the schema (migrate_postgres) and keeps up to `pool_size`
+  // connections (at least 1). Fails with kUnavailable when the database cannot be
+  // reached, kStorage when the schema cannot be brought up to date.
+  static Expected<std::unique_ptr<PgStorage>> open(const std::string& uri, int pool_size);
+  // Migrates the database at `uri` and returns its schema version, keeping nothing open.
+  static Expected<int> migrate(const std::string& uri);
+  ~PgStorage() override;
+
+  Status write(const WriteScope& scope,
+               const std::function<Status(WriteTransaction&)>& work) override;
+  Status read(const std::function<Status(ReadView&)>& work) override;
+  Expected<int> dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle) override;
+  Expected<std::int64_t> prune_answers(UtcSeconds created_before,
+                                       std::int64_t keep_per_client) override;
+  std::unique_ptr<ChangeWatch> watch_changes(
+      std::function<void(const std::string& clinic_id)> on_change) override;
+
+  // "synchronous_commit=on server_version=15.x ..." as the server reports them.
+  Expected<std::string> durability();
+
+ private:
+  class Lease;
+  PgStorage(std::string uri, int pool_size);
+  Expected<Lease> acquire();
+  void release(std::unique_ptr<PgConnection> connection);
+  // write() and dispatch_outbox(): `work` under `scope`'s locks (none when null), again
+  // after a failure worth another attempt.
+  Status write_with_retries(const WriteScope* scope,
+                            const std::function<Status(WriteTransaction&)>& work);
+  // Runs `work` once in a transaction opened by `begin` on a pooled connection.
+  // `*retry` says whether the failure it returns is worth another attempt.
+  Status attempt(const std::string& begin, const WriteScope* scope,
+                 const std::function<Status(WriteTransaction&)>& work, bool* retry);
+
+  const std::string uri_;
+  const int pool_size_;
+  std::mutex pool_mutex_;
+  std::condition_variable connection_available_;
+  std::vector<std::unique_ptr<PgConnection>> idle_;
+  int open_ = 0;  // idle or leased
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_STORAGE_POSTGRES_STORAGE_H_
