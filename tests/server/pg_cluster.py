@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import subprocess
 import tempfile
 import threading
@@ -273,3 +274,24 @@ def _install_signal_handlers(cluster):
             originals[signum] = signal.signal(signum, handler)
         except ValueError:  # not the main thread: atexit still stops it
             pass
+
+
+def main(argv):
+    """`pg_cluster.py run -- COMMAND...`: runs COMMAND with a throwaway cluster, whose
+    socket directory it finds in SLOTBOOK_TEST_POSTGRES_HOST (it connects as `postgres`,
+    trust authentication, and may create databases); exits with COMMAND's status, after
+    the cluster is stopped and removed. The C++ server unit tests run this way."""
+    if len(argv) < 3 or argv[0] != "run" or argv[1] != "--":
+        print("usage: pg_cluster.py run -- COMMAND [ARG...]", file=sys.stderr)
+        return 2
+    cluster = shared_cluster()
+    env = dict(os.environ, SLOTBOOK_TEST_POSTGRES_HOST=cluster.dir)
+    try:
+        return subprocess.run(argv[2:], env=env).returncode
+    except BaseException:
+        print(cluster.log_tail(), file=sys.stderr)
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -17,25 +17,26 @@ const std::vector<const char*>& postgres_migrations() {
   static const std::vector<const char*> kMigrations = {
       // 1: the SQLite schema's tables as of its migration 7, plus what only PostgreSQL
       // can promise: no two occupying bookings of one practitioner overlap, whatever the
-      // service does, and a notification to every process when the outbox grows.
+      // service does. Identifiers compare byte by byte (COLLATE "C"), as in SQLite: they
+      // are ASCII, and a locale's collation would only make every index lookup slower.
       R"sql(
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE TABLE clinics (
-  id          TEXT PRIMARY KEY,
+  id          TEXT COLLATE "C" PRIMARY KEY,
   config_json TEXT NOT NULL,
   version     BIGINT NOT NULL,
   updated_at  BIGINT NOT NULL
 );
 CREATE TABLE bookings (
-  id                    TEXT PRIMARY KEY,
-  clinic_id             TEXT NOT NULL REFERENCES clinics(id),
-  practitioner_id       TEXT NOT NULL,
-  appointment_type      TEXT NOT NULL,
+  id                    TEXT COLLATE "C" PRIMARY KEY,
+  clinic_id             TEXT COLLATE "C" NOT NULL REFERENCES clinics(id),
+  practitioner_id       TEXT COLLATE "C" NOT NULL,
+  appointment_type      TEXT COLLATE "C" NOT NULL,
   start_utc             BIGINT NOT NULL,
   end_utc               BIGINT NOT NULL CHECK (end_utc > start_utc),
   status                TEXT NOT NULL CHECK (status IN
                           ('pending','confirmed','completed','cancelled','no_show')),
-  confirmation_number   TEXT NOT NULL UNIQUE,
+  confirmation_number   TEXT COLLATE "C" NOT NULL UNIQUE,
   patient_name          TEXT NOT NULL,
   patient_email         TEXT NOT NULL,
   patient_phone         TEXT NOT NULL,
@@ -62,34 +63,25 @@ CREATE TABLE bookings (
 CREATE INDEX bookings_by_practitioner ON bookings (clinic_id, practitioner_id, start_utc);
 CREATE INDEX bookings_by_start ON bookings (clinic_id, start_utc);
 CREATE TABLE idempotent_answers (
-  key_hash     TEXT PRIMARY KEY,
+  key_hash     TEXT COLLATE "C" PRIMARY KEY,
   request_hash TEXT NOT NULL,
   status       INTEGER NOT NULL,
   sealed_body  BYTEA NOT NULL,
   created_at   BIGINT NOT NULL,
-  client       TEXT NOT NULL
+  client       TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX idempotent_answers_by_age ON idempotent_answers (created_at);
 CREATE TABLE outbox (
   position    BIGSERIAL PRIMARY KEY,
-  event_id    TEXT NOT NULL,
-  clinic_id   TEXT NOT NULL,
-  kind        TEXT NOT NULL,
-  booking_id  TEXT NOT NULL,
+  event_id    TEXT COLLATE "C" NOT NULL,
+  clinic_id   TEXT COLLATE "C" NOT NULL,
+  kind        TEXT COLLATE "C" NOT NULL,
+  booking_id  TEXT COLLATE "C" NOT NULL,
   occurred_at BIGINT NOT NULL,
   payload     TEXT NOT NULL,
   dispatched_at BIGINT
 );
 CREATE INDEX outbox_undispatched ON outbox (position) WHERE dispatched_at IS NULL;
--- Delivered when the transaction commits, once per clinic however many events it
--- appended: every process drops its cached widget snapshot of that clinic.
-CREATE FUNCTION slotbook_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('slotbook_changes', NEW.clinic_id);
-  RETURN NULL;
-END $$;
-CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
-  FOR EACH ROW EXECUTE FUNCTION slotbook_outbox_notify();
 )sql",
   };
   return kMigrations;

@@ -40,25 +40,24 @@ std::string lock_key(std::string_view kind, std::string_view clinic_id,
   return std::to_string(static_cast<std::int64_t>(bits));
 }
 
-// Locks what `scope` names, in the one order every write uses.
-Status take_locks(PgConnection& c, const WriteScope& scope) {
-  const bool whole_clinic = scope.practitioner_ids.empty();
-  if (whole_clinic) {
+// "BEGIN; SELECT <locks of scope>": one round trip that opens the transaction and locks
+// what the scope names, in the one order every write uses. The keys are spliced: they
+// are numbers this program computed, never input.
+std::string begin_locked(const WriteScope& scope) {
+  std::string sql = "BEGIN; SELECT ";
+  if (scope.practitioner_ids.empty()) {
     // Configuration changes check practitioner ids across clinics: one at a time.
-    auto all = c.query("SELECT pg_advisory_xact_lock($1::bigint)",
-                       PgParams().add(lock_key("configuration", "")));
-    if (!all.ok()) return all.error();
+    sql += "pg_advisory_xact_lock(" + lock_key("configuration", "") + "), ";
+    sql += "pg_advisory_xact_lock(" + lock_key("clinic", scope.clinic_id) + ")";
+  } else {
+    sql += "pg_advisory_xact_lock_shared(" + lock_key("clinic", scope.clinic_id) + ")";
   }
-  auto clinic = c.query(whole_clinic ? "SELECT pg_advisory_xact_lock($1::bigint)"
-                                     : "SELECT pg_advisory_xact_lock_shared($1::bigint)",
-                        PgParams().add(lock_key("clinic", scope.clinic_id)));
-  if (!clinic.ok()) return clinic.error();
+  // Target-list items are evaluated left to right: the order above and below holds.
   for (const std::string& practitioner : scope.practitioner_ids) {  // sorted
-    auto locked = c.query("SELECT pg_advisory_xact_lock($1::bigint)",
-                          PgParams().add(lock_key("practitioner", scope.clinic_id, practitioner)));
-    if (!locked.ok()) return locked.error();
+    sql +=
+        ", pg_advisory_xact_lock(" + lock_key("practitioner", scope.clinic_id, practitioner) + ")";
   }
-  return Status();
+  return sql;
 }
 
 bool worth_retrying(std::string_view sqlstate) {
@@ -317,9 +316,14 @@ class PgTransaction final : public WriteTransaction {
   }
 
   Status append_outbox(const OutboxRecord& r) override {
+    // The NOTIFY reaches every process's watch_changes when this transaction commits
+    // (once per clinic however many events it appended), in the same round trip as the
+    // insert.
     auto result = c_.query(
-        "INSERT INTO outbox (event_id, clinic_id, kind, booking_id, occurred_at, payload) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
+        "WITH appended AS (INSERT INTO outbox (event_id, clinic_id, kind, booking_id, "
+        "occurred_at, payload) VALUES ($1, $2, $3, $4, $5, $6) RETURNING clinic_id) "
+        "SELECT pg_notify('" +
+            std::string(kChannel) + "', clinic_id) FROM appended",
         PgParams()
             .add(r.event_id)
             .add(r.clinic_id)
@@ -419,7 +423,7 @@ void PgStorage::release(std::unique_ptr<PgConnection> connection) {
   connection_available_.notify_one();
 }
 
-Status PgStorage::attempt(const std::string& begin, const WriteScope* scope,
+Status PgStorage::attempt(const std::string& begin,
                           const std::function<Status(WriteTransaction&)>& work, bool* retry) {
   *retry = false;
   auto lease = acquire();
@@ -427,11 +431,13 @@ Status PgStorage::attempt(const std::string& begin, const WriteScope* scope,
   PgConnection& c = **lease;
   Status status = c.exec(begin);
   if (!status.ok()) {
-    // Nothing was sent but BEGIN: a connection that died while idle is safe to replace.
-    *retry = lease->reused() && status.error().kind == FailureKind::kUnavailable;
+    // Nothing ran but BEGIN (and locks): a connection that died while idle is safe to
+    // replace. A lock wait that ends in a deadlock is worth another attempt too.
+    *retry = (lease->reused() && status.error().kind == FailureKind::kUnavailable) ||
+             worth_retrying(c.last_sqlstate());
+    if (!c.broken()) (void)c.exec("ROLLBACK");
     return status;
   }
-  if (scope) status = take_locks(c, *scope);
   bool lost_race = false;
   if (status.ok()) {
     PgTransaction transaction(c);
@@ -457,7 +463,7 @@ Status PgStorage::write_with_retries(const WriteScope* scope,
   Status status;
   for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
     bool retry = false;
-    status = this->attempt("BEGIN", scope, work, &retry);
+    status = this->attempt(scope ? begin_locked(*scope) : "BEGIN", work, &retry);
     if (!retry) return status;
     back_off(attempt);
   }
@@ -494,8 +500,7 @@ Status PgStorage::read(const std::function<Status(ReadView&)>& work) {
   Status status;
   for (int attempt = 1; attempt <= 2; ++attempt) {
     bool retry = false;
-    status =
-        this->attempt("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", nullptr, as_write, &retry);
+    status = this->attempt("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", as_write, &retry);
     if (!retry) return status;
   }
   return status;

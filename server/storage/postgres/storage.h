@@ -71,10 +71,11 @@ class PgStorage final : public Storage {
   // after a failure worth another attempt.
   Status write_with_retries(const WriteScope* scope,
                             const std::function<Status(WriteTransaction&)>& work);
-  // Runs `work` once in a transaction opened by `begin` on a pooled connection.
-  // `*retry` says whether the failure it returns is worth another attempt.
-  Status attempt(const std::string& begin, const WriteScope* scope,
-                 const std::function<Status(WriteTransaction&)>& work, bool* retry);
+  // Runs `work` once in a transaction opened by `begin` (SQL text: BEGIN and the locks)
+  // on a pooled connection. `*retry` says whether the failure it returns is worth
+  // another attempt.
+  Status attempt(const std::string& begin, const std::function<Status(WriteTransaction&)>& work,
+                 bool* retry);
 
   const std::string uri_;
   const int pool_size_;

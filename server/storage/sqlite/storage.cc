@@ -241,9 +241,10 @@ class SqliteTransaction final : public WriteTransaction {
   }
 
   Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) {
-    auto stmt = c_.prepare("UPDATE outbox SET dispatched_at = ? WHERE position = ?");
-    if (!stmt.ok()) return stmt.error();
     for (const OutboxRecord& record : records) {
+      // Prepared (from the cache) per row: a statement is reset when its handle goes.
+      auto stmt = c_.prepare("UPDATE outbox SET dispatched_at = ? WHERE position = ?");
+      if (!stmt.ok()) return stmt.error();
       stmt->bind(1, now).bind(2, record.position);
       if (Status status = stmt->run(); !status.ok()) return status;
     }

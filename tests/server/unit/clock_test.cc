@@ -15,7 +15,7 @@ StoredReply render(const BookingDecision& d) {
 
 TEST_CASE("an idempotent answer is replayed for a day and not after") {
   ServiceFixture f;
-  BookingService service = f.service(*f.sqlite);
+  BookingService service = f.service(*f.storage);
   REQUIRE(service.put_clinic(test_clinic_json()).ok());
   IdempotentRequest key{"key-1", "hash-of-request-1", render};
 
@@ -39,21 +39,21 @@ TEST_CASE("an idempotent answer is replayed for a day and not after") {
 
 TEST_CASE("pruning removes answers older than the cut-off only") {
   ServiceFixture f;
-  BookingService service = f.service(*f.sqlite);
+  BookingService service = f.service(*f.storage);
   REQUIRE(service.put_clinic(test_clinic_json()).ok());
   IdempotentRequest old_key{"old", "h1", render};
   REQUIRE(service.book(new_booking("2027-01-14T15:00:00Z"), &old_key).ok());
   f.clock.advance(std::chrono::hours(30));
   IdempotentRequest new_key{"new", "h2", render};
   REQUIRE(service.book(new_booking("2027-01-14T16:00:00Z"), &new_key).ok());
-  auto pruned = f.sqlite->prune_answers(f.clock.now() - kAnswerLifetime, kAnswersPerClient);
+  auto pruned = f.storage->prune_answers(f.clock.now() - kAnswerLifetime, kAnswersPerClient);
   REQUIRE(pruned.ok());
   CHECK(*pruned == 1);
 }
 
 TEST_CASE("pruning keeps each client's newest answers only") {
   ServiceFixture f;
-  BookingService service = f.service(*f.sqlite);
+  BookingService service = f.service(*f.storage);
   REQUIRE(service.put_clinic(test_clinic_json()).ok());
   // A busy client books five times, a quiet one twice, an hour apart each.
   std::map<std::string, std::string> booked;  // key -> booking id
@@ -74,7 +74,7 @@ TEST_CASE("pruning keeps each client's newest answers only") {
     const std::string key = "quiet-" + std::to_string(i);
     booked[key] = book(key, "192.0.2.2");
   }
-  auto pruned = f.sqlite->prune_answers(f.clock.now() - kAnswerLifetime, 3);
+  auto pruned = f.storage->prune_answers(f.clock.now() - kAnswerLifetime, 3);
   REQUIRE(pruned.ok());
   CHECK(*pruned == 2);
   // Kept answers replay the same booking; the busy client's two oldest are forgotten, so
@@ -89,7 +89,7 @@ TEST_CASE("pruning keeps each client's newest answers only") {
 
 TEST_CASE("notice and created_at follow the injected clock, not the machine's") {
   ServiceFixture f;
-  BookingService service = f.service(*f.sqlite);
+  BookingService service = f.service(*f.storage);
   REQUIRE(service.put_clinic(test_clinic_json()).ok());
   // 14:00Z now; the clinic wants 120 minutes' notice.
   CHECK(service.book(new_booking("2027-01-11T15:00:00Z"), nullptr)->decision.refusal ==

@@ -43,7 +43,7 @@ nlohmann::json payload(const OutboxRecord& record) {
 
 TEST_CASE("a booking appends booking.created in its transaction and publishes it after") {
   ServiceFixture f;
-  BookingService service = f.service(*f.sqlite);
+  BookingService service = f.service(*f.storage);
   REQUIRE(service.put_clinic(test_clinic_json()).ok());
   const std::size_t before = f.outbox().size();
   auto result = service.book(new_booking("2027-01-14T15:00:00Z"), nullptr);
@@ -69,11 +69,11 @@ TEST_CASE("a booking appends booking.created in its transaction and publishes it
 
 TEST_CASE("a change that rolls back leaves no booking, no event and tells no subscriber") {
   ServiceFixture f;
-  REQUIRE(f.service(*f.sqlite).put_clinic(test_clinic_json()).ok());
+  REQUIRE(f.service(*f.storage).put_clinic(test_clinic_json()).ok());
   const std::size_t events_before = f.outbox().size();
   const std::size_t published_before = f.published.size();
 
-  FailingCommitStorage failing(*f.sqlite);
+  FailingCommitStorage failing(*f.storage);
   BookingService service = f.service(failing);
   auto result = service.book(new_booking("2027-01-14T15:00:00Z"), nullptr);
   REQUIRE_FALSE(result.ok());
@@ -83,7 +83,7 @@ TEST_CASE("a change that rolls back leaves no booking, no event and tells no sub
   CHECK(f.published.size() == published_before);
 
   // The same for a change to an existing booking.
-  auto booked = f.service(*f.sqlite).book(new_booking("2027-01-14T15:00:00Z"), nullptr);
+  auto booked = f.service(*f.storage).book(new_booking("2027-01-14T15:00:00Z"), nullptr);
   REQUIRE(booked.ok());
   const std::size_t after_booking = f.outbox().size();
   auto cancelled = service.cancel(booked->decision.booking.id, "", false);
@@ -93,7 +93,7 @@ TEST_CASE("a change that rolls back leaves no booking, no event and tells no sub
 
 TEST_CASE("a refused booking or a change to nothing leaves no event") {
   ServiceFixture f;
-  BookingService service = f.service(*f.sqlite);
+  BookingService service = f.service(*f.storage);
   REQUIRE(service.put_clinic(test_clinic_json()).ok());
   auto first = service.book(new_booking("2027-01-14T15:00:00Z"), nullptr);
   REQUIRE(first.ok());
@@ -115,7 +115,7 @@ TEST_CASE("a refused booking or a change to nothing leaves no event") {
 
 TEST_CASE("each kind of change has its event with the booking before and after") {
   ServiceFixture f;
-  BookingService service = f.service(*f.sqlite);
+  BookingService service = f.service(*f.storage);
   REQUIRE(service.put_clinic(test_clinic_json()).ok());
   CHECK(f.outbox().back().kind == "clinic.config_changed");
   CHECK(payload(f.outbox().back())["config_version_after"] == 1);
@@ -167,17 +167,17 @@ TEST_CASE("a configuration change that rolls back leaves nothing behind in the c
   // The parsed configuration a rolled-back change produced has the version the next real
   // change will get: it must not be served as that version.
   ServiceFixture f;
-  REQUIRE(f.service(*f.sqlite).put_clinic(test_clinic_json()).ok());
-  FailingCommitStorage failing(*f.sqlite);
+  REQUIRE(f.service(*f.storage).put_clinic(test_clinic_json()).ok());
+  FailingCommitStorage failing(*f.storage);
   nlohmann::json rolled_back = test_clinic_json();
   rolled_back["clinic"]["name"] = "Never Committed";
   CHECK_FALSE(f.service(failing).put_clinic(rolled_back).ok());
   nlohmann::json committed = test_clinic_json();
   committed["clinic"]["name"] = "Committed";
-  auto stored = f.service(*f.sqlite).put_clinic(committed);
+  auto stored = f.service(*f.storage).put_clinic(committed);
   REQUIRE(stored.ok());
   CHECK((*stored)->checked().clinic_name == "Committed");
-  (void)f.sqlite->read([&](ReadView& view) -> Status {
+  (void)f.storage->read([&](ReadView& view) -> Status {
     auto current = f.catalog.get(view, "testclinic");
     REQUIRE(current.ok());
     CHECK((*current)->checked().clinic_name == "Committed");
@@ -187,10 +187,10 @@ TEST_CASE("a configuration change that rolls back leaves nothing behind in the c
 
 TEST_CASE("work that runs twice (a serialization retry) books once and records one event") {
   ServiceFixture f;
-  REQUIRE(f.service(*f.sqlite).put_clinic(test_clinic_json()).ok());
+  REQUIRE(f.service(*f.storage).put_clinic(test_clinic_json()).ok());
   const std::size_t events = f.outbox().size();
   const std::size_t published = f.published.size();
-  RetryingStorage retrying(*f.sqlite);
+  RetryingStorage retrying(*f.storage);
   BookingService service = f.service(retrying);
   auto result = service.book(new_booking("2027-01-14T15:00:00Z", "any"), nullptr);
   REQUIRE(result.ok());

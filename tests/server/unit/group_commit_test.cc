@@ -1,4 +1,5 @@
-// SQLite group commit (storage/sqlite/storage.h): concurrent write() calls share one
+// Concurrent write() calls: each commits or fails alone and sees those committed before
+// it. On SQLite (storage/sqlite/storage.h) that is group commit: they share one
 // transaction, each in its own savepoint, and return only after the one commit.
 #include <atomic>
 #include <stdexcept>
@@ -21,6 +22,7 @@ BookingRecord plain_booking(const std::string& id, int minute) {
   b.appointment_type = "consultation";
   b.start_utc = utc("2027-02-01T14:00:00Z") + std::chrono::minutes(minute);
   b.end_utc = b.start_utc + std::chrono::minutes(1);
+  b.occupancy = {b.start_utc, b.end_utc};
   b.confirmation_number = "CP-" + id;
   b.patient_name = "Pat";
   b.source = "staff";
@@ -29,7 +31,7 @@ BookingRecord plain_booking(const std::string& id, int minute) {
 
 TEST_CASE("concurrent writes: a failed or throwing work is undone alone, the rest commit") {
   ServiceFixture f;
-  REQUIRE(f.service(*f.sqlite).put_clinic(test_clinic_json()).ok());
+  REQUIRE(f.service(*f.storage).put_clinic(test_clinic_json()).ok());
   constexpr int kThreads = 8;
   constexpr int kWrites = 40;
   std::atomic<int> committed{0}, refused{0}, thrown{0};
@@ -40,7 +42,7 @@ TEST_CASE("concurrent writes: a failed or throwing work is undone alone, the res
         const int n = t * kWrites + i;
         const std::string id = "b" + std::to_string(n);
         try {
-          Status status = f.sqlite->write({"testclinic", {}}, [&](WriteTransaction& tx) -> Status {
+          Status status = f.storage->write({"testclinic", {}}, [&](WriteTransaction& tx) -> Status {
             if (Status inserted = tx.insert_booking(plain_booking(id, n)); !inserted.ok()) {
               return inserted;
             }
@@ -61,7 +63,7 @@ TEST_CASE("concurrent writes: a failed or throwing work is undone alone, the res
   CHECK(thrown > 0);
   CHECK(f.booking_count() == committed);
   // Exactly the committed ones are stored.
-  (void)f.sqlite->read([&](ReadView& view) -> Status {
+  (void)f.storage->read([&](ReadView& view) -> Status {
     for (int n = 0; n < kThreads * kWrites; ++n) {
       const bool kept = n % 5 != 1 && n % 7 != 3;
       auto found = view.booking("b" + std::to_string(n));
@@ -76,7 +78,7 @@ TEST_CASE("a write sees the writes committed in the same batch before it") {
   // Bookings of one slot from many threads: whatever batches form, exactly one wins,
   // because each work validates against the state that includes the ones before it.
   ServiceFixture f;
-  BookingService service = f.service(*f.sqlite);
+  BookingService service = f.service(*f.storage);
   REQUIRE(service.put_clinic(test_clinic_json()).ok());
   std::atomic<int> booked{0};
   std::vector<std::thread> threads;

@@ -1,9 +1,13 @@
-// What the service tests share: a fresh SQLite file, the test clinic, a clock the test
-// moves, and the events the bus published.
+// What the service tests share: a fresh database, the test clinic, a clock the test
+// moves, and the events the bus published. The database is a SQLite file, or a fresh
+// PostgreSQL database when SLOTBOOK_TEST_POSTGRES_HOST names the socket directory of a
+// cluster to create it in (tests/server/pg_cluster.py run -- server_unit_tests).
 #ifndef SLOTBOOK_TESTS_SERVER_UNIT_SERVICE_FIXTURE_H_
 #define SLOTBOOK_TESTS_SERVER_UNIT_SERVICE_FIXTURE_H_
 
 #include <stdlib.h>
+
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -16,7 +20,10 @@
 #include "booking/booking_service.h"
 #include "booking/clinic_catalog.h"
 #include "slotbook/system_zones.h"
+#include "storage/postgres/connection.h"
+#include "storage/postgres/storage.h"
 #include "storage/sqlite/storage.h"
+#include "tokens/tokens.h"
 
 namespace slotbook::server::testing {
 
@@ -66,24 +73,62 @@ class ForwardingStorage : public Storage {
   Storage& inner_;
 };
 
+// The cluster the tests may create PostgreSQL databases in; empty: SQLite only.
+inline std::string postgres_host() {
+  const char* host = std::getenv("SLOTBOOK_TEST_POSTGRES_HOST");
+  return host ? host : "";
+}
+
+inline std::string postgres_uri(const std::string& database) {
+  return "postgresql://postgres@/" + database + "?host=" + postgres_host();
+}
+
+// A database of its own on the test cluster for as long as it lives.
+class PostgresDatabase {
+ public:
+  PostgresDatabase() : name_("unit_" + random_code("abcdefghijklmnopqrstuvwxyz", 12)) {
+    admin("CREATE DATABASE " + name_);
+  }
+  ~PostgresDatabase() { admin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
+  std::string uri() const { return postgres_uri(name_); }
+
+ private:
+  static void admin(const std::string& sql) {
+    auto connection = PgConnection::open(postgres_uri("postgres"));
+    if (!connection.ok()) throw std::runtime_error(connection.error().message);
+    Status done = (*connection)->exec(sql);
+    if (!done.ok()) throw std::runtime_error(done.error().message);
+  }
+  std::string name_;
+};
+
 struct ServiceFixture {
   const std::filesystem::path dir = fresh_directory();
   // 2027-01-11 is a Monday; the clinic opens 08:00-18:00 New York every day.
   ManualClock clock{utc("2027-01-11T14:00:00Z")};
   SystemZoneSource zones;
-  std::unique_ptr<SqliteStorage> sqlite;
+  std::unique_ptr<PostgresDatabase> postgres;  // before the storage that uses it
+  std::unique_ptr<Storage> storage;
   ClinicCatalog catalog{zones};
   EventBus bus;
   std::vector<DomainEvent> published;
 
   ServiceFixture() {
-    auto opened = SqliteStorage::open((dir / "bookings.db").string(), 2);
-    if (!opened.ok()) throw std::runtime_error(opened.error().message);
-    sqlite = std::move(*opened);
+    if (!postgres_host().empty()) {
+      postgres = std::make_unique<PostgresDatabase>();
+      auto opened = PgStorage::open(postgres->uri(), 4);
+      if (!opened.ok()) throw std::runtime_error(opened.error().message);
+      storage = std::move(*opened);
+    } else {
+      auto opened = SqliteStorage::open((dir / "bookings.db").string(), 2);
+      if (!opened.ok()) throw std::runtime_error(opened.error().message);
+      storage = std::move(*opened);
+    }
     bus.subscribe([this](const DomainEvent& event) { published.push_back(event); });
   }
   ~ServiceFixture() {
-    sqlite.reset();
+    storage.reset();
+    postgres.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
   }
@@ -94,7 +139,7 @@ struct ServiceFixture {
 
   std::vector<OutboxRecord> outbox() {
     std::vector<OutboxRecord> out;
-    (void)sqlite->read([&](ReadView& view) -> Status {
+    (void)storage->read([&](ReadView& view) -> Status {
       auto rows = view.outbox_after(0, 1000);
       if (rows.ok()) out = *rows;
       return Status();
@@ -104,7 +149,7 @@ struct ServiceFixture {
 
   std::int64_t booking_count() {
     std::int64_t total = 0;
-    (void)sqlite->read([&](ReadView& view) -> Status {
+    (void)storage->read([&](ReadView& view) -> Status {
       BookingFilter all;
       all.clinic_id = "testclinic";
       all.start_before = utc("2100-01-01T00:00:00Z");

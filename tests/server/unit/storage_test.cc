@@ -1,0 +1,150 @@
+// What every Storage promises beyond single writes (storage/storage.h): the outbox is
+// dispatched once however many dispatchers run, and, on PostgreSQL, the store itself
+// refuses overlapping occupancies and the service answers that as the engine's conflict.
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "service_fixture.h"
+
+namespace slotbook::server::testing {
+namespace {
+
+OutboxRecord event(int n) {
+  return OutboxRecord{0,   "evt_" + std::to_string(n), "testclinic", "booking.created", "b_1", {},
+                      "{}"};
+}
+
+BookingRecord follow_up(const std::string& id, const char* start, int stored_minutes) {
+  BookingRecord b;
+  b.id = id;
+  b.clinic_id = "testclinic";
+  b.practitioner_id = "dr-a";
+  b.appointment_type = "follow-up";
+  b.start_utc = utc(start);
+  b.end_utc = b.start_utc + std::chrono::minutes(15);
+  b.occupancy = {b.start_utc, b.start_utc + std::chrono::minutes(stored_minutes)};
+  b.confirmation_number = "CP-" + id;
+  b.patient_name = "Pat";
+  b.source = "staff";
+  return b;
+}
+
+TEST_CASE("several dispatchers drain the outbox together and hand out each record once") {
+  ServiceFixture f;
+  REQUIRE(f.service(*f.storage).put_clinic(test_clinic_json()).ok());
+  const auto dispatched_before = f.outbox().size();  // the clinic's own event
+  constexpr int kEvents = 120;
+  REQUIRE(f.storage
+              ->write({"testclinic", {}},
+                      [&](WriteTransaction& tx) -> Status {
+                        for (int n = 0; n < kEvents; ++n) {
+                          if (Status st = tx.append_outbox(event(n)); !st.ok()) return st;
+                        }
+                        return Status();
+                      })
+              .ok());
+
+  // A handler that fails leaves its records for the next call.
+  auto refused = f.storage->dispatch_outbox(
+      10, f.clock.now(), [](WriteTransaction&, const std::vector<OutboxRecord>&) -> Status {
+        return storage_failure("receiver down (injected)");
+      });
+  REQUIRE_FALSE(refused.ok());
+
+  std::mutex mutex;
+  std::vector<std::string> handed_out;
+  std::vector<std::thread> dispatchers;
+  for (int t = 0; t < 4; ++t) {
+    dispatchers.emplace_back([&] {
+      for (;;) {
+        auto count = f.storage->dispatch_outbox(
+            7, f.clock.now(),
+            [&](WriteTransaction&, const std::vector<OutboxRecord>& records) -> Status {
+              // Slow enough that the dispatchers overlap (PostgreSQL skips what another holds).
+              std::this_thread::sleep_for(std::chrono::milliseconds(2));
+              std::lock_guard<std::mutex> lock(mutex);
+              for (const OutboxRecord& r : records) handed_out.push_back(r.event_id);
+              return Status();
+            });
+        REQUIRE(count.ok());
+        if (*count == 0) return;
+      }
+    });
+  }
+  for (std::thread& t : dispatchers) t.join();
+  const std::set<std::string> distinct(handed_out.begin(), handed_out.end());
+  CHECK(handed_out.size() == kEvents + dispatched_before);
+  CHECK(distinct.size() == handed_out.size());
+  CHECK(distinct.count("evt_0") == 1);
+  CHECK(distinct.count("evt_" + std::to_string(kEvents - 1)) == 1);
+  auto nothing_left = f.storage->dispatch_outbox(
+      10, f.clock.now(),
+      [](WriteTransaction&, const std::vector<OutboxRecord>&) -> Status { return Status(); });
+  REQUIRE(nothing_left.ok());
+  CHECK(*nothing_left == 0);
+}
+
+TEST_CASE("the store refuses overlapping occupancies and the transaction goes on", "[postgres]") {
+  if (postgres_host().empty()) return;  // SQLite has no such constraint: one writer
+  ServiceFixture f;
+  REQUIRE(f.service(*f.storage).put_clinic(test_clinic_json()).ok());
+  Status status = f.storage->write({"testclinic", {"dr-a"}}, [&](WriteTransaction& tx) -> Status {
+    REQUIRE(tx.insert_booking(follow_up("b_a", "2027-01-20T15:00:00Z", 15)).ok());
+    Status overlapping = tx.insert_booking(follow_up("b_b", "2027-01-20T15:10:00Z", 15));
+    REQUIRE_FALSE(overlapping.ok());
+    CHECK(is_occupancy_conflict(overlapping.error()));
+    REQUIRE(tx.insert_booking(follow_up("b_c", "2027-01-20T15:15:00Z", 15)).ok());
+    BookingRecord moved = follow_up("b_c", "2027-01-20T15:05:00Z", 15);
+    Status update = tx.update_booking(moved);
+    REQUIRE_FALSE(update.ok());
+    CHECK(is_occupancy_conflict(update.error()));
+    BookingRecord cancelled = follow_up("b_b", "2027-01-20T15:10:00Z", 15);
+    cancelled.status = BookingStatus::kCancelled;  // cancelled bookings occupy nothing
+    return tx.insert_booking(cancelled);
+  });
+  REQUIRE(status.ok());
+  (void)f.storage->read([&](ReadView& view) -> Status {
+    auto c = view.booking("b_c");
+    REQUIRE(c.ok());
+    REQUIRE(c->has_value());
+    CHECK((*c)->start_utc == utc("2027-01-20T15:15:00Z"));  // the refused move left it
+    auto b = view.booking("b_b");
+    REQUIRE(b.ok());
+    REQUIRE(b->has_value());
+    CHECK((*b)->status == BookingStatus::kCancelled);
+    return Status();
+  });
+}
+
+TEST_CASE("a time the engine accepts but the store refuses is answered as conflict", "[postgres]") {
+  if (postgres_host().empty()) return;
+  ServiceFixture f;
+  BookingService service = f.service(*f.storage);
+  REQUIRE(service.put_clinic(test_clinic_json()).ok());
+  // Stored as if booked when follow-ups kept 15 minutes after them: the store still holds
+  // 15:00-15:30, the engine (today's configuration, no buffer) sees 15:00-15:15 busy.
+  REQUIRE(f.storage
+              ->write({"testclinic", {"dr-a"}},
+                      [&](WriteTransaction& tx) {
+                        return tx.insert_booking(follow_up("b_old", "2027-01-20T15:00:00Z", 30));
+                      })
+              .ok());
+  NewBooking request = new_booking("2027-01-20T15:15:00Z");
+  request.appointment_type = "follow-up";
+  f.published.clear();
+  auto booked = service.book(request, nullptr);
+  REQUIRE(booked.ok());
+  CHECK(booked->decision.refusal == Refusal::kConflict);
+  CHECK(booked->decision.booking.id.empty());
+  CHECK(f.published.empty());
+  CHECK(f.booking_count() == 1);
+}
+
+}  // namespace
+}  // namespace slotbook::server::testing
