@@ -15,7 +15,7 @@ constexpr const char* kMigrationLockKey = "8317145157504823147";
 
 const std::vector<const char*>& postgres_migrations() {
   static const std::vector<const char*> kMigrations = {
-      // 1: the SQLite schema's tables as of its migration 7, plus what only PostgreSQL
+      // 1: the SQLite schema's tables as of its migration 8, plus what only PostgreSQL
       // can promise: no two occupying bookings of one practitioner overlap, whatever the
       // service does. Identifiers compare byte by byte (COLLATE "C"), as in SQLite: they
       // are ASCII, and a locale's collation would only make every index lookup slower.
@@ -60,7 +60,9 @@ CREATE TABLE bookings (
     (clinic_id WITH =, practitioner_id WITH =, occupancy WITH &&)
     WHERE (status <> 'cancelled')
 );
-CREATE INDEX bookings_by_practitioner ON bookings (clinic_id, practitioner_id, start_utc);
+-- With the end: occupancy queries reach back by the longest duration and skip the
+-- bookings that ended before their window in the index.
+CREATE INDEX bookings_by_practitioner ON bookings (clinic_id, practitioner_id, start_utc, end_utc);
 CREATE INDEX bookings_by_start ON bookings (clinic_id, start_utc);
 CREATE TABLE idempotent_answers (
   key_hash     TEXT COLLATE "C" PRIMARY KEY,

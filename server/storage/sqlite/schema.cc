@@ -103,6 +103,13 @@ ALTER TABLE outbox ADD COLUMN dispatched_at INTEGER;
 UPDATE outbox SET dispatched_at = occurred_at;
 CREATE INDEX outbox_undispatched ON outbox (position) WHERE dispatched_at IS NULL;
 )sql",
+      // 8: a practitioner's bookings by start with their end, so an occupancy query
+      // (which reaches back by the longest duration) skips the ones that ended before
+      // its window in the index instead of reading each row.
+      R"sql(
+DROP INDEX bookings_by_practitioner;
+CREATE INDEX bookings_by_practitioner ON bookings (clinic_id, practitioner_id, start_utc, end_utc);
+)sql",
   };
   return kMigrations;
 }
