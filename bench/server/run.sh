@@ -12,7 +12,8 @@
 # (an empty database, or one this script made before: its rows are counted, never
 # dropped). --processes N (PostgreSQL only) starts N servers on that database; the
 # booking load is split over them (one wrk per process, distinct slots), reads hit the
-# first. Defaults: build, 10s, 1 process.
+# first. Defaults: build, 10s, 1 process. SERVER_THREADS (default 16) sets each server's
+# --threads; BOOKING_CONNECTIONS (default 16) the booking load's connections.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 db=""
@@ -114,10 +115,12 @@ wrk -t2 -c16 -d"$duration" --latency -H "X-API-Key: bench-key" \
   "$base/api/calendar/free-slots/dr-lee?start_date=$start_date&end_date=$end_date&duration_minutes=30"
 echo
 echo "== POST bookings over $processes process(es) (durable; each answered after its commit)"
-# One wrk per process, each on its own range of days, so every request is a free slot.
+# One wrk per process, each on its own range of days, so every request is a free slot;
+# BOOKING_CONNECTIONS (default 16) connections in all, split over the processes.
+connections=${BOOKING_CONNECTIONS:-16}
 wrk_pids=()
 for i in $(seq "$processes"); do
-  wrk -t2 -c$((16 / processes > 2 ? 16 / processes : 2)) -d"$duration" --latency \
+  wrk -t2 -c$((connections / processes > 2 ? connections / processes : 2)) -d"$duration" --latency \
     -s bench/server/booking.lua "${bases[$((i - 1))]}" -- $(((i - 1) * 60)) >"$work/wrk$i" &
   wrk_pids+=($!)
 done

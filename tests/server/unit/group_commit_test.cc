@@ -15,18 +15,8 @@ namespace slotbook::server::testing {
 namespace {
 
 BookingRecord plain_booking(const std::string& id, int minute) {
-  BookingRecord b;
-  b.id = id;
-  b.clinic_id = "testclinic";
-  b.practitioner_id = "dr-a";
-  b.appointment_type = "consultation";
-  b.start_utc = utc("2027-02-01T14:00:00Z") + std::chrono::minutes(minute);
-  b.end_utc = b.start_utc + std::chrono::minutes(1);
-  b.occupancy = {b.start_utc, b.end_utc};
-  b.confirmation_number = "CP-" + id;
-  b.patient_name = "Pat";
-  b.source = "staff";
-  return b;
+  return stored_booking(id, "consultation",
+                        utc("2027-02-01T14:00:00Z") + std::chrono::minutes(minute), 1);
 }
 
 TEST_CASE("concurrent writes: a failed or throwing work is undone alone, the rest commit") {

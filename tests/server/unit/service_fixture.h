@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <filesystem>
@@ -159,6 +160,25 @@ struct ServiceFixture {
     return total;
   }
 };
+
+// A booking row as storage keeps it, for tests that write behind the service: dr-a's,
+// `minutes` long from `start`, occupying `occupied_minutes` from its start (default: its
+// own time).
+inline BookingRecord stored_booking(const std::string& id, const char* type, UtcSeconds start,
+                                    int minutes, int occupied_minutes = 0) {
+  BookingRecord b;
+  b.id = id;
+  b.clinic_id = "testclinic";
+  b.practitioner_id = "dr-a";
+  b.appointment_type = type;
+  b.start_utc = start;
+  b.end_utc = start + std::chrono::minutes(minutes);
+  b.occupancy = {start, start + std::chrono::minutes(std::max(minutes, occupied_minutes))};
+  b.confirmation_number = "CP-" + id;
+  b.patient_name = "Pat";
+  b.source = "staff";
+  return b;
+}
 
 inline NewBooking new_booking(const char* start, const char* practitioner = "dr-a") {
   NewBooking b;

@@ -20,19 +20,8 @@ OutboxRecord event(int n) {
                       "{}"};
 }
 
-BookingRecord follow_up(const std::string& id, const char* start, int stored_minutes) {
-  BookingRecord b;
-  b.id = id;
-  b.clinic_id = "testclinic";
-  b.practitioner_id = "dr-a";
-  b.appointment_type = "follow-up";
-  b.start_utc = utc(start);
-  b.end_utc = b.start_utc + std::chrono::minutes(15);
-  b.occupancy = {b.start_utc, b.start_utc + std::chrono::minutes(stored_minutes)};
-  b.confirmation_number = "CP-" + id;
-  b.patient_name = "Pat";
-  b.source = "staff";
-  return b;
+BookingRecord follow_up(const std::string& id, const char* start, int occupied_minutes) {
+  return stored_booking(id, "follow-up", utc(start), 15, occupied_minutes);
 }
 
 TEST_CASE("several dispatchers drain the outbox together and hand out each record once") {
