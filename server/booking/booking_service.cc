@@ -171,21 +171,21 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
                                           const IdempotentRequest* idempotent) {
   const UtcSeconds now = clock_.now();
   // A named practitioner is the whole scope; "any" needs the clinic to know who.
-  WriteScope scope{request.clinic_id, {request.practitioner_id}};
+  WriteScope scope{request.clinic_id, {request.practitioner_id}, {}};
   if (request.practitioner_id == "any") {
     auto clinic_now = current_clinic(request.clinic_id);
     if (!clinic_now.ok()) return clinic_now.error();
     scope.practitioner_ids = sorted_unique(
         candidates(**clinic_now, request.appointment_type, request.ad_hoc.has_value(), "any"));
   }
+  const std::string key_hash = idempotent ? idempotency_key_hash(idempotent->key) : "";
+  scope.idempotency_key_hash = key_hash;
   BookResult result;
   std::vector<DomainEvent> events;
   Status status = storage_.write(scope, [&](WriteTransaction& tx) -> Status {
     result = BookResult();  // `work` may run again
     events.clear();
-    std::string key_hash;
     if (idempotent) {
-      key_hash = idempotency_key_hash(idempotent->key);
       auto stored = tx.stored_answer(key_hash);
       if (!stored.ok()) return stored.error();
       if (stored->has_value() && (*stored)->created_at + kAnswerLifetime > now) {
@@ -281,7 +281,7 @@ Expected<BookingDecision> BookingService::change_booking(
       if (!clinic.ok()) return clinic.error();
       std::vector<std::string> ids = practitioners_touched(**booking, **clinic);
       ids.push_back((*booking)->practitioner_id);
-      scope = WriteScope{(*booking)->clinic_id, sorted_unique(std::move(ids))};
+      scope = WriteScope{(*booking)->clinic_id, sorted_unique(std::move(ids)), {}};
       return Status();
     });
     if (!read.ok()) return read.error();
@@ -498,7 +498,7 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
   const UtcSeconds now = clock_.now();
   std::shared_ptr<const ClinicConfig> stored;
   std::vector<DomainEvent> events;
-  Status status = storage_.write(WriteScope{id, {}}, [&](WriteTransaction& tx) -> Status {
+  Status status = storage_.write(WriteScope{id, {}, {}}, [&](WriteTransaction& tx) -> Status {
     events.clear();  // `work` may run again
     // A practitioner belongs to one clinic: partner traffic is routed by practitioner id.
     auto clinic_ids = tx.clinic_ids();

@@ -5,7 +5,8 @@
 //
 // Guarantees every implementation must give:
 // - write(scope, work) runs `work` in one transaction serialized with every other write
-//   whose scope overlaps (same clinic and, when both name practitioners, a shared one;
+//   whose scope overlaps (same clinic and, when both name practitioners, a shared one or
+//   the same idempotency key;
 //   SQLite serializes all writes, PostgreSQL locks what the scope names, in a fixed
 //   order). Whatever `work` reads about its scope cannot change until it commits, which is
 //   what makes "load occupancy, validate with the engine, insert" race-free.
@@ -92,6 +93,9 @@ struct WriteScope {
   // The practitioners whose occupancy the work reads or changes, sorted and unique;
   // empty: the whole clinic (configuration changes).
   std::vector<std::string> practitioner_ids;
+  // The idempotent answer the work reads and stores (its key's hash), if any: two
+  // requests with one key are serialized even when their bodies differ in practitioners.
+  std::string idempotency_key_hash;
 };
 
 // A running Storage::watch_changes; destroying it stops the calls (and waits for one in

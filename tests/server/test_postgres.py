@@ -274,6 +274,36 @@ class IdempotencyAcrossProcesses(PostgresTest):
         self.assertEqual((replay.status, replay.body), (taken.status, taken.body))
 
 
+class IdempotencyKeyRace(PostgresTest):
+    def test_one_key_two_bodies_racing_on_two_processes_book_once(self):
+        # The bodies name different practitioners, so only the key's own lock keeps the
+        # two apart: the second must see the first's answer and refuse the reuse.
+        a, b = self.start_servers(2)
+        for n in range(8):
+            start = utc_instant(future_date(12 + n), "15:00")
+            key = {"Idempotency-Key": f"race-{n}"}
+            bodies = [booking_body(start, practitioner="dr-a"),
+                      booking_body(start, practitioner="dr-b")]
+            barrier = threading.Barrier(2, timeout=30)
+            answers = [None, None]
+
+            def post(i, server):
+                barrier.wait()
+                answers[i] = server.post("/api/v1/bookings", bodies[i], key)
+
+            threads = [threading.Thread(target=post, args=(i, s)) for i, s in enumerate((a, b))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=60)
+            statuses = sorted(r.status for r in answers)
+            self.assertEqual(statuses, [201, 422], answers)
+            refused = next(r for r in answers if r.status == 422)
+            self.assertEqual(refused.json()["error"]["code"], "idempotency_key_reused")
+            self.assertEqual(db_rows(a.db, "SELECT COUNT(*) FROM bookings WHERE start_utc = ?",
+                                     (unix_seconds(start),)), [(1,)])
+
+
 class SnapshotCoherence(PostgresTest):
     """Process B caches its snapshot; a change through process A must reach it within 1 s."""
 

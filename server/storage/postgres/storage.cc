@@ -52,7 +52,12 @@ std::string begin_locked(const WriteScope& scope) {
   } else {
     sql += "pg_advisory_xact_lock_shared(" + lock_key("clinic", scope.clinic_id) + ")";
   }
-  // Target-list items are evaluated left to right: the order above and below holds.
+  // Target-list items are evaluated left to right: the order above and below holds. A
+  // request's idempotency key before its practitioners, so the second request with a key
+  // waits for the first to finish and then replays its answer.
+  if (!scope.idempotency_key_hash.empty()) {
+    sql += ", pg_advisory_xact_lock(" + lock_key("idempotency", scope.idempotency_key_hash) + ")";
+  }
   for (const std::string& practitioner : scope.practitioner_ids) {  // sorted
     sql +=
         ", pg_advisory_xact_lock(" + lock_key("practitioner", scope.clinic_id, practitioner) + ")";

@@ -3,9 +3,9 @@
 //
 // Writes: READ COMMITTED transactions that first take transaction-scoped advisory locks on
 // what their scope names, always in one order (configuration changes, then the clinic,
-// then its practitioners sorted), so writes that may touch the same practitioner run one
-// after the other in every process and two writes cannot deadlock: a configuration
-// change takes its clinic exclusively (and the lock of all configuration changes), a
+// then the idempotency key, then its practitioners sorted), so writes that may touch the same
+// practitioner run one after the other in every process and two writes cannot deadlock: a
+// configuration change takes its clinic exclusively (and the lock of all configuration changes), a
 // booking write takes its clinic shared and each practitioner exclusively. Under those
 // locks every statement reads the latest committed state, which is what makes "read
 // occupancy, ask the engine, insert" race-free. Serialization failures, deadlocks and
