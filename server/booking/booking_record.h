@@ -35,6 +35,9 @@ struct BookingRecord {
   std::string patient_email;
   std::string patient_phone;
   std::string patient_id;  // the clinic's own identifier (seed 000), may be empty
+  // The language the patient booked in (a BCP 47 tag such as "es" or "es-MX", from the
+  // widget); empty when the booking came without one (partner, staff).
+  std::string patient_language;
   std::string notes;
   std::string source;  // "widget", "partner" or "staff"
   std::string external_reference_id;

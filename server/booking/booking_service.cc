@@ -228,6 +228,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       b.patient_email = request.patient.email;
       b.patient_phone = request.patient.phone;
       b.patient_id = request.patient.id;
+      b.patient_language = request.patient.language;
       b.notes = request.notes;
       b.source = request.source;
       b.external_reference_id = request.external_reference_id;

@@ -38,7 +38,8 @@ struct PatientDetails {
   std::string name;
   std::string email;
   std::string phone;
-  std::string id;  // the clinic's own patient identifier (staff bookings), may be empty
+  std::string id;        // the clinic's own patient identifier (staff bookings), may be empty
+  std::string language;  // BCP 47 tag the patient booked in; empty: not known
 };
 
 struct NewBooking {

@@ -38,8 +38,10 @@ Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
   out["manage_url"] = "/manage?booking=" + b.id + "&token=" + t;
   out["ics_url"] = "/api/v1/bookings/" + b.id + ".ics?token=" + t;
   if (show_patient) {
-    out["patient"] = {
-        {"name", b.patient_name}, {"email", b.patient_email}, {"phone", b.patient_phone}};
+    out["patient"] = {{"name", b.patient_name},
+                      {"email", b.patient_email},
+                      {"phone", b.patient_phone},
+                      {"language", b.patient_language.empty() ? Json() : Json(b.patient_language)}};
     out["notes"] = b.notes;
     out["appointment_type_name"] = clinic.type_name(b.appointment_type);
     out["local_date"] = local_date_text(clinic, b.start_utc);

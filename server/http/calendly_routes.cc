@@ -125,7 +125,7 @@ void book(AppContext& app, const Request& req, Response& res) {
                              "value_error.nonexistent_time"}});
   }
   booking.start = *start;
-  booking.patient = {*name, email.value_or(""), phone.value_or(""), ""};
+  booking.patient = {*name, email.value_or(""), phone.value_or(""), "", ""};
   booking.notes = notes.value_or("");
   booking.source = "calendly";
   booking.issue_manage_token = false;  // the seed's answer has no place for one

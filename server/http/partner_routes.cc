@@ -140,7 +140,7 @@ void external_booking(AppContext& app, const Request& req, Response& res) {
   booking.clinic_id = *clinic_id;
   booking.ad_hoc = AdHocDuration{minutes, 1};
   booking.practitioner_id = *agent_id;
-  booking.patient = {*name, email.value_or(""), phone.value_or(""), ""};
+  booking.patient = {*name, email.value_or(""), phone.value_or(""), "", ""};
   booking.notes = description.value_or("");
   booking.source = "partner";
   booking.external_reference_id = reference.value_or("");

@@ -99,6 +99,10 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
     auto name = p.text("name", true, kMaxText);
     auto email = p.text("email", false, kMaxText);
     auto phone = p.text("phone", false, kMaxPhone);
+    auto language = p.text("language", false, kMaxLanguageTag);
+    if (language && !language->empty() && !is_language_tag(*language)) {
+      p.fail("language", "must be a BCP 47 language tag, e.g. en or es-MX");
+    }
     if (email && !email->empty() && !looks_like_email(*email)) {
       p.fail("email", "must be an email address");
     }
@@ -106,7 +110,8 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
     if (!has_contact) {
       p.fail("email", "an email address or a phone number is required", "missing");
     }
-    booking.patient = {name.value_or(""), email.value_or(""), phone.value_or(""), ""};
+    booking.patient = {name.value_or(""), email.value_or(""), phone.value_or(""), "",
+                       language.value_or("")};
   }
   auto notes = fields.text("notes", false, kMaxNotes);
   std::string idempotency_key = req.get_header_value("Idempotency-Key");

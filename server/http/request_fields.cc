@@ -3,6 +3,7 @@
 #include <regex>
 
 #include <algorithm>
+#include <cctype>
 
 namespace slotbook::server {
 
@@ -55,6 +56,26 @@ bool looks_like_email(std::string_view text) {
   if (dot == std::string_view::npos || dot == 0 || domain.back() == '.') return false;
   return std::none_of(text.begin(), text.end(),
                       [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+}
+
+bool is_language_tag(std::string_view text) {
+  std::size_t start = 0;
+  for (int subtag = 0; start <= text.size(); ++subtag) {
+    const std::size_t dash = std::min(text.find('-', start), text.size());
+    const std::string_view part = text.substr(start, dash - start);
+    const bool letters = std::all_of(part.begin(), part.end(), [](char c) {
+      return std::isalpha(static_cast<unsigned char>(c));
+    });
+    const bool alphanumeric = std::all_of(part.begin(), part.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c));
+    });
+    const bool ok = subtag == 0 ? letters && part.size() >= 2 && part.size() <= 3
+                                : alphanumeric && !part.empty() && part.size() <= 8;
+    if (!ok) return false;
+    if (dash == text.size()) return true;
+    start = dash + 1;
+  }
+  return false;
 }
 
 const nlohmann::json* FieldReader::find(const char* name) const {

@@ -16,9 +16,10 @@
 
 namespace slotbook::server {
 
-inline constexpr std::size_t kMaxText = 255;    // names, emails, ids (the seed's limit)
-inline constexpr std::size_t kMaxPhone = 50;    // the seed's phone limit
-inline constexpr std::size_t kMaxNotes = 2000;  // free text a patient writes
+inline constexpr std::size_t kMaxText = 255;        // names, emails, ids (the seed's limit)
+inline constexpr std::size_t kMaxPhone = 50;        // the seed's phone limit
+inline constexpr std::size_t kMaxLanguageTag = 35;  // RFC 5646's practical bound
+inline constexpr std::size_t kMaxNotes = 2000;      // free text a patient writes
 
 struct FieldError {
   std::string field;    // dotted path, e.g. "patient.email"
@@ -62,6 +63,9 @@ std::optional<int> parse_strict_time(std::string_view text);        // HH:MM[:00
 std::size_t utf8_length(std::string_view text);
 // A plausible address: one '@', something before it, a dot in the domain, no spaces.
 bool looks_like_email(std::string_view text);
+// A well-formed BCP 47 language tag as browsers report them: a 2-3 letter language, then
+// subtags of 1-8 letters or digits, joined by '-' ("en", "es-MX", "zh-Hant-TW").
+bool is_language_tag(std::string_view text);
 
 }  // namespace slotbook::server
 

@@ -15,8 +15,9 @@ inline constexpr const char* kBookingColumns =
     "id, clinic_id, practitioner_id, appointment_type, start_utc, end_utc, status, "
     "confirmation_number, patient_name, patient_email, patient_phone, notes, source, "
     "external_reference_id, manage_token_hash, sequence, cancel_reason, cancelled_at, "
-    "reminder_sent_at, created_at, updated_at, patient_id, occupied_from, occupied_to";
-inline constexpr int kBookingColumnCount = 24;
+    "reminder_sent_at, created_at, updated_at, patient_id, occupied_from, occupied_to, "
+    "patient_language";
+inline constexpr int kBookingColumnCount = 25;
 
 // "status IN ('pending', ...)": the statuses that occupy time (booking_status.h), as SQL.
 // Spliced, not bound: the names are the program's own constants.
@@ -61,6 +62,7 @@ BookingRecord booking_from_row(const Row& row) {
   b.updated_at = row.time(20);
   b.patient_id = row.text(21);
   b.occupancy = {row.time(22), row.time(23)};
+  b.patient_language = row.text(24);
   return b;
 }
 
@@ -75,7 +77,7 @@ void bind_booking_columns(const BookingRecord& b, Bind&& bind) {
   bind(b.manage_token_hash), bind(static_cast<std::int64_t>(b.sequence));
   bind(b.cancel_reason), bind(b.cancelled_at), bind(b.reminder_sent_at);
   bind(b.created_at), bind(b.updated_at), bind(b.patient_id);
-  bind(b.occupancy.from), bind(b.occupancy.to);
+  bind(b.occupancy.from), bind(b.occupancy.to), bind(b.patient_language);
 }
 
 }  // namespace slotbook::server

@@ -179,6 +179,29 @@ class Booking(unittest.TestCase):
         r = server.post("/api/v1/bookings", booking_body(start, name="é" * 255))
         self.assertEqual(r.status, 201, r)
 
+    def test_patient_language_is_kept_with_the_booking(self):
+        # The widget sends the language it speaks; the clinic's messages use it later.
+        day = future_date(9)
+        spanish = booking_body(utc_instant(day, "10:00"))
+        spanish["patient"]["language"] = "es-MX"
+        r = server.post("/api/v1/bookings", spanish)
+        self.assertEqual(r.status, 201, r)
+        booking = r.json()["booking"]
+        shown = server.get(f"/api/v1/bookings/{booking['id']}?token={booking['manage_token']}")
+        self.assertEqual(shown.json()["booking"]["patient"]["language"], "es-MX")
+        self.assertEqual(db_rows(server.db, "SELECT patient_language FROM bookings WHERE id = ?",
+                                 (booking["id"],)), [("es-MX",)])
+        # Without one (an older widget, a partner): not known, not guessed.
+        booking = server.post("/api/v1/bookings", booking_body(utc_instant(day, "11:00"))).json()["booking"]
+        shown = server.get(f"/api/v1/bookings/{booking['id']}?token={booking['manage_token']}")
+        self.assertIsNone(shown.json()["booking"]["patient"]["language"])
+        for bad in ("e", "english!", "es_MX", "es-", "x" * 36, 5):
+            body = booking_body(utc_instant(day, "12:00"))
+            body["patient"]["language"] = bad
+            r = server.post("/api/v1/bookings", body)
+            self.assertEqual(r.status, 422, (bad, r))
+            self.assertIn("patient.language", r.json()["error"]["fields"], r)
+
     def test_body_cap(self):
         r = server.post("/api/v1/bookings", b"{" + b" " * (70 * 1024) + b"}",
                         {"Content-Type": "application/json"})

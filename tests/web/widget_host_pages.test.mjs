@@ -144,6 +144,12 @@ test('another origin, hostile CSS, strict CSP, Spanish, 320 px', { timeout: 1800
     await es.confirmButton.click();
     assert.match(await es.root.locator('.field-error:not(:empty)').first().textContent(), /Indique su nombre completo/);
     await screenshot(spanish.page, 'host-5-spanish-errors');
+    // booked in Spanish: the booking says so, for the clinic's messages to the patient
+    await fillPatient(es, { name: 'Lucía Gómez', email: 'lucia@example.com' });
+    const posted = spanish.page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/bookings'));
+    await es.confirmButton.click();
+    assert.equal(JSON.parse((await posted).postData()).patient.language, 'es');
+    await es.done.waitFor();
 
     // a 320 px phone: no sideways scrolling, the whole flow still fits
     const phone = await launchBrowser({ viewport: { width: 320, height: 720 } });

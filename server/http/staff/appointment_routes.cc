@@ -90,7 +90,7 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   auto start = local_instant(res, **clinic, *day, *time);
   if (!start) return;
   booking.start = *start;
-  booking.patient = {*name, email.value_or(""), phone.value_or(""), patient_id.value_or("")};
+  booking.patient = {*name, email.value_or(""), phone.value_or(""), patient_id.value_or(""), ""};
   booking.notes = notes.value_or("");
   booking.source = "staff";
   booking.status = *status;

@@ -85,6 +85,10 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_undispatched ON outbox (position) WHERE dispatched_at IS NULL;
 )sql",
+      // 2: the language the patient booked in (SQLite's 9; empty for bookings before).
+      R"sql(
+ALTER TABLE bookings ADD COLUMN patient_language TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

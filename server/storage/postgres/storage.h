@@ -1,27 +1,28 @@
 // PgStorage: Storage (storage.h) on PostgreSQL, for several booking-server processes on
 // one database.
 //
-// Writes: READ COMMITTED transactions that first take transaction-scoped advisory locks on
-// what their scope names, always in one order (configuration changes, then the clinic,
-// then the idempotency key, then its practitioners sorted), so writes that may touch the same
-// practitioner run one after the other in every process and two writes cannot deadlock: a
-// configuration change takes its clinic exclusively (and the lock of all configuration changes), a
-// booking write takes its clinic shared and each practitioner exclusively. Under those
-// locks every statement reads the latest committed state, which is what makes "read
-// occupancy, ask the engine, insert" race-free. Serialization failures, deadlocks and
-// unique-key races re-run the work (at most kWriteAttempts times, with jitter), unseen by
-// the caller. The bookings table's exclusion constraint (schema.cc) refuses overlapping
-// occupancies even if a service forgot a lock: insert_booking and update_booking report
-// that as kOccupancyConflict. Commits are durable with PostgreSQL's default
-// synchronous_commit=on.
+// Writes: READ COMMITTED transactions that first take transaction-scoped advisory locks
+// on what their scope names, always in one order (configuration changes, the clinic, the
+// idempotency key, the practitioners sorted), so writes that may touch the same
+// practitioner run one after the other in every process and two writes cannot deadlock:
+// a configuration change takes its clinic exclusively (and the lock of all configuration
+// changes), a booking write takes its clinic shared and each practitioner exclusively.
+// Under those locks every statement reads the latest committed state, which is what makes
+// "read occupancy, ask the engine, insert" race-free. Serialization failures, deadlocks
+// and unique-key races re-run the work (at most kWriteAttempts times, with jitter), unseen
+// by the caller. The bookings table's exclusion constraint (schema.cc) refuses
+// overlapping occupancies even if a service forgot a lock: insert_booking and
+// update_booking report that as occupancy_conflict(). Commits are durable with
+// PostgreSQL's default synchronous_commit=on. dispatch_outbox claims records with FOR
+// UPDATE SKIP LOCKED.
 //
 // Reads: REPEATABLE READ READ ONLY transactions (one snapshot).
 //
 // Connections: a pool of at most `pool_size`, opened on demand; a connection that broke
 // is closed and replaced by the next request that needs one. While the database is
 // unreachable, calls fail with kUnavailable (503) and recover by themselves when it
-// returns. One more connection LISTENs for outbox notifications from every process
-// (watch_changes), and reconnects with backoff.
+// returns. Each outbox insert NOTIFYs (delivered at commit); watch_changes LISTENs on one
+// more connection of its own and reconnects with backoff.
 // Thread-safe.
 #ifndef SLOTBOOK_SERVER_STORAGE_POSTGRES_STORAGE_H_
 #define SLOTBOOK_SERVER_STORAGE_POSTGRES_STORAGE_H_

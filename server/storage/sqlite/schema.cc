@@ -110,6 +110,10 @@ CREATE INDEX outbox_undispatched ON outbox (position) WHERE dispatched_at IS NUL
 DROP INDEX bookings_by_practitioner;
 CREATE INDEX bookings_by_practitioner ON bookings (clinic_id, practitioner_id, start_utc, end_utc);
 )sql",
+      // 9: the language the patient booked in (empty for bookings made before).
+      R"sql(
+ALTER TABLE bookings ADD COLUMN patient_language TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

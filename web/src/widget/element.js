@@ -420,7 +420,8 @@ export class BookingWidget extends HTMLElement {
           appointment_type: this.typeId,
           practitioner_id: this.practitionerId,
           start: this.chosenSlot.start,
-          patient: { name: values.name, email: values.email, phone: values.phone },
+          // The language the widget speaks to the patient, for the clinic's messages to them.
+          patient: { name: values.name, email: values.email, phone: values.phone, language: this.l10n.language },
           notes: values.notes,
         },
         this.attemptKey,
