@@ -250,6 +250,35 @@ class RaceAcrossProcesses(PostgresTest):
         self.assertEqual(self.rows_at(db, start), [("dr-a",), ("dr-b",)])
 
 
+class FewConnectionSlots(PostgresTest):
+    CLIENTS = 60
+    race = RaceAcrossProcesses.race
+    rows_at = RaceAcrossProcesses.rows_at
+
+    def test_a_database_short_of_connections_still_answers_every_client(self):
+        # Three processes with the default pool (--threads 32, so up to 32 connections each)
+        # on a database that admits 12 in all: a process that is refused a connection
+        # keeps the ones it has, and the clients get 201 or 409, never a 5xx.
+        # As a role of its own: limits do not bind superusers such as `postgres`.
+        cluster = pg_cluster.shared_cluster()
+        name = fresh_db("postgres").split("@/")[1].split("?")[0]  # postgresql://postgres@/NAME?...
+        role = f"few_{name}"
+        pg_cluster.run_psql(cluster.uri(), f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 12;\n"
+                                           f"ALTER DATABASE {name} OWNER TO {role};")
+        db = cluster.uri(name).replace("postgresql://postgres@", f"postgresql://{role}@")
+        servers = self.start_servers(3, db=db, args=["--rate-limit", "0", "--threads", "32"])
+        start = utc_instant(future_date(7), "10:00")
+        results = self.race(servers, lambda i: booking_body(start, name=f"Client {i}",
+                                                            email=f"c{i}@example.com"))
+        statuses = sorted(s for s, _ in results)
+        self.assertEqual(statuses, [201] + [409] * (self.CLIENTS - 1),
+                         f"{results}{self.diagnostics(servers)}")
+        # Counted as the superuser: the servers may hold every slot the role has.
+        self.assertEqual(self.rows_at(cluster.uri(name), start), [("dr-a",)])
+        for server in servers:
+            self.assertEqual(server.get("/healthz").status, 200)
+
+
 class IdempotencyAcrossProcesses(PostgresTest):
     def test_a_key_answered_by_one_process_is_replayed_by_another(self):
         a, b = self.start_servers(2)

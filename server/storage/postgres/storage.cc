@@ -12,6 +12,8 @@
 #include <thread>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "slotbook/limits.h"
 #include "storage/booking_columns.h"
 #include "storage/postgres/connection.h"
@@ -344,6 +346,15 @@ class PgTransaction final : public WriteTransaction {
   bool lost_race_ = false;
 };
 
+// Whether a refused connection means the server has no slot left for it (SQLSTATE 53300;
+// libpq reports a refused connection by message only).
+bool out_of_connection_slots(const Failure& failure) {
+  const std::string& m = failure.message;
+  return m.find("too many clients") != std::string::npos ||
+         m.find("too many connections") != std::string::npos ||
+         m.find("connection slots are reserved") != std::string::npos;
+}
+
 // A short random pause before attempt `attempt` (1-based), growing with it, so racing
 // writers do not meet again in lockstep.
 void back_off(int attempt) {
@@ -390,29 +401,39 @@ Expected<int> PgStorage::migrate(const std::string& uri) {
   return migrate_postgres(**connection);
 }
 
-PgStorage::PgStorage(std::string uri, int pool_size)
-    : uri_(std::move(uri)), pool_size_(pool_size) {}
+PgStorage::PgStorage(std::string uri, int pool_size) : uri_(std::move(uri)), pool_cap_(pool_size) {}
 
 PgStorage::~PgStorage() = default;
 
 Expected<PgStorage::Lease> PgStorage::acquire() {
   std::unique_lock<std::mutex> lock(pool_mutex_);
-  connection_available_.wait(lock, [this] { return !idle_.empty() || open_ < pool_size_; });
-  if (!idle_.empty()) {
-    std::unique_ptr<PgConnection> connection = std::move(idle_.back());
-    idle_.pop_back();
-    return Lease(this, std::move(connection), true);
-  }
-  open_ += 1;
-  lock.unlock();
-  auto opened = PgConnection::open(uri_);
-  if (!opened.ok()) {
+  for (;;) {
+    connection_available_.wait(lock, [this] { return !idle_.empty() || open_ < pool_cap_; });
+    if (!idle_.empty()) {
+      std::unique_ptr<PgConnection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(connection), true);
+    }
+    open_ += 1;
+    lock.unlock();
+    auto opened = PgConnection::open(uri_);
     lock.lock();
+    if (opened.ok()) return Lease(this, std::move(*opened), false);
     open_ -= 1;
+    if (open_ > 0 && out_of_connection_slots(opened.error())) {
+      // The database has no slot for another connection (max_connections, or a limit on
+      // the database or role, shared with the other processes): make do with the ones
+      // this process has, waiting for one to come back, rather than fail the request.
+      if (pool_cap_ > open_) {
+        pool_cap_ = open_;
+        spdlog::warn("PostgreSQL has no connection slot to spare: this process keeps {} ({})",
+                     pool_cap_, opened.error().message);
+      }
+      continue;
+    }
     connection_available_.notify_one();
     return opened.error();
   }
-  return Lease(this, std::move(*opened), false);
 }
 
 void PgStorage::release(std::unique_ptr<PgConnection> connection) {

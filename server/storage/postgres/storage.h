@@ -19,7 +19,9 @@
 // Reads: REPEATABLE READ READ ONLY transactions (one snapshot).
 //
 // Connections: a pool of at most `pool_size`, opened on demand; a connection that broke
-// is closed and replaced by the next request that needs one. While the database is
+// is closed and replaced by the next request that needs one. When the database has no
+// slot for another connection, the pool keeps the ones it has and requests wait for
+// them. While the database is
 // unreachable, calls fail with kUnavailable (503) and recover by themselves when it
 // returns. Each outbox insert NOTIFYs (delivered at commit); watch_changes LISTENs on one
 // more connection of its own and reconnects with backoff.
@@ -79,7 +81,9 @@ class PgStorage final : public Storage {
                  bool* retry);
 
   const std::string uri_;
-  const int pool_size_;
+  // At most --db-pool; lowered to what this process has when the database refuses a
+  // connection for want of slots.
+  int pool_cap_;
   std::mutex pool_mutex_;
   std::condition_variable connection_available_;
   std::vector<std::unique_ptr<PgConnection>> idle_;
