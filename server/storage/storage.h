@@ -72,6 +72,11 @@ class WriteTransaction : public ReadView {
   virtual Status store_answer(std::string_view key_hash, const StoredAnswer& answer) = 0;
   // Appends a domain event; it commits or rolls back with the change it describes.
   virtual Status append_outbox(const OutboxRecord& record) = 0;
+  // The oldest outbox records not yet dispatched, at most `limit`, in position order, held
+  // by this transaction until it ends: one another transaction holds is skipped, not
+  // waited for. For Storage::dispatch_outbox.
+  virtual Expected<std::vector<OutboxRecord>> claim_undispatched(int limit) = 0;
+  virtual Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) = 0;
 };
 
 // What insert_booking and update_booking fail with when the store itself refuses an
@@ -89,6 +94,8 @@ inline bool is_occupancy_conflict(const Failure& failure) {
 
 // What a write serializes on.
 struct WriteScope {
+  // Empty: the work touches no clinic's bookings or configuration (the outbox's own
+  // bookkeeping), and row locks alone keep such writes apart.
   std::string clinic_id;
   // The practitioners whose occupancy the work reads or changes, sorted and unique;
   // empty: the whole clinic (configuration changes).
@@ -124,7 +131,7 @@ class Storage {
   // were dispatched (0: none waiting).
   using OutboxHandler =
       std::function<Status(WriteTransaction&, const std::vector<OutboxRecord>& records)>;
-  virtual Expected<int> dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle) = 0;
+  Expected<int> dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle);
   // Deletes idempotent answers stored before `created_before`, and each client's beyond
   // its `keep_per_client` newest; returns how many. Run periodically by the server, not
   // as a side effect of anything else.

@@ -303,16 +303,14 @@ class PgTransaction final : public WriteTransaction {
                               PgParams().add(position).add(static_cast<std::int64_t>(limit))));
   }
 
-  // The oldest undispatched records no other transaction holds, at most `limit`, locked
-  // until this one ends (dispatch_outbox).
-  Expected<std::vector<OutboxRecord>> claim_undispatched(int limit) {
+  Expected<std::vector<OutboxRecord>> claim_undispatched(int limit) override {
     return outbox_of(c_.query(std::string("SELECT ") + kOutboxColumns +
                                   " FROM outbox WHERE dispatched_at IS NULL ORDER BY position "
                                   "LIMIT $1 FOR UPDATE SKIP LOCKED",
                               PgParams().add(static_cast<std::int64_t>(limit))));
   }
 
-  Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) {
+  Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) override {
     std::string positions = "{";
     for (const OutboxRecord& record : records) {
       positions += (positions.size() > 1 ? "," : "") + std::to_string(record.position);
@@ -484,39 +482,18 @@ Status PgStorage::attempt(const std::string& begin,
   return status;
 }
 
-Status PgStorage::write_with_retries(const WriteScope* scope,
-                                     const std::function<Status(WriteTransaction&)>& work) {
+Status PgStorage::write(const WriteScope& scope,
+                        const std::function<Status(WriteTransaction&)>& work) {
+  // No clinic: nothing to lock beyond the rows the work touches (the outbox's claim).
+  const std::string begin = scope.clinic_id.empty() ? "BEGIN" : begin_locked(scope);
   Status status;
   for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
     bool retry = false;
-    status = this->attempt(scope ? begin_locked(*scope) : "BEGIN", work, &retry);
+    status = this->attempt(begin, work, &retry);
     if (!retry) return status;
     back_off(attempt);
   }
   return status;
-}
-
-Status PgStorage::write(const WriteScope& scope,
-                        const std::function<Status(WriteTransaction&)>& work) {
-  return write_with_retries(&scope, work);
-}
-
-Expected<int> PgStorage::dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle) {
-  int dispatched = 0;
-  // No advisory locks: the row locks of the claim are what keeps dispatchers apart.
-  Status status = write_with_retries(nullptr, [&](WriteTransaction& tx) -> Status {
-    dispatched = 0;
-    auto& postgres = static_cast<PgTransaction&>(tx);  // what attempt() passes
-    auto records = postgres.claim_undispatched(limit);
-    if (!records.ok()) return records.error();
-    if (records->empty()) return Status();
-    if (Status handled = handle(tx, *records); !handled.ok()) return handled;
-    if (Status marked = postgres.mark_dispatched(*records, now); !marked.ok()) return marked;
-    dispatched = static_cast<int>(records->size());
-    return Status();
-  });
-  if (!status.ok()) return status.error();
-  return dispatched;
 }
 
 Status PgStorage::read(const std::function<Status(ReadView&)>& work) {

@@ -13,8 +13,9 @@
 // by the caller. The bookings table's exclusion constraint (schema.cc) refuses
 // overlapping occupancies even if a service forgot a lock: insert_booking and
 // update_booking report that as occupancy_conflict(). Commits are durable with
-// PostgreSQL's default synchronous_commit=on. dispatch_outbox claims records with FOR
-// UPDATE SKIP LOCKED.
+// PostgreSQL's default synchronous_commit=on. A write whose scope names no clinic (the
+// outbox's bookkeeping) takes no advisory lock: claim_undispatched's FOR UPDATE SKIP
+// LOCKED keeps dispatchers apart.
 //
 // Reads: REPEATABLE READ READ ONLY transactions (one snapshot).
 //
@@ -56,7 +57,6 @@ class PgStorage final : public Storage {
   Status write(const WriteScope& scope,
                const std::function<Status(WriteTransaction&)>& work) override;
   Status read(const std::function<Status(ReadView&)>& work) override;
-  Expected<int> dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle) override;
   Expected<std::int64_t> prune_answers(UtcSeconds created_before,
                                        std::int64_t keep_per_client) override;
   std::unique_ptr<ChangeWatch> watch_changes(
@@ -70,10 +70,6 @@ class PgStorage final : public Storage {
   PgStorage(std::string uri, int pool_size);
   Expected<Lease> acquire();
   void release(std::unique_ptr<PgConnection> connection);
-  // write() and dispatch_outbox(): `work` under `scope`'s locks (none when null), again
-  // after a failure worth another attempt.
-  Status write_with_retries(const WriteScope* scope,
-                            const std::function<Status(WriteTransaction&)>& work);
   // Runs `work` once in a transaction opened by `begin` (SQL text: BEGIN and the locks)
   // on a pooled connection. `*retry` says whether the failure it returns is worth
   // another attempt.

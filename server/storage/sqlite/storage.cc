@@ -231,8 +231,8 @@ class SqliteTransaction final : public WriteTransaction {
     return collect_outbox(*stmt);
   }
 
-  // The oldest undispatched records, at most `limit` (dispatch_outbox).
-  Expected<std::vector<OutboxRecord>> undispatched(int limit) {
+  // One writer: no other transaction holds any, so there is nothing to skip.
+  Expected<std::vector<OutboxRecord>> claim_undispatched(int limit) override {
     auto stmt = c_.prepare(std::string("SELECT ") + kOutboxColumns +
                            " FROM outbox WHERE dispatched_at IS NULL ORDER BY position LIMIT ?");
     if (!stmt.ok()) return stmt.error();
@@ -240,7 +240,7 @@ class SqliteTransaction final : public WriteTransaction {
     return collect_outbox(*stmt);
   }
 
-  Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) {
+  Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) override {
     for (const OutboxRecord& record : records) {
       // Prepared (from the cache) per row: a statement is reset when its handle goes.
       auto stmt = c_.prepare("UPDATE outbox SET dispatched_at = ? WHERE position = ?");
@@ -385,25 +385,6 @@ void SqliteStorage::run_batch(const std::vector<PendingWrite*>& batch) {
   for (PendingWrite* write : batch) {
     if (write->status.ok() && !write->thrown) write->status = committed;
   }
-}
-
-Expected<int> SqliteStorage::dispatch_outbox(int limit, UtcSeconds now,
-                                             const OutboxHandler& handle) {
-  // One writer: no two dispatches ever run at once, so there is nothing to skip.
-  int dispatched = 0;
-  Status status = write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
-    dispatched = 0;
-    auto& sqlite = static_cast<SqliteTransaction&>(tx);  // what run_batch passes
-    auto records = sqlite.undispatched(limit);
-    if (!records.ok()) return records.error();
-    if (records->empty()) return Status();
-    if (Status handled = handle(tx, *records); !handled.ok()) return handled;
-    if (Status marked = sqlite.mark_dispatched(*records, now); !marked.ok()) return marked;
-    dispatched = static_cast<int>(records->size());
-    return Status();
-  });
-  if (!status.ok()) return status.error();
-  return dispatched;
 }
 
 Status SqliteStorage::read(const std::function<Status(ReadView&)>& work) {

@@ -36,7 +36,6 @@ class SqliteStorage final : public Storage {
   Status write(const WriteScope& scope,
                const std::function<Status(WriteTransaction&)>& work) override;
   Status read(const std::function<Status(ReadView&)>& work) override;
-  Expected<int> dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle) override;
   Expected<std::int64_t> prune_answers(UtcSeconds created_before,
                                        std::int64_t keep_per_client) override;
 

@@ -63,9 +63,6 @@ class ForwardingStorage : public Storage {
     return inner_.write(scope, work);
   }
   Status read(const std::function<Status(ReadView&)>& work) override { return inner_.read(work); }
-  Expected<int> dispatch_outbox(int limit, UtcSeconds now, const OutboxHandler& handle) override {
-    return inner_.dispatch_outbox(limit, now, handle);
-  }
   Expected<std::int64_t> prune_answers(UtcSeconds before, std::int64_t keep) override {
     return inner_.prune_answers(before, keep);
   }
