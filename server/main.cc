@@ -4,6 +4,9 @@
 //                  [--host 127.0.0.1] [--allow-origin ORIGIN]... [--web-root DIR]
 //                  [--threads N] [--rate-limit N] [--header-timeout S]
 //                  [--body-timeout S] [--idle-timeout S]
+//                  [--public-url URL] [--smtp-url URL] [--mail-from MAILBOX]
+//                  [--sms-url URL] [--sms-from E164] [--templates DIR]
+//                  [--allow-http-webhooks] [--delivery-attempts N] [--delivery-backoff S]
 //   booking-server migrate --db FILE|URI
 //
 // --db is a SQLite file or a PostgreSQL connection URI (storage/open_storage.h). `migrate`
@@ -12,11 +15,14 @@
 // Prints "listening on http://HOST:PORT" once it accepts (--port 0 picks a free port),
 // logs one line per request to stderr, and stops cleanly on SIGTERM or SIGINT: no new
 // connections, requests in flight answered, exit 0. The staff and partner API key comes
-// from the environment variable CALENDAR_API_KEY.
+// from the environment variable CALENDAR_API_KEY; SMTP_USERNAME, SMTP_PASSWORD,
+// TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SLOTBOOK_SECRET_KEY come from there too
+// (docs/notifications.md, docs/deploy.md).
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -41,6 +47,15 @@
 #include "http/http_server.h"
 #include "http/rate_limiter.h"
 #include "ics/ics_calendar.h"
+#include "notify/delivery_service.h"
+#include "notify/delivery_worker.h"
+#include "notify/email_message.h"
+#include "notify/http_client.h"
+#include "notify/message_builder.h"
+#include "notify/message_templates.h"
+#include "notify/smtp_client.h"
+#include "notify/twilio_client.h"
+#include "secrets/server_key.h"
 #include "slotbook/system_zones.h"
 #include "storage/open_storage.h"
 
@@ -62,6 +77,15 @@ struct Options {
   double header_timeout = 10;  // seconds, for the whole request head
   double body_timeout = 30;    // seconds, for the whole body once the head is read
   double idle_timeout = 5;     // seconds a kept-alive connection may wait for a request
+  std::string public_url;      // origin of links in messages; default http://HOST:PORT
+  std::string smtp_url;
+  std::string mail_from;
+  std::string sms_url = "https://api.twilio.com";
+  std::string sms_from;
+  std::string templates;
+  bool allow_http_webhooks = false;
+  int delivery_attempts = RetryPolicy{}.max_attempts;
+  double delivery_backoff = 30;  // seconds before the first retry; doubles after
 };
 
 std::chrono::milliseconds milliseconds(double seconds) {
@@ -101,6 +125,68 @@ bool load_clinic(BookingService& bookings, const std::string& path) {
 }
 
 constexpr int kMaxDefaultPool = 32;
+
+const char* env(const char* name) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : nullptr;
+}
+
+// The delivery settings the options and environment describe; nullopt after logging why
+// they cannot work.
+std::optional<DeliverySettings> delivery_settings(const Options& options) {
+  DeliverySettings settings;
+  settings.retry.max_attempts = options.delivery_attempts;
+  settings.retry.first_delay = milliseconds(options.delivery_backoff);
+  settings.allow_private_webhooks = options.allow_http_webhooks;
+  if (!options.smtp_url.empty()) {
+    if (Status url = check_smtp_url(options.smtp_url); !url.ok()) {
+      spdlog::critical("--smtp-url: {}", url.error().message);
+      return std::nullopt;
+    }
+    SmtpSettings smtp;
+    smtp.url = options.smtp_url;
+    smtp.username = env("SMTP_USERNAME") ? env("SMTP_USERNAME") : "";
+    smtp.password = env("SMTP_PASSWORD") ? env("SMTP_PASSWORD") : "";
+    settings.smtp = smtp;
+    spdlog::info("email: through {}{}", options.smtp_url,
+                 smtp.username.empty() ? " (no AUTH: SMTP_USERNAME not set)" : "");
+  } else {
+    spdlog::warn("email: off (no --smtp-url): patients and clinics get no email");
+  }
+  if (!options.sms_from.empty()) {
+    if (!env("TWILIO_ACCOUNT_SID") || !env("TWILIO_AUTH_TOKEN")) {
+      spdlog::critical(
+          "--sms-from needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN in the environment");
+      return std::nullopt;
+    }
+    SmsSettings sms;
+    sms.api_url = options.sms_url;
+    sms.account_sid = env("TWILIO_ACCOUNT_SID");
+    sms.auth_token = env("TWILIO_AUTH_TOKEN");
+    sms.from = options.sms_from;
+    settings.sms = sms;
+    spdlog::info("sms: from {} through {}", options.sms_from, options.sms_url);
+  } else {
+    spdlog::warn("sms: off (no --sms-from): patients get no text messages");
+  }
+  return settings;
+}
+
+// --mail-from, else "Bookings <bookings@HOST>" for the public URL's host.
+std::optional<Mailbox> mail_from(const Options& options, const std::string& public_url) {
+  if (!options.mail_from.empty()) {
+    auto parsed = parse_mailbox(options.mail_from);
+    if (!parsed.ok()) {
+      spdlog::critical("--mail-from: {}", parsed.error().message);
+      return std::nullopt;
+    }
+    return *parsed;
+  }
+  std::string host = public_url.substr(public_url.find("://") + 3);
+  host = host.substr(0, host.find_first_of(":/"));
+  if (host.empty() || host.find('.') == std::string::npos) host = "localhost.localdomain";
+  return Mailbox{"Bookings", "bookings@" + host};
+}
 
 int migrate(const std::string& db) {
   auto version = migrate_storage(db);
@@ -158,6 +244,32 @@ int main(int argc, char** argv) {
                  "seconds a kept-alive connection may wait for its next request")
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
+  cli.add_option("--public-url", options.public_url,
+                 "origin patients reach this server at, for links in messages "
+                 "(default: http://HOST:PORT)");
+  cli.add_option("--smtp-url", options.smtp_url,
+                 "SMTP relay: smtp://host:port (STARTTLS required except to loopback) or "
+                 "smtps://host:port; SMTP_USERNAME and SMTP_PASSWORD from the environment");
+  cli.add_option("--mail-from", options.mail_from,
+                 "sender of messages, e.g. \"Clinic <bookings@example.org>\"");
+  cli.add_option("--sms-url", options.sms_url, "Twilio API origin")->capture_default_str();
+  cli.add_option("--sms-from", options.sms_from,
+                 "SMS sender number (E.164); TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN from the "
+                 "environment");
+  cli.add_option("--templates", options.templates,
+                 "directory of message templates overriding the built-in ones "
+                 "(LANG/NAME.PART or CLINIC/LANG/NAME.PART)")
+      ->check(CLI::ExistingDirectory);
+  cli.add_flag("--allow-http-webhooks", options.allow_http_webhooks,
+               "allow webhook URLs over http:// to loopback and to private addresses (tests)");
+  cli.add_option("--delivery-attempts", options.delivery_attempts,
+                 "attempts per message before it is failed")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cli.add_option("--delivery-backoff", options.delivery_backoff,
+                 "seconds before a failed message is tried again (doubling, with jitter)")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
   if (*migrate_command) return migrate(migrate_db);
   if (options.db.empty()) {
@@ -182,6 +294,12 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   init_ics();
+  init_http_clients();
+  auto deliveries_configured = delivery_settings(options);
+  if (!deliveries_configured) {
+    spdlog::shutdown();
+    return 1;
+  }
 
   auto opened = open_storage(options.db, options.db_pool);
   if (!opened.ok()) {
@@ -192,17 +310,46 @@ int main(int argc, char** argv) {
   }
   Storage& storage = *opened->storage;
   spdlog::info("database {}: {}", redacted_db(options.db), opened->durability);
+  auto server_key = load_server_key(storage, env("SLOTBOOK_SECRET_KEY"));
+  if (!server_key.ok()) {
+    spdlog::critical("{}", server_key.error().message);
+    spdlog::shutdown();
+    return 1;
+  }
+  if (!server_key->from_environment) {
+    spdlog::warn(
+        "SLOTBOOK_SECRET_KEY is not set: manage links and webhook secrets are sealed with a key "
+        "kept in the database");
+  }
+  auto templates = MessageTemplates::load(options.templates);
+  if (!templates.ok()) {
+    spdlog::critical("message templates: {}", templates.error().message);
+    spdlog::shutdown();
+    return 1;
+  }
   const SystemClock clock;
   slotbook::SystemZoneSource zones;
   ClinicCatalog catalog(zones);
   WidgetSnapshots snapshots(storage, catalog, zones, clock);
+  std::unique_ptr<DeliveryWorker> worker;                // made once the public URL is known
+  std::atomic<DeliveryWorker*> running_worker{nullptr};  // other threads wake it
+  auto wake_worker = [&running_worker] {
+    if (DeliveryWorker* w = running_worker.load()) w->wake();
+  };
   EventBus events;  // in-process subscribers, after commit
-  events.subscribe(
-      [&snapshots](const DomainEvent& event) { snapshots.invalidate(event.clinic_id); });
+  events.subscribe([&snapshots, &wake_worker](const DomainEvent& event) {
+    snapshots.invalidate(event.clinic_id);
+    wake_worker();
+  });
   // Changes committed by other processes on the same database (PostgreSQL).
-  auto other_processes = storage.watch_changes(
-      [&snapshots](const std::string& clinic_id) { snapshots.invalidate(clinic_id); });
-  BookingService bookings(storage, catalog, zones, clock, events);
+  auto other_processes =
+      storage.watch_changes([&snapshots, &wake_worker](const std::string& clinic_id) {
+        snapshots.invalidate(clinic_id);
+        wake_worker();
+      });
+  BookingService bookings(storage, catalog, zones, clock, events, server_key->bytes);
+  DeliveryService deliveries(storage, bookings, clock, deliveries_configured->channels(),
+                             server_key->bytes, options.allow_http_webhooks, wake_worker);
   auto prune_answers = [&storage, &clock] {
     auto pruned = storage.prune_answers(clock.now() - kAnswerLifetime, kAnswersPerClient);
     if (!pruned.ok()) {
@@ -227,6 +374,7 @@ int main(int argc, char** argv) {
                  queries,
                  bookings,
                  snapshots,
+                 deliveries,
                  rate_limiter,
                  ServerSettings{options.allowed_origins, options.web_root, api_key ? api_key : ""}};
   if (app.settings.api_key.empty()) {
@@ -248,6 +396,24 @@ int main(int argc, char** argv) {
     spdlog::shutdown();
     return 1;
   }
+  std::string public_url = options.public_url;
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  if (public_url.empty()) {
+    public_url = "http://" + options.host + ":" + std::to_string(port);
+    spdlog::warn("--public-url not set: links in messages point at {}", public_url);
+  }
+  auto sender = mail_from(options, public_url);
+  if (!sender) {
+    spdlog::shutdown();
+    return 1;
+  }
+  deliveries_configured->envelope_from = sender->address;
+  const MessageBuilder messages(*templates,
+                                MessageSettings{public_url, *sender, server_key->bytes});
+  worker = std::make_unique<DeliveryWorker>(storage, catalog, bookings, messages, clock,
+                                            *deliveries_configured, server_key->bytes);
+  worker->start();
+  running_worker = worker.get();
   server->start();  // accepting when it returns
   spdlog::info("serving web root {}", log_text(options.web_root));
   std::printf("listening on http://%s:%d\n", options.host.c_str(), port);
@@ -261,6 +427,7 @@ int main(int argc, char** argv) {
   server->stop();
   server->wait();
   server.reset();
+  worker->stop();
   spdlog::info("stopped");
   spdlog::shutdown();
   return 0;

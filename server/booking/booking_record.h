@@ -38,11 +38,17 @@ struct BookingRecord {
   // The language the patient booked in (a BCP 47 tag such as "es" or "es-MX", from the
   // widget); empty when the booking came without one (partner, staff).
   std::string patient_language;
+  // Whether the patient agreed to text messages about this booking (the widget's
+  // checkbox, unchecked unless ticked). patient_phone is E.164 when this is set.
+  bool sms_opt_in = false;
   std::string notes;
   std::string source;  // "widget", "partner" or "staff"
   std::string external_reference_id;
   std::string manage_token_hash;  // SHA-256 hex; empty: no manage token issued
-  int sequence = 0;               // RFC 5545 SEQUENCE: +1 per reschedule or cancel
+  // The manage token sealed with the server key (base64), so messages sent later
+  // (reminders) can carry the patient's manage link; only the server can open it.
+  std::string manage_token_sealed;
+  int sequence = 0;  // RFC 5545 SEQUENCE: +1 per reschedule or cancel
   std::string cancel_reason;
   std::optional<UtcSeconds> cancelled_at;
   std::optional<UtcSeconds> reminder_sent_at;

@@ -7,6 +7,7 @@
 #include "booking/clinic_bounds.h"
 #include "booking/clinic_catalog.h"
 #include "booking/occupancy.h"
+#include "notify/phone_number.h"
 #include "storage/storage.h"
 #include "tokens/tokens.h"
 
@@ -14,6 +15,20 @@ namespace slotbook::server {
 namespace {
 
 constexpr int kManageTokenBytes = 24;  // 192 bits
+
+// The patient's phone as it is stored: E.164 when it reads as a number (of the clinic's
+// country unless it starts with +), else as given, unless text messages were asked for:
+// those need a number they can reach.
+Expected<std::string> stored_phone(const PatientDetails& patient, const ClinicConfig& clinic) {
+  if (patient.phone.empty()) {
+    if (!patient.sms_opt_in) return std::string();
+    return invalid("invalid_phone", "a phone number is needed for text messages");
+  }
+  auto normalized = normalize_phone(patient.phone, clinic.notifications().country);
+  if (normalized.ok()) return std::move(*normalized);
+  if (!patient.sms_opt_in) return patient.phone;
+  return normalized.error();
+}
 // No 0/O or 1/I: a confirmation number is read aloud and typed by people.
 constexpr std::string_view kConfirmationAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 // A booking's practitioner can change between reading it and locking it; that many
@@ -50,8 +65,14 @@ OutboxRecord outbox_record(const DomainEvent& event) {
 }  // namespace
 
 BookingService::BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
-                               const Clock& clock, const EventBus& events)
-    : storage_(storage), catalog_(catalog), zones_(zones), clock_(clock), events_(events) {}
+                               const Clock& clock, const EventBus& events,
+                               std::string manage_link_key)
+    : storage_(storage),
+      catalog_(catalog),
+      zones_(zones),
+      clock_(clock),
+      events_(events),
+      manage_link_key_(std::move(manage_link_key)) {}
 
 std::vector<std::string> BookingService::candidates(const ClinicConfig& clinic,
                                                     const std::string& type_id, bool ad_hoc,
@@ -226,7 +247,10 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       b.confirmation_number = std::move(*number);
       b.patient_name = request.patient.name;
       b.patient_email = request.patient.email;
-      b.patient_phone = request.patient.phone;
+      auto phone = stored_phone(request.patient, **clinic);
+      if (!phone.ok()) return phone.error();
+      b.patient_phone = std::move(*phone);
+      b.sms_opt_in = request.patient.sms_opt_in;
       b.patient_id = request.patient.id;
       b.patient_language = request.patient.language;
       b.notes = request.notes;
@@ -235,6 +259,9 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       if (request.issue_manage_token) {
         decision.manage_token = random_token(kManageTokenBytes);
         b.manage_token_hash = sha256_hex(decision.manage_token);
+        if (!manage_link_key_.empty()) {
+          b.manage_token_sealed = to_base64(seal(manage_link_key_, decision.manage_token));
+        }
       }
       b.created_at = b.updated_at = now;
       Status inserted = tx.insert_booking(b);
@@ -269,7 +296,7 @@ Expected<BookingDecision> BookingService::change_booking(
     std::string_view id,
     const std::function<std::vector<std::string>(const BookingRecord&, const ClinicConfig&)>&
         practitioners_touched,
-    const Change& change) {
+    const Change& change, std::optional<EventKind> event) {
   const UtcSeconds now = clock_.now();
   for (int attempt = 0; attempt < kScopeAttempts; ++attempt) {
     // Read the booking to learn what to lock, then re-read it under the lock.
@@ -313,7 +340,7 @@ Expected<BookingDecision> BookingService::change_booking(
         decision.refusal = Refusal::kConflict;  // only a concurrent configuration change
         return Status();
       }
-      const std::optional<EventKind> kind = classify_change(before, after);
+      const std::optional<EventKind> kind = event ? event : classify_change(before, after);
       if (!kind) return Status();
       if (moves(before, after)) after.occupancy = decision.clinic->occupancy(after);
       after.updated_at = now;
@@ -457,6 +484,19 @@ Expected<BookingDecision> BookingService::set_status(std::string_view id, Bookin
                         });
 }
 
+Expected<BookingDecision> BookingService::request_reminder(std::string_view id) {
+  return change_booking(
+      id, only_its_own,
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+        if (!occupies_time(d.booking.status)) {
+          return invalid_state("a " + std::string(to_string(d.booking.status)) +
+                               " booking gets no reminder");
+        }
+        return Status();
+      },
+      EventKind::kBookingReminderRequested);
+}
+
 Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id) {
   return change_booking(id, only_its_own,
                         [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
@@ -464,6 +504,15 @@ Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id
                             return invalid_state("a cancelled booking gets no reminder");
                           }
                           d.booking.reminder_sent_at = now;
+                          return Status();
+                        });
+}
+
+Expected<BookingDecision> BookingService::record_reminder_sent(std::string_view id,
+                                                               UtcSeconds sent_at) {
+  return change_booking(id, only_its_own,
+                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+                          d.booking.reminder_sent_at = sent_at;
                           return Status();
                         });
 }

@@ -38,8 +38,9 @@ struct PatientDetails {
   std::string name;
   std::string email;
   std::string phone;
-  std::string id;        // the clinic's own patient identifier (staff bookings), may be empty
-  std::string language;  // BCP 47 tag the patient booked in; empty: not known
+  std::string id;           // the clinic's own patient identifier (staff bookings), may be empty
+  std::string language;     // BCP 47 tag the patient booked in; empty: not known
+  bool sms_opt_in = false;  // the patient agreed to text messages (needs a valid phone)
 };
 
 struct NewBooking {
@@ -96,12 +97,16 @@ struct RescheduleRequest {
 
 class BookingService {
  public:
+  // `manage_link_key` (the server key, server_key.h) seals each new manage token into its
+  // booking, so messages sent later can carry the manage link; empty: not kept.
   BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
-                 const Clock& clock, const EventBus& events);
+                 const Clock& clock, const EventBus& events, std::string manage_link_key = {});
 
   // Books `request` if the engine finds its start free. With `idempotent`, the answer
   // is stored in the same transaction and a later call with the same key replays it.
-  // Failures: clinic_not_found, idempotency_key_reused (kInvalid), storage.
+  // The patient's phone is stored in E.164 when it reads as a number of the clinic's
+  // country (as given otherwise). Failures: clinic_not_found, idempotency_key_reused
+  // (kInvalid), invalid_phone (kInvalid: SMS asked for without a valid number), storage.
   Expected<BookResult> book(const NewBooking& request, const IdempotentRequest* idempotent);
 
   // Moves booking `id` (same id, SEQUENCE + 1) after the engine accepts the new start,
@@ -123,7 +128,14 @@ class BookingService {
   Expected<BookingDecision> update(std::string_view id, const RescheduleRequest& request,
                                    std::optional<BookingStatus> status);
 
+  // Asks for a reminder now (booking.reminder_requested; the delivery worker sends it).
+  // Failures: booking_not_found, invalid_state (not occupying time), storage.
+  Expected<BookingDecision> request_reminder(std::string_view id);
+  // Records that staff reminded the patient themselves, now (booking.reminder_sent).
+  // Failures: booking_not_found, invalid_state (not occupying time), storage.
   Expected<BookingDecision> mark_reminder_sent(std::string_view id);
+  // Records that a reminder went out at `sent_at` (booking.reminder_sent).
+  Expected<BookingDecision> record_reminder_sent(std::string_view id, UtcSeconds sent_at);
 
   // Checks `config` with the engine and clinic_bounds.h and stores it as its clinic's
   // configuration (bookings kept; an identical configuration changes nothing). Upcoming
@@ -161,18 +173,21 @@ class BookingService {
                                                 Instant start);
   // Loads booking `id` and its clinic inside a transaction scoped to its practitioner plus
   // `practitioners_touched` (beyond the booking's own), applies `change`, stores the result.
+  // The event is the kind classify_change finds, or `event` when given (a request that
+  // changes nothing but must be heard of).
   using Change = std::function<Status(WriteTransaction&, BookingDecision&, UtcSeconds now)>;
   Expected<BookingDecision> change_booking(
       std::string_view id,
       const std::function<std::vector<std::string>(const BookingRecord&, const ClinicConfig&)>&
           practitioners_touched,
-      const Change& change);
+      const Change& change, std::optional<EventKind> event = std::nullopt);
 
   Storage& storage_;
   ClinicCatalog& catalog_;
   const ZoneSource& zones_;
   const Clock& clock_;
   const EventBus& events_;
+  const std::string manage_link_key_;
 };
 
 }  // namespace slotbook::server

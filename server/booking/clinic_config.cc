@@ -17,7 +17,10 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   config.erase("zone_rules");
   auto checked = parse_snapshot(config, &zones);
   if (!checked.ok()) return invalid("invalid_clinic_config", checked.error().message);
+  auto notifications = parse_clinic_notifications(config);
+  if (!notifications.ok()) return notifications.error();
   ClinicConfig out;
+  out.notifications_ = std::move(*notifications);
   out.json_ = std::move(config);
   out.checked_ = std::move(checked).value();
   out.version_ = version;

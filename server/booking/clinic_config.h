@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "booking/booking_record.h"
+#include "booking/clinic_notifications.h"
 #include "common/expected.h"
 #include "slotbook/snapshot.h"
 #include "slotbook/zone_rules.h"
@@ -22,8 +23,9 @@ namespace slotbook::server {
 
 class ClinicConfig {
  public:
-  // Checks `config` with the engine (parse_snapshot); drops any `busy` and `zone_rules`.
-  // Fails with kInvalid, code "invalid_clinic_config", and the engine's message.
+  // Checks `config` with the engine (parse_snapshot) and parse_clinic_notifications;
+  // drops any `busy` and `zone_rules`. Fails with kInvalid, code
+  // "invalid_clinic_config", and the engine's (or the notification field's) message.
   static Expected<ClinicConfig> from_json(nlohmann::json config, const ZoneSource& zones,
                                           std::int64_t version = 0);
 
@@ -35,6 +37,8 @@ class ClinicConfig {
   const std::string& id() const { return checked_.clinic_id; }
   const std::string& timezone() const { return checked_.zone.name(); }
   std::int64_t version() const { return version_; }
+  // Country, front-desk address and reminder rules (clinic_notifications.h).
+  const ClinicNotifications& notifications() const { return notifications_; }
 
   // The time a stored booking occupies: [start - buffer_before, end + buffer_after) of
   // its appointment type as configured now (no buffers for a bare-duration booking).
@@ -64,6 +68,7 @@ class ClinicConfig {
  private:
   nlohmann::json json_;
   Snapshot checked_;
+  ClinicNotifications notifications_;
   std::int64_t version_ = 0;
 };
 

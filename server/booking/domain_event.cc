@@ -1,5 +1,7 @@
 #include "booking/domain_event.h"
 
+#include <stdexcept>
+
 #include "tokens/tokens.h"
 
 namespace slotbook::server {
@@ -28,7 +30,8 @@ nlohmann::ordered_json booking_json(const BookingRecord& b) {
         {"email", b.patient_email},
         {"phone", b.patient_phone},
         {"language", b.patient_language.empty() ? nlohmann::ordered_json()
-                                                : nlohmann::ordered_json(b.patient_language)}}},
+                                                : nlohmann::ordered_json(b.patient_language)},
+        {"sms_opt_in", b.sms_opt_in}}},
       {"notes", b.notes},
       {"source", b.source},
       {"external_reference_id", b.external_reference_id},
@@ -53,8 +56,10 @@ std::string_view to_string(EventKind kind) {
       return "booking.cancelled";
     case EventKind::kBookingStatusChanged:
       return "booking.status_changed";
-    case EventKind::kBookingReminderMarked:
-      return "booking.reminder_marked";
+    case EventKind::kBookingReminderRequested:
+      return "booking.reminder_requested";
+    case EventKind::kBookingReminderSent:
+      return "booking.reminder_sent";
     case EventKind::kBookingUpdated:
       return "booking.updated";
     case EventKind::kClinicConfigChanged:
@@ -102,7 +107,7 @@ std::optional<EventKind> classify_change(const BookingRecord& before, const Book
       after.appointment_type != before.appointment_type) {
     return EventKind::kBookingRescheduled;
   }
-  if (after.reminder_sent_at != before.reminder_sent_at) return EventKind::kBookingReminderMarked;
+  if (after.reminder_sent_at != before.reminder_sent_at) return EventKind::kBookingReminderSent;
   if (after.notes != before.notes) return EventKind::kBookingUpdated;
   return std::nullopt;
 }
@@ -123,6 +128,95 @@ nlohmann::ordered_json event_json(const DomainEvent& event) {
     out["after"] = event.after ? booking_json(*event.after) : nullptr;
   }
   return out;
+}
+
+namespace {
+
+constexpr EventKind kAllEventKinds[] = {
+    EventKind::kBookingCreated,           EventKind::kBookingRescheduled,
+    EventKind::kBookingCancelled,         EventKind::kBookingStatusChanged,
+    EventKind::kBookingReminderRequested, EventKind::kBookingReminderSent,
+    EventKind::kBookingUpdated,           EventKind::kClinicConfigChanged,
+};
+
+// The reading side of booking_json: throws nlohmann::json's exceptions on a wrong shape.
+BookingRecord booking_from_json(const nlohmann::json& j) {
+  auto instant = [](const nlohmann::json& text) -> UtcSeconds {
+    auto parsed = parse_instant(text.get<std::string>());
+    if (!parsed) throw std::invalid_argument("not an instant");
+    return to_seconds(*parsed);
+  };
+  auto optional_instant = [&](const nlohmann::json& text) -> std::optional<UtcSeconds> {
+    if (text.is_null()) return std::nullopt;
+    return instant(text);
+  };
+  auto optional_text = [](const nlohmann::json& text) {
+    return text.is_null() ? std::string() : text.get<std::string>();
+  };
+  BookingRecord b;
+  b.id = j.at("id").get<std::string>();
+  b.clinic_id = j.at("clinic_id").get<std::string>();
+  b.practitioner_id = j.at("practitioner_id").get<std::string>();
+  b.appointment_type = j.at("appointment_type").get<std::string>();
+  b.start_utc = instant(j.at("start"));
+  b.end_utc = instant(j.at("end"));
+  auto status = parse_booking_status(j.at("status").get<std::string>());
+  if (!status) throw std::invalid_argument("not a status");
+  b.status = *status;
+  b.confirmation_number = j.at("confirmation_number").get<std::string>();
+  const nlohmann::json& patient = j.at("patient");
+  b.patient_id = optional_text(patient.at("id"));
+  b.patient_name = patient.at("name").get<std::string>();
+  b.patient_email = patient.at("email").get<std::string>();
+  b.patient_phone = patient.at("phone").get<std::string>();
+  b.patient_language = optional_text(patient.value("language", nlohmann::json()));
+  b.sms_opt_in = patient.value("sms_opt_in", false);
+  b.notes = j.at("notes").get<std::string>();
+  b.source = j.at("source").get<std::string>();
+  b.external_reference_id = j.at("external_reference_id").get<std::string>();
+  b.sequence = j.at("sequence").get<int>();
+  b.cancel_reason = j.at("cancel_reason").get<std::string>();
+  b.cancelled_at = optional_instant(j.at("cancelled_at"));
+  b.reminder_sent_at = optional_instant(j.at("reminder_sent_at"));
+  b.created_at = instant(j.at("created_at"));
+  b.updated_at = instant(j.at("updated_at"));
+  return b;
+}
+
+}  // namespace
+
+std::optional<EventKind> parse_event_kind(std::string_view text) {
+  for (EventKind kind : kAllEventKinds) {
+    if (to_string(kind) == text) return kind;
+  }
+  // Stored before the reminder events were split (issue 10): staff marked one as sent.
+  if (text == "booking.reminder_marked") return EventKind::kBookingReminderSent;
+  return std::nullopt;
+}
+
+Expected<DomainEvent> parse_event_json(std::string_view text) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    DomainEvent event;
+    event.id = j.at("id").get<std::string>();
+    auto kind = parse_event_kind(j.at("type").get<std::string>());
+    if (!kind) return storage_failure("outbox event of unknown type " + j.at("type").dump());
+    event.kind = *kind;
+    event.clinic_id = j.at("clinic_id").get<std::string>();
+    auto occurred = parse_instant(j.at("occurred_at").get<std::string>());
+    if (!occurred) return storage_failure("outbox event without a valid occurred_at");
+    event.occurred_at = to_seconds(*occurred);
+    if (event.kind == EventKind::kClinicConfigChanged) {
+      event.config_version_before = j.at("config_version_before").get<std::int64_t>();
+      event.config_version_after = j.at("config_version_after").get<std::int64_t>();
+    } else {
+      if (!j.at("before").is_null()) event.before = booking_from_json(j.at("before"));
+      event.after = booking_from_json(j.at("after"));
+    }
+    return event;
+  } catch (const std::exception& e) {
+    return storage_failure(std::string("outbox event does not parse: ") + e.what());
+  }
 }
 
 void EventBus::subscribe(Subscriber subscriber) { subscribers_.push_back(std::move(subscriber)); }

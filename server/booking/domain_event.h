@@ -17,6 +17,7 @@
 
 #include "booking/booking_record.h"
 #include "common/clock.h"
+#include "common/expected.h"
 
 namespace slotbook::server {
 
@@ -24,14 +25,16 @@ enum class EventKind {
   kBookingCreated,
   kBookingRescheduled,  // start, practitioner or appointment type changed
   kBookingCancelled,
-  kBookingStatusChanged,  // any other status change (confirmed, completed, no_show)
-  kBookingReminderMarked,
-  kBookingUpdated,  // details only (notes)
+  kBookingStatusChanged,      // any other status change (confirmed, completed, no_show)
+  kBookingReminderRequested,  // staff asked for a reminder now (the delivery worker sends it)
+  kBookingReminderSent,       // a reminder went out (reminder_sent_at set)
+  kBookingUpdated,            // details only (notes)
   kClinicConfigChanged,
 };
 
 // "booking.created", "booking.rescheduled", ..., "clinic.config_changed".
 std::string_view to_string(EventKind kind);
+std::optional<EventKind> parse_event_kind(std::string_view text);
 
 struct DomainEvent {
   std::string id;  // "evt_" + random hex: stable, so receivers can drop duplicates
@@ -60,6 +63,9 @@ std::optional<EventKind> classify_change(const BookingRecord& before, const Book
 // The event's JSON form, as stored in the outbox and documented in docs/events.md. The
 // manage token's hash is never part of it.
 nlohmann::ordered_json event_json(const DomainEvent& event);
+// The event event_json(event) describes (the bookings without what the JSON leaves out:
+// occupancy, the manage token's hash and seal). Fails (kStorage) on anything else.
+Expected<DomainEvent> parse_event_json(std::string_view text);
 
 // In-process subscribers, told about each event after its transaction committed, on the
 // committing thread. Subscribe before serving; thread-safe to publish.

@@ -6,20 +6,16 @@ PeriodicTask::PeriodicTask(std::chrono::milliseconds interval, std::function<voi
     : interval_(interval), run_(std::move(run)), thread_([this] { loop(); }) {}
 
 PeriodicTask::~PeriodicTask() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stopping_ = true;
+  wake_.notify();
   thread_.join();
 }
 
 void PeriodicTask::loop() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-    lock.unlock();
+  for (;;) {
+    wake_.wait(0, interval_);  // only destruction notifies
+    if (stopping_) return;
     run_();
-    lock.lock();
   }
 }
 

@@ -4,11 +4,12 @@
 #ifndef SLOTBOOK_SERVER_COMMON_PERIODIC_TASK_H_
 #define SLOTBOOK_SERVER_COMMON_PERIODIC_TASK_H_
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "common/wakeup.h"
 
 namespace slotbook::server {
 
@@ -25,9 +26,8 @@ class PeriodicTask {
 
   const std::chrono::milliseconds interval_;
   const std::function<void()> run_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  Wakeup wake_;
+  std::atomic<bool> stopping_{false};
   std::thread thread_;  // last: starts after the members it uses
 };
 

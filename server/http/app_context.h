@@ -12,6 +12,7 @@
 #include "booking/widget_snapshot.h"
 #include "common/clock.h"
 #include "http/rate_limiter.h"
+#include "notify/delivery_service.h"
 
 namespace slotbook::server {
 
@@ -26,6 +27,7 @@ struct AppContext {
   BookingQueries& queries;
   BookingService& bookings;
   WidgetSnapshots& snapshots;
+  DeliveryService& deliveries;
   RateLimiter& booking_rate_limiter;
   ServerSettings settings;
 };

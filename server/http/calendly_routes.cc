@@ -1,7 +1,7 @@
 #include "http/calendly_routes.h"
 
+#include "booking/booking_view.h"
 #include "common/strict_json.h"
-#include "http/booking_view.h"
 #include "http/cors.h"
 #include "http/detail_dialect.h"
 #include "http/public_routes.h"

@@ -1,6 +1,6 @@
 #include "http/manage_routes.h"
 
-#include "http/booking_view.h"
+#include "booking/booking_view.h"
 #include "http/cors.h"
 #include "http/public_routes.h"
 #include "http/refusal_view.h"

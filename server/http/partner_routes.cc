@@ -7,9 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "booking/booking_view.h"
 #include "common/clock.h"
 #include "http/api_key.h"
-#include "http/booking_view.h"
 #include "http/detail_dialect.h"
 #include "http/request_fields.h"
 #include "http/responses.h"

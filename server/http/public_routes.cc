@@ -1,6 +1,6 @@
 #include "http/public_routes.h"
 
-#include "http/booking_view.h"
+#include "booking/booking_view.h"
 #include "http/compression.h"
 #include "http/cors.h"
 #include "http/refusal_view.h"
@@ -100,6 +100,10 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
     auto email = p.text("email", false, kMaxText);
     auto phone = p.text("phone", false, kMaxPhone);
     auto language = p.text("language", false, kMaxLanguageTag);
+    auto sms_opt_in = p.boolean("sms_opt_in", false);
+    if (sms_opt_in.value_or(false) && (!phone || phone->empty())) {
+      p.fail("phone", "a phone number is needed for text messages", "missing");
+    }
     if (language && !language->empty() && !is_language_tag(*language)) {
       p.fail("language", "must be a BCP 47 language tag, e.g. en or es-MX");
     }
@@ -110,8 +114,8 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
     if (!has_contact) {
       p.fail("email", "an email address or a phone number is required", "missing");
     }
-    booking.patient = {name.value_or(""), email.value_or(""), phone.value_or(""), "",
-                       language.value_or("")};
+    booking.patient = {name.value_or(""),     email.value_or(""),        phone.value_or(""), "",
+                       language.value_or(""), sms_opt_in.value_or(false)};
   }
   auto notes = fields.text("notes", false, kMaxNotes);
   std::string idempotency_key = req.get_header_value("Idempotency-Key");
@@ -138,6 +142,9 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
     const Failure& failure = result.error();
     if (failure.kind == FailureKind::kNotFound) {
       return send_error(res, 404, "not_found", failure.message);
+    }
+    if (failure.code == "invalid_phone") {
+      return send_field_errors(res, {{"patient.phone", failure.message, "value_error"}});
     }
     return send_failure(res, failure);
   }

@@ -117,6 +117,19 @@ std::optional<std::string> FieldReader::text(const char* name, bool required,
   return s;
 }
 
+std::optional<bool> FieldReader::boolean(const char* name, bool required) {
+  const nlohmann::json* value = find(name);
+  if (!value) {
+    if (required) fail(name, "field required", "missing");
+    return std::nullopt;
+  }
+  if (!value->is_boolean()) {
+    fail(name, "must be true or false", "type_error");
+    return std::nullopt;
+  }
+  return value->get<bool>();
+}
+
 std::optional<std::int64_t> FieldReader::integer(const char* name, bool required, std::int64_t min,
                                                  std::int64_t max) {
   const nlohmann::json* value = find(name);

@@ -35,6 +35,7 @@ class FieldReader {
 
   // A string of at most `max_chars`; required strings must not be blank.
   std::optional<std::string> text(const char* name, bool required, std::size_t max_chars);
+  std::optional<bool> boolean(const char* name, bool required);
   std::optional<std::int64_t> integer(const char* name, bool required, std::int64_t min,
                                       std::int64_t max);
   // "YYYY-MM-DD", a date that exists (else the error `message`).

@@ -15,7 +15,7 @@
 
 namespace slotbook::server {
 
-using Json = nlohmann::ordered_json;  // responses keep their documented key order
+using Json = nlohmann::ordered_json;  // responses keep their documented key order (as views)
 
 // Adds Cache-Control: no-store unless the route set a Cache-Control of its own.
 void send_json(Response& res, int status, const Json& body);

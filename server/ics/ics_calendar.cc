@@ -27,13 +27,17 @@ icalproperty_status ics_status(BookingStatus status) {
 
 void init_ics() { (void)icaltimezone_get_utc_timezone(); }
 
-std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic, UtcSeconds now) {
+std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic, UtcSeconds now,
+                        const IcsInvite* invite) {
   std::unique_ptr<icalcomponent, ComponentDeleter> calendar(
       icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
   icalcomponent_add_property(calendar.get(), icalproperty_new_version("2.0"));
   icalcomponent_add_property(calendar.get(),
                              icalproperty_new_prodid("-//slotbook//booking-server//EN"));
-  icalcomponent_add_property(calendar.get(), icalproperty_new_method(ICAL_METHOD_PUBLISH));
+  const bool cancelled = booking.status == BookingStatus::kCancelled;
+  const icalproperty_method method =
+      !invite ? ICAL_METHOD_PUBLISH : (cancelled ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST);
+  icalcomponent_add_property(calendar.get(), icalproperty_new_method(method));
 
   icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
   const std::string uid = booking.id + "@slotbook";
@@ -54,6 +58,26 @@ std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic
   icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
   icalcomponent_add_property(event, icalproperty_new_sequence(booking.sequence));
   icalcomponent_add_property(event, icalproperty_new_status(ics_status(booking.status)));
+  if (invite) {
+    const std::string organizer = "mailto:" + invite->organizer_email;
+    icalproperty* organizer_property = icalproperty_new_organizer(organizer.c_str());
+    if (!invite->organizer_name.empty()) {
+      icalproperty_add_parameter(organizer_property,
+                                 icalparameter_new_cn(invite->organizer_name.c_str()));
+    }
+    icalcomponent_add_property(event, organizer_property);
+    const std::string attendee = "mailto:" + invite->attendee_email;
+    icalproperty* attendee_property = icalproperty_new_attendee(attendee.c_str());
+    if (!invite->attendee_name.empty()) {
+      icalproperty_add_parameter(attendee_property,
+                                 icalparameter_new_cn(invite->attendee_name.c_str()));
+    }
+    icalproperty_add_parameter(attendee_property, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+    // The patient chose the time: the invitation is theirs already.
+    icalproperty_add_parameter(attendee_property,
+                               icalparameter_new_partstat(ICAL_PARTSTAT_ACCEPTED));
+    icalcomponent_add_property(event, attendee_property);
+  }
   icalcomponent_add_component(calendar.get(), event);
 
   char* text = icalcomponent_as_ical_string_r(calendar.get());

@@ -7,16 +7,28 @@
 #include <cstdint>
 #include <string>
 
-#include "booking/clinic_config.h"
 #include "booking/booking_record.h"
+#include "booking/clinic_config.h"
 
 namespace slotbook::server {
 
 // Call once before serving (libical builds its UTC zone lazily, not thread-safely).
 void init_ics();
 
-// A VCALENDAR (METHOD:PUBLISH) with one VEVENT for `booking`, CRLF line endings.
-std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic, UtcSeconds now);
+// Who an emailed invitation (iTIP, RFC 5546) is from and to.
+struct IcsInvite {
+  std::string organizer_name;
+  std::string organizer_email;  // the server's --mail-from address
+  std::string attendee_name;
+  std::string attendee_email;
+};
+
+// A VCALENDAR with one VEVENT for `booking`, CRLF line endings: METHOD:PUBLISH (the .ics
+// endpoint) without `invite`; with it, the iTIP message a mail client offers to add:
+// METHOD:REQUEST with ORGANIZER and ATTENDEE, or METHOD:CANCEL once the booking is
+// cancelled. UID and SEQUENCE are the same in every form, so each one updates the last.
+std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic, UtcSeconds now,
+                        const IcsInvite* invite = nullptr);
 
 }  // namespace slotbook::server
 

@@ -16,8 +16,15 @@ inline constexpr const char* kBookingColumns =
     "confirmation_number, patient_name, patient_email, patient_phone, notes, source, "
     "external_reference_id, manage_token_hash, sequence, cancel_reason, cancelled_at, "
     "reminder_sent_at, created_at, updated_at, patient_id, occupied_from, occupied_to, "
-    "patient_language";
-inline constexpr int kBookingColumnCount = 25;
+    "patient_language, sms_opt_in, manage_token_sealed";
+inline constexpr int kBookingColumnCount = 27;
+
+// "?1, ?2, ..." or "$1, $2, ...": `count` placeholders for an INSERT of a column list.
+inline std::string placeholders(int count, char sigil) {
+  std::string out;
+  for (int i = 1; i <= count; ++i) out += (i > 1 ? ", " : "") + (sigil + std::to_string(i));
+  return out;
+}
 
 // "status IN ('pending', ...)": the statuses that occupy time (booking_status.h), as SQL.
 // Spliced, not bound: the names are the program's own constants.
@@ -63,6 +70,8 @@ BookingRecord booking_from_row(const Row& row) {
   b.patient_id = row.text(21);
   b.occupancy = {row.time(22), row.time(23)};
   b.patient_language = row.text(24);
+  b.sms_opt_in = row.integer(25) != 0;
+  b.manage_token_sealed = row.text(26);
   return b;
 }
 
@@ -78,6 +87,7 @@ void bind_booking_columns(const BookingRecord& b, Bind&& bind) {
   bind(b.cancel_reason), bind(b.cancelled_at), bind(b.reminder_sent_at);
   bind(b.created_at), bind(b.updated_at), bind(b.patient_id);
   bind(b.occupancy.from), bind(b.occupancy.to), bind(b.patient_language);
+  bind(static_cast<std::int64_t>(b.sms_opt_in ? 1 : 0)), bind(b.manage_token_sealed);
 }
 
 }  // namespace slotbook::server

@@ -38,6 +38,54 @@ struct OutboxRecord {
   std::string payload_json;  // the event's JSON (docs/events.md)
 };
 
+// One message to one receiver (docs/notifications.md): an email or SMS to the patient or
+// the clinic, or a webhook POST. Made from a domain event when the outbox is dispatched
+// (or due later: reminders), claimed by one delivery worker at a time through a lease,
+// retried with backoff until sent or failed.
+struct DeliveryRecord {
+  std::string id;  // "dlv_" + random: stable across attempts (webhook-id, Message-ID)
+  std::string clinic_id;
+  std::string booking_id;            // empty for clinic events
+  std::int64_t outbox_position = 0;  // the event it tells of; 0: the booking as it is
+  std::string channel;               // "email", "sms", "webhook"
+  std::string purpose;               // "booking.created", ..., "reminder"
+  std::string recipient;             // "patient", "clinic", or a webhook's id
+  std::string status;                // "pending", "sent", "failed", "cancelled"
+  int attempts = 0;                  // started so far (a claim counts as one)
+  UtcSeconds next_attempt_at{};      // due: not claimed before
+  UtcSeconds lease_until{};          // claimed by a worker until then
+  std::string last_error;
+  std::string receipt;  // the receiver's id for what it took (an SMS's SID)
+  // Unique: a second job for the same thing (say, one reminder) is not made.
+  std::string dedupe_key;
+  UtcSeconds reminder_for{};  // reminders: the start they remind of
+  UtcSeconds created_at{};
+  UtcSeconds updated_at{};
+  std::optional<UtcSeconds> sent_at;
+};
+
+struct DeliveryFilter {
+  std::optional<std::string> status;
+  std::optional<std::string> booking_id;
+  std::optional<std::string> channel;
+  int skip = 0;
+  int limit = 100;
+};
+
+// A webhook subscription (docs/webhooks.md). The secret signs every delivery, so it is
+// kept sealed (encrypted with the server key), not hashed.
+struct WebhookRecord {
+  std::string id;  // "wh_" + random
+  std::string url;
+  std::string events_json;  // JSON array of event types
+  std::string description;
+  std::string sealed_secret;  // base64 of seal(server key, "whsec_...")
+  UtcSeconds created_at{};
+  std::optional<UtcSeconds> failing_since;  // first failure since the last success
+  std::optional<UtcSeconds> disabled_at;    // failing for kWebhookDisableAfter: no more jobs
+  std::string last_error;
+};
+
 struct BookingFilter {
   std::string clinic_id;
   std::optional<std::string> practitioner_id;

@@ -58,6 +58,16 @@ class ReadView {
   virtual Expected<std::optional<StoredAnswer>> stored_answer(std::string_view key_hash) = 0;
   // Outbox entries after `position`, in order, at most `limit`.
   virtual Expected<std::vector<OutboxRecord>> outbox_after(std::int64_t position, int limit) = 0;
+  virtual Expected<std::optional<OutboxRecord>> outbox_record(std::int64_t position) = 0;
+  virtual Expected<std::optional<DeliveryRecord>> delivery(std::string_view id) = 0;
+  // Deliveries matching `filter`, newest first (skip/limit applied); *total counts all.
+  virtual Expected<std::vector<DeliveryRecord>> list_deliveries(const DeliveryFilter& filter,
+                                                                std::int64_t* total) = 0;
+  virtual Expected<std::vector<WebhookRecord>> webhooks() = 0;  // by creation
+  virtual Expected<std::optional<WebhookRecord>> webhook(std::string_view id) = 0;
+  // A value stored with store_secret_if_absent (the server key when the environment has
+  // none).
+  virtual Expected<std::optional<std::string>> stored_secret(std::string_view name) = 0;
 };
 
 // What write() work may change, in addition to reading.
@@ -77,6 +87,30 @@ class WriteTransaction : public ReadView {
   // waited for. For Storage::dispatch_outbox.
   virtual Expected<std::vector<OutboxRecord>> claim_undispatched(int limit) = 0;
   virtual Status mark_dispatched(const std::vector<OutboxRecord>& records, UtcSeconds now) = 0;
+
+  // Adds a delivery; one whose dedupe_key exists already is not added (and that is ok).
+  virtual Status insert_delivery(const DeliveryRecord& delivery) = 0;
+  // Leases up to `limit` pending deliveries due at `now` whose lease has run out, oldest
+  // due first, until `lease_until`, counting an attempt for each; returns them as leased.
+  // One another transaction is claiming is skipped, not waited for, so workers in
+  // several processes never hold one delivery at once.
+  virtual Expected<std::vector<DeliveryRecord>> claim_deliveries(UtcSeconds now,
+                                                                 UtcSeconds lease_until,
+                                                                 int limit) = 0;
+  // Stores the mutable fields (status, attempts, times, error, receipt) of delivery `id`.
+  virtual Status update_delivery(const DeliveryRecord& delivery) = 0;
+  // Cancels booking `booking_id`'s pending reminders, except those for the start
+  // `keep_for` (when given); returns how many.
+  virtual Expected<std::int64_t> cancel_pending_reminders(std::string_view booking_id,
+                                                          std::optional<UtcSeconds> keep_for,
+                                                          UtcSeconds now) = 0;
+  virtual Status insert_webhook(const WebhookRecord& webhook) = 0;
+  // Stores failing_since, disabled_at and last_error of webhook `id`.
+  virtual Status update_webhook(const WebhookRecord& webhook) = 0;
+  // Whether it existed.
+  virtual Expected<bool> delete_webhook(std::string_view id) = 0;
+  // Stores `value` under `name` unless a value is stored there already.
+  virtual Status store_secret_if_absent(std::string_view name, std::string_view value) = 0;
 };
 
 // What insert_booking and update_booking fail with when the store itself refuses an

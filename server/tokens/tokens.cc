@@ -47,12 +47,40 @@ using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
 
 }  // namespace
 
+std::string to_base64(std::string_view bytes) {
+  std::string b64(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  b64.resize(static_cast<std::size_t>(n));
+  return b64;
+}
+
+std::optional<std::string> from_base64(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string raw(3 * (text.size() / 4) + 1, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(raw.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding's zero bytes too.
+  std::size_t size = static_cast<std::size_t>(n);
+  for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) size -= 1;
+  raw.resize(size);
+  return raw;
+}
+
+std::string random_bytes(int count) {
+  std::string out(static_cast<std::size_t>(count), '\0');
+  fill_random(reinterpret_cast<unsigned char*>(out.data()), count);
+  return out;
+}
+
 std::string random_token(int bytes) {
   std::vector<unsigned char> raw(static_cast<std::size_t>(bytes));
   fill_random(raw.data(), bytes);
-  std::string b64(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), raw.data(), bytes);
-  b64.resize(static_cast<std::size_t>(n));
+  std::string b64 =
+      to_base64(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
   while (!b64.empty() && b64.back() == '=') b64.pop_back();
   for (char& c : b64) {
     if (c == '+') c = '-';

@@ -10,9 +10,15 @@
 
 namespace slotbook::server {
 
+// `count` random bytes. Aborts the process if the system cannot provide randomness.
+std::string random_bytes(int count);
 // `bytes` random bytes as unpadded base64url text (a manage token: 24 bytes = 192 bits).
 // Aborts the process if the system cannot provide randomness (never silently weak).
 std::string random_token(int bytes);
+// Standard base64 with padding (RFC 4648 section 4), and back (nullopt: not base64).
+std::string to_base64(std::string_view bytes);
+std::optional<std::string> from_base64(std::string_view text);
+
 // `length` characters drawn uniformly from `alphabet` (at most 256 characters).
 std::string random_code(std::string_view alphabet, int length);
 // A new booking id: "b_" + 24 lower-case hex digits (96 random bits).

@@ -1,7 +1,7 @@
 // /api/calendar/appointments: list, book, read, edit, cancel, remind, change status.
 #include "http/staff/staff_dialect.h"
 
-#include "http/booking_view.h"
+#include "booking/booking_view.h"
 
 namespace slotbook::server {
 namespace {
@@ -66,6 +66,10 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   if (email && !email->empty() && !looks_like_email(*email)) {
     fields.fail("patient_email", "must be an email address");
   }
+  auto sms_opt_in = fields.boolean("sms_opt_in", false);
+  if (sms_opt_in.value_or(false) && (!phone || phone->empty())) {
+    fields.fail("patient_phone", "a phone number is needed for text messages", "missing");
+  }
   auto day = fields.date("date", true);
   auto time = fields.time_of_day("time", true);
   auto type = fields.text("appointment_type", true, kMaxText);
@@ -90,11 +94,15 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   auto start = local_instant(res, **clinic, *day, *time);
   if (!start) return;
   booking.start = *start;
-  booking.patient = {*name, email.value_or(""), phone.value_or(""), patient_id.value_or(""), ""};
+  booking.patient = {*name, email.value_or(""),        phone.value_or(""), patient_id.value_or(""),
+                     "",    sms_opt_in.value_or(false)};
   booking.notes = notes.value_or("");
   booking.source = "staff";
   booking.status = *status;
   auto result = app.bookings.book(booking, nullptr);
+  if (!result.ok() && result.error().code == "invalid_phone") {
+    return staff_fields(res, {{"patient_phone", result.error().message, "value_error"}});
+  }
   if (!result.ok()) return staff_failure(res, result.error());
   const BookingDecision& d = result->decision;
   if (d.refusal != Refusal::kNone) return staff_refusal(res, d.refusal, StaffAction::kBook);
@@ -116,7 +124,7 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
                  {"manage_token", d.manage_token},
                  {"message", "Appointment confirmed for " + b.patient_name + " on " + date_text +
                                  " at " + time_text},
-                 {"sms_sent", false}});
+                 {"sms_sent", app.deliveries.patient_gets_sms(EventKind::kBookingCreated, b)}});
 }
 
 void get_appointment(AppContext& app, const Request& req, Response& res) {
@@ -199,20 +207,23 @@ void cancel_appointment(AppContext& app, const Request& req, Response& res) {
            {"appointment_id", b.id},
            {"calendar_event_id", b.id},
            {"cancelled_at", b.cancelled_at ? Json(instant_text(*b.cancelled_at)) : Json(nullptr)},
-           {"sms_sent", false}});
+           {"sms_sent", app.deliveries.patient_gets_sms(EventKind::kBookingCancelled, b)}});
 }
 
 void remind_appointment(AppContext& app, const Request& req, Response& res) {
   StaffCall call = begin_staff_call(app, req, res);
   if (!call.ok) return;
-  auto decision = app.bookings.mark_reminder_sent(req.matches[1].str());
+  // Queued now and sent by the delivery worker in a moment (the booking's
+  // reminder_sent_at is set when it went), or, when nothing reaches the patient, marked
+  // as sent by staff.
+  auto decision = app.deliveries.request_reminder(req.matches[1].str());
   if (!decision.ok()) return staff_failure(res, decision.error());
   const BookingRecord& b = decision->booking;
   send_json(res, 200,
             Json{{"success", true},
                  {"appointment_id", b.id},
                  {"reminder_sent", true},
-                 {"reminder_sent_at", instant_text(b.reminder_sent_at.value_or(UtcSeconds{}))}});
+                 {"reminder_sent_at", instant_text(b.reminder_sent_at.value_or(b.updated_at))}});
 }
 
 void set_appointment_status(AppContext& app, const Request& req, Response& res) {

@@ -1,7 +1,7 @@
 // /api/calendar/events (raw calendar events) and /api/calendar/clinic (the configuration).
 #include "http/staff/staff_dialect.h"
 
-#include "http/booking_view.h"
+#include "booking/booking_view.h"
 
 namespace slotbook::server {
 namespace {

@@ -50,6 +50,7 @@ std::optional<Instant> local_instant(Response& res, const ClinicConfig& clinic, 
 void register_staff_availability_routes(Router& server, AppContext& app);
 void register_staff_appointment_routes(Router& server, AppContext& app);
 void register_staff_clinic_routes(Router& server, AppContext& app);
+void register_staff_delivery_routes(Router& server, AppContext& app);
 
 }  // namespace slotbook::server
 

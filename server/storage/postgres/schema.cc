@@ -89,6 +89,51 @@ CREATE INDEX outbox_undispatched ON outbox (position) WHERE dispatched_at IS NUL
       R"sql(
 ALTER TABLE bookings ADD COLUMN patient_language TEXT NOT NULL DEFAULT '';
 )sql",
+      // 3: SQLite's 10: deliveries, webhooks, the server key when the environment gives
+      // none, the SMS consent and the sealed manage token; the outbox backlog is history.
+      R"sql(
+ALTER TABLE bookings ADD COLUMN sms_opt_in INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN manage_token_sealed TEXT NOT NULL DEFAULT '';
+UPDATE outbox SET dispatched_at = occurred_at WHERE dispatched_at IS NULL;
+CREATE TABLE deliveries (
+  id              TEXT COLLATE "C" PRIMARY KEY,
+  clinic_id       TEXT COLLATE "C" NOT NULL,
+  booking_id      TEXT COLLATE "C" NOT NULL,
+  outbox_position BIGINT NOT NULL,
+  channel         TEXT NOT NULL CHECK (channel IN ('email','sms','webhook')),
+  purpose         TEXT NOT NULL,
+  recipient       TEXT COLLATE "C" NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending','sent','failed','cancelled')),
+  attempts        INTEGER NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  lease_until     BIGINT NOT NULL,
+  last_error      TEXT NOT NULL,
+  receipt         TEXT NOT NULL,
+  dedupe_key      TEXT COLLATE "C" NOT NULL UNIQUE,
+  reminder_for    BIGINT NOT NULL,
+  created_at      BIGINT NOT NULL,
+  updated_at      BIGINT NOT NULL,
+  sent_at         BIGINT
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_by_booking ON deliveries (booking_id);
+CREATE INDEX deliveries_by_creation ON deliveries (created_at);
+CREATE TABLE webhooks (
+  id            TEXT COLLATE "C" PRIMARY KEY,
+  url           TEXT NOT NULL,
+  events        TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  sealed_secret TEXT NOT NULL,
+  created_at    BIGINT NOT NULL,
+  failing_since BIGINT,
+  disabled_at   BIGINT,
+  last_error    TEXT NOT NULL
+);
+CREATE TABLE server_secrets (
+  name  TEXT COLLATE "C" PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

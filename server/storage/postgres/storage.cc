@@ -16,6 +16,7 @@
 
 #include "slotbook/limits.h"
 #include "storage/booking_columns.h"
+#include "storage/delivery_columns.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/schema.h"
 #include "tokens/tokens.h"
@@ -97,6 +98,28 @@ Expected<std::vector<OutboxRecord>> outbox_of(Expected<PgResult> result) {
                                row.time(5), row.text(6)});
   }
   return out;
+}
+
+template <typename Record, typename FromRow>
+Expected<std::vector<Record>> rows_of(Expected<PgResult> result, FromRow from_row) {
+  if (!result.ok()) return result.error();
+  std::vector<Record> out;
+  for (int i = 0; i < result->rows(); ++i) out.push_back(from_row(result->row(i)));
+  return out;
+}
+
+template <typename Record>
+Expected<std::optional<Record>> first(Expected<std::vector<Record>> rows) {
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<Record>();
+  return std::optional<Record>(std::move(rows->front()));
+}
+
+const auto kDeliveryFromRow = [](const PgRow& row) { return delivery_from_row(row); };
+const auto kWebhookFromRow = [](const PgRow& row) { return webhook_from_row(row); };
+
+Status done(const Expected<PgResult>& result) {
+  return result.ok() ? Status() : Status(result.error());
 }
 
 // Both reads and writes run their queries through this one class.
@@ -219,16 +242,11 @@ class PgTransaction final : public WriteTransaction {
   }
 
   Status insert_booking(const BookingRecord& b) override {
-    static const std::string sql = [] {
-      std::string placeholders;
-      for (int i = 1; i <= kBookingColumnCount; ++i) {
-        placeholders += (i > 1 ? ", $" : "$") + std::to_string(i);
-      }
-      // DO NOTHING without a target also absorbs exclusion violations, so a refused
-      // overlap leaves the transaction usable.
-      return std::string("INSERT INTO bookings (") + kBookingColumns + ") VALUES (" + placeholders +
-             ") ON CONFLICT DO NOTHING";
-    }();
+    // DO NOTHING without a target also absorbs exclusion violations, so a refused
+    // overlap leaves the transaction usable.
+    static const std::string sql = std::string("INSERT INTO bookings (") + kBookingColumns +
+                                   ") VALUES (" + placeholders(kBookingColumnCount, '$') +
+                                   ") ON CONFLICT DO NOTHING";
     PgParams params;
     bind_booking_columns(b, [&](const auto& value) { params.add(value); });
     auto r = c_.query(sql, params);
@@ -318,6 +336,140 @@ class PgTransaction final : public WriteTransaction {
     auto r = c_.query("UPDATE outbox SET dispatched_at = $1 WHERE position = ANY($2::bigint[])",
                       PgParams().add(now).add(positions + "}"));
     return r.ok() ? Status() : Status(r.error());
+  }
+
+  Expected<std::optional<OutboxRecord>> outbox_record(std::int64_t position) override {
+    return first(outbox_of(
+        c_.query(std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE position = $1",
+                 PgParams().add(position))));
+  }
+
+  Expected<std::optional<DeliveryRecord>> delivery(std::string_view id) override {
+    return first(rows_of<DeliveryRecord>(
+        c_.query(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries WHERE id = $1",
+                 PgParams().add(id)),
+        kDeliveryFromRow));
+  }
+
+  Expected<std::vector<DeliveryRecord>> list_deliveries(const DeliveryFilter& filter,
+                                                        std::int64_t* total) override {
+    std::string where = " WHERE true";
+    PgParams params;
+    auto match = [&](const char* column, const std::optional<std::string>& value) {
+      if (!value) return;
+      params.add(*value);
+      where += std::string(" AND ") + column + " = $" + std::to_string(params.size());
+    };
+    match("status", filter.status);
+    match("booking_id", filter.booking_id);
+    match("channel", filter.channel);
+    auto count = c_.query("SELECT COUNT(*) FROM deliveries" + where, params);
+    if (!count.ok()) return count.error();
+    *total = count->row(0).integer(0);
+    const std::string limits = " LIMIT $" + std::to_string(params.size() + 1) + " OFFSET $" +
+                               std::to_string(params.size() + 2);
+    params.add(static_cast<std::int64_t>(filter.limit)).add(static_cast<std::int64_t>(filter.skip));
+    return rows_of<DeliveryRecord>(
+        c_.query(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries" + where +
+                     " ORDER BY created_at DESC, id" + limits,
+                 params),
+        kDeliveryFromRow);
+  }
+
+  Expected<std::vector<WebhookRecord>> webhooks() override {
+    return rows_of<WebhookRecord>(c_.query(std::string("SELECT ") + kWebhookColumns +
+                                           " FROM webhooks ORDER BY created_at, id"),
+                                  kWebhookFromRow);
+  }
+
+  Expected<std::optional<WebhookRecord>> webhook(std::string_view id) override {
+    return first(rows_of<WebhookRecord>(
+        c_.query(std::string("SELECT ") + kWebhookColumns + " FROM webhooks WHERE id = $1",
+                 PgParams().add(id)),
+        kWebhookFromRow));
+  }
+
+  Expected<std::optional<std::string>> stored_secret(std::string_view name) override {
+    auto r = c_.query("SELECT value FROM server_secrets WHERE name = $1", PgParams().add(name));
+    if (!r.ok()) return r.error();
+    if (r->rows() == 0) return std::optional<std::string>();
+    return std::optional<std::string>(r->row(0).text(0));
+  }
+
+  Status insert_delivery(const DeliveryRecord& d) override {
+    static const std::string sql = std::string("INSERT INTO deliveries (") + kDeliveryColumns +
+                                   ") VALUES (" + placeholders(kDeliveryColumnCount, '$') +
+                                   ") ON CONFLICT (dedupe_key) DO NOTHING";
+    PgParams params;
+    bind_delivery_columns(d, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Expected<std::vector<DeliveryRecord>> claim_deliveries(UtcSeconds now, UtcSeconds lease_until,
+                                                         int limit) override {
+    return rows_of<DeliveryRecord>(
+        c_.query(std::string("UPDATE deliveries SET lease_until = $2, attempts = attempts + 1, "
+                             "updated_at = $1 WHERE id IN (SELECT id FROM deliveries WHERE "
+                             "status = 'pending' AND next_attempt_at <= $1 AND lease_until <= $1 "
+                             "ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
+                             "RETURNING ") +
+                     kDeliveryColumns,
+                 PgParams().add(now).add(lease_until).add(static_cast<std::int64_t>(limit))),
+        kDeliveryFromRow);
+  }
+
+  Status update_delivery(const DeliveryRecord& d) override {
+    return done(c_.query(
+        "UPDATE deliveries SET status = $2, attempts = $3, next_attempt_at = $4, lease_until = $5, "
+        "last_error = $6, receipt = $7, updated_at = $8, sent_at = $9 WHERE id = $1",
+        PgParams()
+            .add(d.id)
+            .add(d.status)
+            .add(static_cast<std::int64_t>(d.attempts))
+            .add(d.next_attempt_at)
+            .add(d.lease_until)
+            .add(d.last_error)
+            .add(d.receipt)
+            .add(d.updated_at)
+            .add(d.sent_at)));
+  }
+
+  Expected<std::int64_t> cancel_pending_reminders(std::string_view booking_id,
+                                                  std::optional<UtcSeconds> keep_for,
+                                                  UtcSeconds now) override {
+    auto r = c_.query(
+        "UPDATE deliveries SET status = 'cancelled', updated_at = $3 WHERE booking_id = $1 AND "
+        "purpose = 'reminder' AND status = 'pending' AND ($2::bigint IS NULL OR reminder_for <> "
+        "$2::bigint)",
+        PgParams().add(booking_id).add(keep_for).add(now));
+    if (!r.ok()) return r.error();
+    return r->affected();
+  }
+
+  Status insert_webhook(const WebhookRecord& w) override {
+    static const std::string sql = std::string("INSERT INTO webhooks (") + kWebhookColumns +
+                                   ") VALUES (" + placeholders(kWebhookColumnCount, '$') + ")";
+    PgParams params;
+    bind_webhook_columns(w, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Status update_webhook(const WebhookRecord& w) override {
+    return done(c_.query(
+        "UPDATE webhooks SET failing_since = $2, disabled_at = $3, last_error = $4 WHERE id = $1",
+        PgParams().add(w.id).add(w.failing_since).add(w.disabled_at).add(w.last_error)));
+  }
+
+  Expected<bool> delete_webhook(std::string_view id) override {
+    auto r = c_.query("DELETE FROM webhooks WHERE id = $1", PgParams().add(id));
+    if (!r.ok()) return r.error();
+    return r->affected() > 0;
+  }
+
+  Status store_secret_if_absent(std::string_view name, std::string_view value) override {
+    return done(c_.query(
+        "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        PgParams().add(name).add(value)));
   }
 
   Status append_outbox(const OutboxRecord& r) override {

@@ -114,6 +114,52 @@ CREATE INDEX bookings_by_practitioner ON bookings (clinic_id, practitioner_id, s
       R"sql(
 ALTER TABLE bookings ADD COLUMN patient_language TEXT NOT NULL DEFAULT '';
 )sql",
+      // 10: deliveries (notify/), webhooks, the server key when the environment gives
+      // none, and per booking the SMS consent and the sealed manage token. Outbox records
+      // stored before delivery existed are history: nobody is to be told of them now.
+      R"sql(
+ALTER TABLE bookings ADD COLUMN sms_opt_in INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN manage_token_sealed TEXT NOT NULL DEFAULT '';
+UPDATE outbox SET dispatched_at = occurred_at WHERE dispatched_at IS NULL;
+CREATE TABLE deliveries (
+  id              TEXT PRIMARY KEY,
+  clinic_id       TEXT NOT NULL,
+  booking_id      TEXT NOT NULL,
+  outbox_position INTEGER NOT NULL,
+  channel         TEXT NOT NULL CHECK (channel IN ('email','sms','webhook')),
+  purpose         TEXT NOT NULL,
+  recipient       TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('pending','sent','failed','cancelled')),
+  attempts        INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until     INTEGER NOT NULL,
+  last_error      TEXT NOT NULL,
+  receipt         TEXT NOT NULL,
+  dedupe_key      TEXT NOT NULL UNIQUE,
+  reminder_for    INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  sent_at         INTEGER
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_by_booking ON deliveries (booking_id);
+CREATE INDEX deliveries_by_creation ON deliveries (created_at);
+CREATE TABLE webhooks (
+  id            TEXT PRIMARY KEY,
+  url           TEXT NOT NULL,
+  events        TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  sealed_secret TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  failing_since INTEGER,
+  disabled_at   INTEGER,
+  last_error    TEXT NOT NULL
+);
+CREATE TABLE server_secrets (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

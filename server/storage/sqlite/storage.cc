@@ -9,6 +9,7 @@
 
 #include "slotbook/limits.h"
 #include "storage/booking_columns.h"
+#include "storage/delivery_columns.h"
 #include "storage/sqlite/connection.h"
 #include "storage/sqlite/schema.h"
 
@@ -43,6 +44,27 @@ Expected<std::vector<OutboxRecord>> collect_outbox(SqliteStatement& stmt) {
                                stmt.text(4), stmt.time(5), stmt.text(6)});
   }
 }
+
+template <typename Record, typename FromRow>
+Expected<std::vector<Record>> collect(SqliteStatement& stmt, FromRow from_row) {
+  std::vector<Record> out;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row.ok()) return row.error();
+    if (!*row) return out;
+    out.push_back(from_row(stmt));
+  }
+}
+
+template <typename Record>
+Expected<std::optional<Record>> first(Expected<std::vector<Record>> rows) {
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<Record>();
+  return std::optional<Record>(std::move(rows->front()));
+}
+
+const auto kDeliveryFromRow = [](const SqliteStatement& s) { return delivery_from_row(s); };
+const auto kWebhookFromRow = [](const SqliteStatement& s) { return webhook_from_row(s); };
 
 // Both reads and writes run their queries through this one class.
 class SqliteTransaction final : public WriteTransaction {
@@ -184,12 +206,8 @@ class SqliteTransaction final : public WriteTransaction {
   }
 
   Status insert_booking(const BookingRecord& b) override {
-    std::string placeholders;
-    for (int i = 1; i <= kBookingColumnCount; ++i) {
-      placeholders += (i > 1 ? ", ?" : "?") + std::to_string(i);
-    }
     auto stmt = c_.prepare(std::string("INSERT INTO bookings (") + kBookingColumns + ") VALUES (" +
-                           placeholders + ")");
+                           placeholders(kBookingColumnCount, '?') + ")");
     if (!stmt.ok()) return stmt.error();
     int index = 0;
     bind_booking_columns(b, [&](const auto& value) { stmt->bind(++index, value); });
@@ -249,6 +267,155 @@ class SqliteTransaction final : public WriteTransaction {
       if (Status status = stmt->run(); !status.ok()) return status;
     }
     return Status();
+  }
+
+  Expected<std::optional<OutboxRecord>> outbox_record(std::int64_t position) override {
+    auto stmt =
+        c_.prepare(std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE position = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, position);
+    return first(collect_outbox(*stmt));
+  }
+
+  Expected<std::optional<DeliveryRecord>> delivery(std::string_view id) override {
+    auto stmt =
+        c_.prepare(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries WHERE id = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, id);
+    return first(collect<DeliveryRecord>(*stmt, kDeliveryFromRow));
+  }
+
+  Expected<std::vector<DeliveryRecord>> list_deliveries(const DeliveryFilter& filter,
+                                                        std::int64_t* total) override {
+    std::string where = " WHERE 1 = 1";
+    if (filter.status) where += " AND status = ?1";
+    if (filter.booking_id) where += " AND booking_id = ?2";
+    if (filter.channel) where += " AND channel = ?3";
+    auto bind_filter = [&](SqliteStatement& stmt) {
+      if (filter.status) stmt.bind(1, *filter.status);
+      if (filter.booking_id) stmt.bind(2, *filter.booking_id);
+      if (filter.channel) stmt.bind(3, *filter.channel);
+    };
+    {
+      auto count = c_.prepare("SELECT COUNT(*) FROM deliveries" + where);
+      if (!count.ok()) return count.error();
+      bind_filter(*count);
+      auto row = count->step();
+      if (!row.ok()) return row.error();
+      *total = count->integer(0);
+    }
+    auto stmt = c_.prepare(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries" + where +
+                           " ORDER BY created_at DESC, id LIMIT ?4 OFFSET ?5");
+    if (!stmt.ok()) return stmt.error();
+    bind_filter(*stmt);
+    stmt->bind(4, static_cast<std::int64_t>(filter.limit))
+        .bind(5, static_cast<std::int64_t>(filter.skip));
+    return collect<DeliveryRecord>(*stmt, kDeliveryFromRow);
+  }
+
+  Expected<std::vector<WebhookRecord>> webhooks() override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kWebhookColumns +
+                           " FROM webhooks ORDER BY created_at, id");
+    if (!stmt.ok()) return stmt.error();
+    return collect<WebhookRecord>(*stmt, kWebhookFromRow);
+  }
+
+  Expected<std::optional<WebhookRecord>> webhook(std::string_view id) override {
+    auto stmt =
+        c_.prepare(std::string("SELECT ") + kWebhookColumns + " FROM webhooks WHERE id = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, id);
+    return first(collect<WebhookRecord>(*stmt, kWebhookFromRow));
+  }
+
+  Expected<std::optional<std::string>> stored_secret(std::string_view name) override {
+    auto stmt = c_.prepare("SELECT value FROM server_secrets WHERE name = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, name);
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(stmt->text(0));
+  }
+
+  Status insert_delivery(const DeliveryRecord& d) override {
+    auto stmt = c_.prepare(std::string("INSERT INTO deliveries (") + kDeliveryColumns +
+                           ") VALUES (" + placeholders(kDeliveryColumnCount, '?') +
+                           ") ON CONFLICT (dedupe_key) DO NOTHING");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_delivery_columns(d, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  // One writer: no other transaction is claiming, so there is nothing to skip.
+  Expected<std::vector<DeliveryRecord>> claim_deliveries(UtcSeconds now, UtcSeconds lease_until,
+                                                         int limit) override {
+    auto stmt = c_.prepare(std::string("UPDATE deliveries SET lease_until = ?2, attempts = "
+                                       "attempts + 1, updated_at = ?1 WHERE id IN (SELECT id FROM "
+                                       "deliveries WHERE status = 'pending' AND next_attempt_at "
+                                       "<= ?1 AND lease_until <= ?1 ORDER BY next_attempt_at, id "
+                                       "LIMIT ?3) RETURNING ") +
+                           kDeliveryColumns);
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, now).bind(2, lease_until).bind(3, static_cast<std::int64_t>(limit));
+    return collect<DeliveryRecord>(*stmt, kDeliveryFromRow);
+  }
+
+  Status update_delivery(const DeliveryRecord& d) override {
+    auto stmt = c_.prepare(
+        "UPDATE deliveries SET status = ?2, attempts = ?3, next_attempt_at = ?4, lease_until = ?5, "
+        "last_error = ?6, receipt = ?7, updated_at = ?8, sent_at = ?9 WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, d.id).bind(2, d.status).bind(3, static_cast<std::int64_t>(d.attempts));
+    stmt->bind(4, d.next_attempt_at).bind(5, d.lease_until).bind(6, d.last_error);
+    stmt->bind(7, d.receipt).bind(8, d.updated_at).bind(9, d.sent_at);
+    return stmt->run();
+  }
+
+  Expected<std::int64_t> cancel_pending_reminders(std::string_view booking_id,
+                                                  std::optional<UtcSeconds> keep_for,
+                                                  UtcSeconds now) override {
+    auto stmt = c_.prepare(
+        "UPDATE deliveries SET status = 'cancelled', updated_at = ?3 WHERE booking_id = ?1 AND "
+        "purpose = 'reminder' AND status = 'pending' AND (?2 IS NULL OR reminder_for <> ?2)");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, booking_id).bind(2, keep_for).bind(3, now);
+    if (Status status = stmt->run(); !status.ok()) return status.error();
+    return static_cast<std::int64_t>(sqlite3_changes(c_.handle()));
+  }
+
+  Status insert_webhook(const WebhookRecord& w) override {
+    auto stmt = c_.prepare(std::string("INSERT INTO webhooks (") + kWebhookColumns + ") VALUES (" +
+                           placeholders(kWebhookColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_webhook_columns(w, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  Status update_webhook(const WebhookRecord& w) override {
+    auto stmt = c_.prepare(
+        "UPDATE webhooks SET failing_since = ?2, disabled_at = ?3, last_error = ?4 WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, w.id).bind(2, w.failing_since).bind(3, w.disabled_at).bind(4, w.last_error);
+    return stmt->run();
+  }
+
+  Expected<bool> delete_webhook(std::string_view id) override {
+    auto stmt = c_.prepare("DELETE FROM webhooks WHERE id = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, id);
+    if (Status status = stmt->run(); !status.ok()) return status.error();
+    return sqlite3_changes(c_.handle()) > 0;
+  }
+
+  Status store_secret_if_absent(std::string_view name, std::string_view value) override {
+    auto stmt = c_.prepare(
+        "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, name).bind(2, value);
+    return stmt->run();
   }
 
   Status append_outbox(const OutboxRecord& r) override {

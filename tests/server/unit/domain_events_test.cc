@@ -137,8 +137,10 @@ TEST_CASE("each kind of change has its event with the booking before and after")
   REQUIRE(service.reschedule(id, notes).ok());
   CHECK(f.outbox().back().kind == "booking.updated");
 
-  REQUIRE(service.mark_reminder_sent(id).ok());
-  CHECK(f.outbox().back().kind == "booking.reminder_marked");
+  REQUIRE(service.request_reminder(id).ok());
+  CHECK(f.outbox().back().kind == "booking.reminder_requested");
+  REQUIRE(service.record_reminder_sent(id, f.clock.now()).ok());
+  CHECK(f.outbox().back().kind == "booking.reminder_sent");
 
   CHECK(service.set_status(id, BookingStatus::kCompleted).error().code == "invalid_state");
   f.clock.advance(std::chrono::hours(80));  // past the appointment: now it can be completed

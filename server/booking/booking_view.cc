@@ -1,4 +1,4 @@
-#include "http/booking_view.h"
+#include "booking/booking_view.h"
 
 #include "common/clock.h"
 

@@ -1,17 +1,21 @@
 // How a booking is shown: to the patient (docs/api.md "booking" object) and to staff
-// (seed 000 "appointment" object). Local dates and times are in the clinic's zone.
-#ifndef SLOTBOOK_SERVER_HTTP_BOOKING_VIEW_H_
-#define SLOTBOOK_SERVER_HTTP_BOOKING_VIEW_H_
+// (seed 000 "appointment" object, also the webhooks' `data.booking`). Local dates and
+// times are in the clinic's zone.
+#ifndef SLOTBOOK_SERVER_BOOKING_BOOKING_VIEW_H_
+#define SLOTBOOK_SERVER_BOOKING_BOOKING_VIEW_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "booking/booking_record.h"
 #include "booking/clinic_config.h"
-#include "http/responses.h"
 
 namespace slotbook::server {
+
+using Json = nlohmann::ordered_json;  // views keep their documented key order
 
 // The patient's view. `token` builds manage_url and ics_url; `show_token` adds
 // manage_token (only in the answer that creates the booking); `show_patient` adds the
@@ -34,4 +38,4 @@ std::int64_t duration_minutes(const BookingRecord& booking);
 
 }  // namespace slotbook::server
 
-#endif  // SLOTBOOK_SERVER_HTTP_BOOKING_VIEW_H_
+#endif  // SLOTBOOK_SERVER_BOOKING_BOOKING_VIEW_H_

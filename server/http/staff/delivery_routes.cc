@@ -1,0 +1,164 @@
+// /api/v1/deliveries (list, retry) and /api/v1/webhooks (create, list, read, delete): the
+// staff API of notifications (docs/api.md "Deliveries" and "Webhooks").
+#include "http/staff/staff_dialect.h"
+
+#include "booking/booking_view.h"
+#include "notify/delivery_kinds.h"
+
+namespace slotbook::server {
+namespace {
+
+Json optional_instant(const std::optional<UtcSeconds>& time) {
+  return time ? Json(instant_text(*time)) : Json(nullptr);
+}
+
+Json delivery_json(const DeliveryRecord& d) {
+  return Json{
+      {"id", d.id},
+      {"status", d.status},
+      {"channel", d.channel},
+      {"purpose", d.purpose},
+      {"recipient", d.recipient},
+      {"clinic_id", d.clinic_id},
+      {"booking_id", d.booking_id.empty() ? Json(nullptr) : Json(d.booking_id)},
+      {"attempts", d.attempts},
+      {"next_attempt_at",
+       d.status == delivery::kPending ? Json(instant_text(d.next_attempt_at)) : Json(nullptr)},
+      {"last_error", d.last_error.empty() ? Json(nullptr) : Json(d.last_error)},
+      {"receipt", d.receipt.empty() ? Json(nullptr) : Json(d.receipt)},
+      {"created_at", instant_text(d.created_at)},
+      {"updated_at", instant_text(d.updated_at)},
+      {"sent_at", optional_instant(d.sent_at)},
+  };
+}
+
+Json webhook_json(const WebhookRecord& w) {
+  return Json{
+      {"id", w.id},
+      {"url", w.url},
+      {"events", Json::parse(w.events_json, nullptr, false)},
+      {"description", w.description},
+      {"enabled", !w.disabled_at.has_value()},
+      {"created_at", instant_text(w.created_at)},
+      {"failing_since", optional_instant(w.failing_since)},
+      {"disabled_at", optional_instant(w.disabled_at)},
+      {"last_error", w.last_error.empty() ? Json(nullptr) : Json(w.last_error)},
+  };
+}
+
+void list_deliveries(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  nlohmann::json params = nlohmann::json::object();
+  for (const char* name : {"status", "booking_id", "channel"}) {
+    if (req.has_param(name)) params[name] = req.get_param_value(name);
+  }
+  for (const char* name : {"limit", "skip"}) {
+    if (!req.has_param(name)) continue;
+    params[name] = nlohmann::json::parse(req.get_param_value(name), nullptr, false);
+  }
+  std::vector<FieldError> errors;
+  FieldReader fields(params, "", &errors);
+  DeliveryFilter filter;
+  filter.status = fields.text("status", false, 16);
+  if (filter.status && *filter.status != delivery::kPending && *filter.status != delivery::kSent &&
+      *filter.status != delivery::kFailed && *filter.status != delivery::kCancelled) {
+    fields.fail("status", "must be pending, sent, failed or cancelled");
+  }
+  filter.booking_id = fields.text("booking_id", false, 64);
+  filter.channel = fields.text("channel", false, 16);
+  if (filter.channel && *filter.channel != delivery::kEmail && *filter.channel != delivery::kSms &&
+      *filter.channel != delivery::kWebhook) {
+    fields.fail("channel", "must be email, sms or webhook");
+  }
+  filter.limit = static_cast<int>(fields.integer("limit", false, 1, 500).value_or(100));
+  filter.skip = static_cast<int>(fields.integer("skip", false, 0, 1000000).value_or(0));
+  if (!errors.empty()) return staff_fields(res, errors);
+  std::int64_t total = 0;
+  auto rows = app.deliveries.list(filter, &total);
+  if (!rows.ok()) return staff_failure(res, rows.error());
+  Json list = Json::array();
+  for (const DeliveryRecord& d : *rows) list.push_back(delivery_json(d));
+  send_json(res, 200, Json{{"success", true}, {"total", total}, {"deliveries", std::move(list)}});
+}
+
+void retry_delivery(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto retried = app.deliveries.retry(req.matches[1].str());
+  if (!retried.ok()) return staff_failure(res, retried.error());
+  send_json(res, 200, Json{{"success", true}, {"delivery", delivery_json(*retried)}});
+}
+
+void create_webhook(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  FieldReader fields(call.body, "", &errors);
+  NewWebhook request;
+  request.url = fields.text("url", true, kMaxWebhookUrl).value_or("");
+  request.description = fields.text("description", false, kMaxWebhookDescription).value_or("");
+  const auto events = call.body.find("events");
+  if (events == call.body.end() || !events->is_array() || events->empty()) {
+    fields.fail("events", "must be a non-empty array of event types");
+  } else {
+    for (const nlohmann::json& type : *events) {
+      if (!type.is_string()) {
+        fields.fail("events", "every event type must be a string", "type_error");
+        break;
+      }
+      request.events.push_back(type.get<std::string>());
+    }
+  }
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto created = app.deliveries.create_webhook(request);
+  if (!created.ok()) return staff_failure(res, created.error());
+  Json body = webhook_json(created->webhook);
+  body["secret"] = created->secret;
+  Json out = {{"success", true}};
+  for (auto it = body.begin(); it != body.end(); ++it) out[it.key()] = it.value();
+  send_json(res, 201, out);
+}
+
+void list_webhooks(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto rows = app.deliveries.webhooks();
+  if (!rows.ok()) return staff_failure(res, rows.error());
+  Json list = Json::array();
+  for (const WebhookRecord& w : *rows) list.push_back(webhook_json(w));
+  send_json(res, 200, Json{{"success", true}, {"webhooks", std::move(list)}});
+}
+
+void get_webhook(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto webhook = app.deliveries.webhook(req.matches[1].str());
+  if (!webhook.ok()) return staff_failure(res, webhook.error());
+  send_json(res, 200, Json{{"success", true}, {"webhook", webhook_json(*webhook)}});
+}
+
+void delete_webhook(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  const std::string id = req.matches[1].str();
+  Status deleted = app.deliveries.delete_webhook(id);
+  if (!deleted.ok()) return staff_failure(res, deleted.error());
+  send_json(res, 200, Json{{"success", true}, {"id", id}, {"deleted", true}});
+}
+
+}  // namespace
+
+void register_staff_delivery_routes(Router& server, AppContext& app) {
+  auto bind = [&app](void (*handler)(AppContext&, const Request&, Response&)) {
+    return [&app, handler](const Request& req, Response& res) { handler(app, req, res); };
+  };
+  server.Get("/api/v1/deliveries", bind(list_deliveries));
+  server.Post(R"(/api/v1/deliveries/([A-Za-z0-9_-]{1,64})/retry)", bind(retry_delivery));
+  server.Post("/api/v1/webhooks", bind(create_webhook));
+  server.Get("/api/v1/webhooks", bind(list_webhooks));
+  server.Get(R"(/api/v1/webhooks/([A-Za-z0-9_-]{1,64}))", bind(get_webhook));
+  server.Delete(R"(/api/v1/webhooks/([A-Za-z0-9_-]{1,64}))", bind(delete_webhook));
+}
+
+}  // namespace slotbook::server

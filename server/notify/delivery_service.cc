@@ -1,0 +1,163 @@
+#include "notify/delivery_service.h"
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "notify/address_guard.h"
+#include "notify/delivery_kinds.h"
+#include "notify/webhook_signature.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+
+DeliveryService::DeliveryService(Storage& storage, BookingService& bookings, const Clock& clock,
+                                 DeliveryChannels channels, std::string server_key,
+                                 bool allow_private_webhooks, std::function<void()> wake)
+    : storage_(storage),
+      bookings_(bookings),
+      clock_(clock),
+      channels_(channels),
+      server_key_(std::move(server_key)),
+      allow_private_webhooks_(allow_private_webhooks),
+      wake_(std::move(wake)) {}
+
+Expected<std::vector<DeliveryRecord>> DeliveryService::list(const DeliveryFilter& filter,
+                                                            std::int64_t* total) {
+  std::vector<DeliveryRecord> out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto rows = view.list_deliveries(filter, total);
+    if (!rows.ok()) return rows.error();
+    out = std::move(*rows);
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  return out;
+}
+
+Expected<DeliveryRecord> DeliveryService::retry(std::string_view id) {
+  const UtcSeconds now = clock_.now();
+  DeliveryRecord out;
+  Status status = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    auto found = tx.delivery(id);
+    if (!found.ok()) return found.error();
+    if (!*found) return not_found("delivery_not_found", "no such delivery");
+    out = **found;
+    if (out.status == delivery::kSent || out.status == delivery::kCancelled) {
+      return invalid_state("a " + out.status + " delivery is not retried");
+    }
+    if (out.status == delivery::kFailed) out.attempts = 0;
+    out.status = delivery::kPending;
+    out.next_attempt_at = now;
+    out.updated_at = now;
+    return tx.update_delivery(out);
+  });
+  if (!status.ok()) return status.error();
+  if (wake_) wake_();
+  return out;
+}
+
+Expected<BookingDecision> DeliveryService::request_reminder(std::string_view id) {
+  std::optional<BookingRecord> booking;
+  Status read = storage_.read([&](ReadView& view) -> Status {
+    auto found = view.booking(id);
+    if (!found.ok()) return found.error();
+    booking = std::move(*found);
+    return Status();
+  });
+  if (!read.ok()) return read.error();
+  if (!booking) return not_found("booking_not_found", "no such booking");
+  const bool by_email = channels_.email && !booking->patient_email.empty();
+  const bool by_sms = patient_gets_sms(EventKind::kBookingReminderRequested, *booking);
+  if (!by_email && !by_sms) return bookings_.mark_reminder_sent(id);
+  auto decision = bookings_.request_reminder(id);
+  if (decision.ok() && wake_) wake_();
+  return decision;
+}
+
+bool DeliveryService::patient_gets_sms(EventKind kind, const BookingRecord& booking) const {
+  return slotbook::server::patient_gets_sms(kind, booking, channels_);
+}
+
+Expected<CreatedWebhook> DeliveryService::create_webhook(const NewWebhook& request) {
+  auto refuse = [](std::string why) { return invalid("invalid_webhook", std::move(why)); };
+  if (request.url.size() > kMaxWebhookUrl) {
+    return refuse("url: at most " + std::to_string(kMaxWebhookUrl) + " characters");
+  }
+  if (Status url = check_webhook_url(request.url, allow_private_webhooks_); !url.ok()) {
+    return refuse("url: " + url.error().message);
+  }
+  if (request.events.empty()) return refuse("events: name at least one event type");
+  std::set<std::string> events;
+  for (const std::string& type : request.events) {
+    if (!is_webhook_type(type)) {
+      return refuse("events: unknown event type \"" + type +
+                    "\" (booking.created, booking.rescheduled, booking.cancelled, "
+                    "booking.status_changed, booking.reminder_sent, clinic.updated)");
+    }
+    events.insert(type);
+  }
+  if (request.description.size() > kMaxWebhookDescription) {
+    return refuse("description: at most " + std::to_string(kMaxWebhookDescription) + " characters");
+  }
+  CreatedWebhook out;
+  out.secret = new_webhook_secret();
+  WebhookRecord& w = out.webhook;
+  w.id = "wh_" + random_code("0123456789abcdef", 24);
+  w.url = request.url;
+  w.events_json = nlohmann::json(std::vector<std::string>(events.begin(), events.end())).dump();
+  w.description = request.description;
+  w.sealed_secret = to_base64(seal(server_key_, out.secret));
+  w.created_at = clock_.now();
+  Status status = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    auto existing = tx.webhooks();
+    if (!existing.ok()) return existing.error();
+    if (existing->size() >= kMaxWebhooks) {
+      return invalid("too_many_webhooks",
+                     "at most " + std::to_string(kMaxWebhooks) + " webhooks; delete one first");
+    }
+    return tx.insert_webhook(w);
+  });
+  if (!status.ok()) return status.error();
+  return out;
+}
+
+Expected<std::vector<WebhookRecord>> DeliveryService::webhooks() {
+  std::vector<WebhookRecord> out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto rows = view.webhooks();
+    if (!rows.ok()) return rows.error();
+    out = std::move(*rows);
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  return out;
+}
+
+Expected<WebhookRecord> DeliveryService::webhook(std::string_view id) {
+  std::optional<WebhookRecord> out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto row = view.webhook(id);
+    if (!row.ok()) return row.error();
+    out = std::move(*row);
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  if (!out) return not_found("webhook_not_found", "no such webhook");
+  return std::move(*out);
+}
+
+Status DeliveryService::delete_webhook(std::string_view id) {
+  bool existed = false;
+  Status status = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    auto deleted = tx.delete_webhook(id);
+    if (!deleted.ok()) return deleted.error();
+    existed = *deleted;
+    return Status();
+  });
+  if (!status.ok()) return status;
+  if (!existed) return not_found("webhook_not_found", "no such webhook");
+  return Status();
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,75 @@
+// What the staff API asks of deliveries and webhooks (docs/api.md "Deliveries",
+// "Webhooks"): list and retry deliveries, ask for a reminder now, and manage webhook
+// subscriptions. Each change is one write transaction; sending stays with the worker,
+// which is woken after a change.
+#ifndef SLOTBOOK_SERVER_NOTIFY_DELIVERY_SERVICE_H_
+#define SLOTBOOK_SERVER_NOTIFY_DELIVERY_SERVICE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "booking/booking_service.h"
+#include "common/clock.h"
+#include "notify/delivery_plan.h"
+#include "storage/storage.h"
+
+namespace slotbook::server {
+
+inline constexpr std::size_t kMaxWebhooks = 50;
+inline constexpr std::size_t kMaxWebhookUrl = 2000;
+inline constexpr std::size_t kMaxWebhookDescription = 500;
+
+struct NewWebhook {
+  std::string url;
+  std::vector<std::string> events;
+  std::string description;
+};
+
+struct CreatedWebhook {
+  WebhookRecord webhook;
+  std::string secret;  // "whsec_...": shown once, in the answer that creates it
+};
+
+class DeliveryService {
+ public:
+  // `wake` tells the delivery worker something is due (may be empty).
+  DeliveryService(Storage& storage, BookingService& bookings, const Clock& clock,
+                  DeliveryChannels channels, std::string server_key, bool allow_private_webhooks,
+                  std::function<void()> wake);
+
+  Expected<std::vector<DeliveryRecord>> list(const DeliveryFilter& filter, std::int64_t* total);
+  // A failed delivery becomes pending again with a fresh count of attempts; a pending
+  // one becomes due now. Failures: delivery_not_found, invalid_state (sent or cancelled).
+  Expected<DeliveryRecord> retry(std::string_view id);
+
+  // Asks for a reminder of booking `id` now, on every channel the patient can be reached
+  // on (the worker sends it; reminder_sent_at is set when it went). When no channel
+  // reaches the patient (no email configured or no address, no SMS consent), records
+  // that staff reminded them some other way, as seed 000's "mark reminder as sent".
+  // Failures: booking_not_found, invalid_state (cancelled).
+  Expected<BookingDecision> request_reminder(std::string_view id);
+
+  // Whether the patient of `booking` is texted about an event of `kind` (sms_sent).
+  bool patient_gets_sms(EventKind kind, const BookingRecord& booking) const;
+
+  // Failures: invalid_webhook (kInvalid: URL, events, description; the message says
+  // which), too_many_webhooks.
+  Expected<CreatedWebhook> create_webhook(const NewWebhook& request);
+  Expected<std::vector<WebhookRecord>> webhooks();
+  Expected<WebhookRecord> webhook(std::string_view id);  // webhook_not_found
+  Status delete_webhook(std::string_view id);            // webhook_not_found
+
+ private:
+  Storage& storage_;
+  BookingService& bookings_;
+  const Clock& clock_;
+  const DeliveryChannels channels_;
+  const std::string server_key_;
+  const bool allow_private_webhooks_;
+  const std::function<void()> wake_;
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_NOTIFY_DELIVERY_SERVICE_H_

@@ -1,0 +1,279 @@
+#include "notify/delivery_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include "notify/delivery_kinds.h"
+#include "notify/http_client.h"
+#include "notify/webhook_signature.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+namespace {
+
+constexpr int kDispatchBatch = 200;
+constexpr int kClaimBatch = 8;
+
+SendOutcome webhook_outcome(const Expected<HttpReply>& reply) {
+  if (!reply.ok()) return SendOutcome::retry(reply.error().message);
+  if (reply->status >= 200 && reply->status < 300) {
+    return SendOutcome::sent("HTTP " + std::to_string(reply->status));
+  }
+  // Anything else may work later: receivers are fixed, deployed, scaled.
+  return SendOutcome::retry("HTTP " + std::to_string(reply->status));
+}
+
+}  // namespace
+
+DeliveryWorker::DeliveryWorker(Storage& storage, ClinicCatalog& catalog, BookingService& bookings,
+                               const MessageBuilder& messages, const Clock& clock,
+                               DeliverySettings settings, std::string server_key)
+    : storage_(storage),
+      catalog_(catalog),
+      bookings_(bookings),
+      messages_(messages),
+      clock_(clock),
+      settings_(std::move(settings)),
+      server_key_(std::move(server_key)) {}
+
+DeliveryWorker::~DeliveryWorker() { stop(); }
+
+void DeliveryWorker::start() {
+  for (int i = 0; i < std::max(1, settings_.threads); ++i) {
+    threads_.emplace_back([this] { loop(); });
+  }
+}
+
+void DeliveryWorker::stop() {
+  stopping_ = true;
+  wake();
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+void DeliveryWorker::wake() { wakeup_.notify(); }
+
+void DeliveryWorker::loop() {
+  while (!stopping_) {
+    const std::uint64_t seen = wakeup_.count();
+    auto attempted = run_once();
+    if (!attempted.ok()) {
+      spdlog::warn("delivery round failed: {}", attempted.error().message);
+    } else if (*attempted > 0) {
+      continue;  // more may be due
+    }
+    wakeup_.wait(seen, settings_.poll);
+  }
+}
+
+Expected<int> DeliveryWorker::run_once() {
+  for (;;) {
+    auto dispatched = dispatch();
+    if (!dispatched.ok()) return dispatched.error();
+    if (*dispatched < kDispatchBatch) break;
+  }
+  const UtcSeconds now = clock_.now();
+  std::vector<DeliveryRecord> claimed;
+  Status status = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    auto rows = tx.claim_deliveries(now, now + kLease, kClaimBatch);
+    if (!rows.ok()) return rows.error();
+    claimed = std::move(*rows);
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  for (const DeliveryRecord& delivery : claimed) {
+    if (stopping_) break;  // its lease runs out; the next start sends it
+    record(delivery, attempt(delivery));
+  }
+  return static_cast<int>(claimed.size());
+}
+
+Expected<int> DeliveryWorker::dispatch() {
+  return storage_.dispatch_outbox(
+      kDispatchBatch, clock_.now(),
+      [this](WriteTransaction& tx, const std::vector<OutboxRecord>& records) {
+        return plan(tx, records);
+      });
+}
+
+Status DeliveryWorker::plan(WriteTransaction& tx, const std::vector<OutboxRecord>& records) {
+  auto webhooks = tx.webhooks();
+  if (!webhooks.ok()) return webhooks.error();
+  const UtcSeconds now = clock_.now();
+  for (const OutboxRecord& record : records) {
+    auto event = parse_event_json(record.payload_json);
+    if (!event.ok()) {
+      // One unreadable record must not hold up every later one.
+      spdlog::error("outbox record {} skipped: {}", record.position, event.error().message);
+      continue;
+    }
+    auto clinic = catalog_.get(tx, event->clinic_id);
+    if (!clinic.ok() && clinic.error().kind != FailureKind::kNotFound) return clinic.error();
+    const ClinicConfig* config = clinic.ok() ? clinic->get() : nullptr;
+    if (auto cancel = cancels_reminders(*event)) {
+      auto cancelled = tx.cancel_pending_reminders(event->booking_id(), cancel->keep_for, now);
+      if (!cancelled.ok()) return cancelled.error();
+    }
+    for (const DeliveryRecord& delivery :
+         plan_deliveries(*event, record.position, config, settings_.channels(), *webhooks, now)) {
+      if (Status inserted = tx.insert_delivery(delivery); !inserted.ok()) return inserted;
+    }
+  }
+  return Status();
+}
+
+DeliveryWorker::Attempt DeliveryWorker::attempt(const DeliveryRecord& delivery) {
+  Attempt result;
+  Status read = storage_.read([&](ReadView& view) -> Status {
+    result = send_message(delivery, view);
+    return Status();
+  });
+  if (!read.ok()) return Attempt{SendOutcome::retry(read.error().message)};
+  return result;
+}
+
+// Runs inside a read only to gather what the message says; the send itself holds no
+// transaction open for long (each read view is one snapshot, released after).
+DeliveryWorker::Attempt DeliveryWorker::send_message(const DeliveryRecord& delivery,
+                                                     ReadView& view) {
+  auto drop = [](std::string why) { return Attempt{SendOutcome::rejected(std::move(why)), true}; };
+  std::optional<DomainEvent> event;
+  if (delivery.outbox_position > 0) {
+    auto record = view.outbox_record(delivery.outbox_position);
+    if (!record.ok()) return Attempt{SendOutcome::retry(record.error().message)};
+    if (!*record) return drop("its event is no longer in the outbox");
+    auto parsed = parse_event_json((*record)->payload_json);
+    if (!parsed.ok()) return drop(parsed.error().message);
+    event = std::move(*parsed);
+  }
+  auto clinic = catalog_.get(view, delivery.clinic_id);
+  if (!clinic.ok() && clinic.error().kind != FailureKind::kNotFound) {
+    return Attempt{SendOutcome::retry(clinic.error().message)};
+  }
+  if (delivery.channel == delivery::kWebhook) {
+    auto webhook = view.webhook(delivery.recipient);
+    if (!webhook.ok()) return Attempt{SendOutcome::retry(webhook.error().message)};
+    if (!*webhook) return drop("the webhook was deleted");
+    if ((*webhook)->disabled_at) return drop("the webhook is disabled");
+    if (!event) return drop("a webhook delivery without its event");
+    return send_webhook(delivery, *event, clinic.ok() ? clinic->get() : nullptr, **webhook);
+  }
+  if (!clinic.ok()) return drop("the clinic is gone");
+
+  auto stored = view.booking(delivery.booking_id);
+  if (!stored.ok()) return Attempt{SendOutcome::retry(stored.error().message)};
+  if (!*stored) return drop("the booking is gone");
+  MessageSubject subject{event && event->after ? *event->after : **stored,
+                         event ? event->before : std::nullopt, *clinic,
+                         (*stored)->manage_token_sealed};
+  const UtcSeconds now = clock_.now();
+  if (delivery.purpose == delivery::kReminder) {
+    // A reminder tells of the booking as it is: gone, moved or started, it has nothing
+    // to say (reschedules cancel their old reminders; this catches the races).
+    const BookingRecord& b = **stored;
+    if (!is_active(b.status)) return drop("the booking is " + std::string(to_string(b.status)));
+    if (b.start_utc <= now) return drop("the appointment has started");
+    if (delivery.reminder_for != UtcSeconds{} && b.start_utc != delivery.reminder_for) {
+      return drop("the booking moved");
+    }
+    subject.booking = b;
+    subject.before.reset();
+  }
+
+  if (delivery.channel == delivery::kEmail) {
+    if (!settings_.smtp) return Attempt{SendOutcome::retry("no --smtp-url configured")};
+    auto email = messages_.email(delivery, subject, now);
+    if (!email.ok()) return drop(email.error().message);
+    return Attempt{send_mail(*settings_.smtp, settings_.envelope_from, email->to, email->message)};
+  }
+  if (delivery.channel == delivery::kSms) {
+    if (!settings_.sms) return Attempt{SendOutcome::retry("no SMS sender configured")};
+    if (!subject.booking.sms_opt_in) return drop("the patient did not agree to text messages");
+    auto body = messages_.sms(delivery, subject);
+    if (!body.ok()) return drop(body.error().message);
+    return Attempt{send_sms(*settings_.sms, subject.booking.patient_phone, *body)};
+  }
+  return drop("unknown channel " + delivery.channel);
+}
+
+DeliveryWorker::Attempt DeliveryWorker::send_webhook(const DeliveryRecord& delivery,
+                                                     const DomainEvent& event,
+                                                     const ClinicConfig* clinic,
+                                                     const WebhookRecord& webhook) {
+  const auto sealed = from_base64(webhook.sealed_secret);
+  const auto secret = sealed ? open_sealed(server_key_, *sealed) : std::nullopt;
+  if (!secret) return Attempt{SendOutcome::rejected("the webhook's secret cannot be opened"), true};
+  auto key = webhook_secret_key(*secret);
+  if (!key.ok()) return Attempt{SendOutcome::rejected(key.error().message), true};
+  const std::string body = webhook_body(delivery.purpose, event, clinic);
+  const std::int64_t timestamp = to_unix(clock_.now());
+  HttpRequest request;
+  request.url = webhook.url;
+  request.content_type = "application/json";
+  request.body = body;
+  request.headers = {"webhook-id: " + delivery.id,
+                     "webhook-timestamp: " + std::to_string(timestamp),
+                     "webhook-signature: " + sign_webhook(*key, delivery.id, timestamp, body)};
+  request.timeout = std::chrono::seconds(10);
+  request.public_addresses_only = !settings_.allow_private_webhooks;
+  return Attempt{webhook_outcome(http_post(request))};
+}
+
+void DeliveryWorker::record(DeliveryRecord d, const Attempt& attempt) {
+  const UtcSeconds now = clock_.now();
+  const SendOutcome& outcome = attempt.outcome;
+  d.lease_until = UtcSeconds{};
+  d.updated_at = now;
+  d.last_error = outcome.kind == SendOutcome::Kind::kSent ? "" : outcome.detail;
+  if (outcome.kind == SendOutcome::Kind::kSent) {
+    d.status = delivery::kSent;
+    d.sent_at = now;
+    d.receipt = outcome.receipt;
+  } else if (attempt.dropped) {
+    d.status = delivery::kCancelled;
+  } else if (outcome.kind == SendOutcome::Kind::kRejected ||
+             settings_.retry.exhausted(d.attempts)) {
+    d.status = delivery::kFailed;
+  } else {
+    d.status = delivery::kPending;
+    d.next_attempt_at =
+        now + std::chrono::ceil<std::chrono::seconds>(settings_.retry.delay_after(d.attempts));
+  }
+  Status stored = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    if (Status updated = tx.update_delivery(d); !updated.ok()) return updated;
+    if (d.channel != delivery::kWebhook || attempt.dropped) return Status();
+    auto webhook = tx.webhook(d.recipient);
+    if (!webhook.ok()) return webhook.error();
+    if (!*webhook) return Status();
+    WebhookRecord w = **webhook;
+    if (outcome.kind == SendOutcome::Kind::kSent) {
+      if (!w.failing_since && w.last_error.empty()) return Status();
+      w.failing_since.reset();
+      w.last_error.clear();
+    } else {
+      if (!w.failing_since) w.failing_since = now;
+      w.last_error = outcome.detail;
+      if (!w.disabled_at && now - *w.failing_since >= settings_.webhook_disable_after) {
+        w.disabled_at = now;
+        spdlog::warn("webhook {} disabled: failing since {}", w.id,
+                     format_instant(Instant(*w.failing_since)));
+      }
+    }
+    return tx.update_webhook(w);
+  });
+  if (!stored.ok()) {
+    // The lease runs out and the delivery is attempted again: at least once.
+    spdlog::error("delivery {}: outcome not stored: {}", d.id, stored.error().message);
+    return;
+  }
+  spdlog::info("delivery {} {} {} to {}: {}{}", d.id, d.channel, d.purpose, d.recipient, d.status,
+               d.last_error.empty() ? "" : " (" + d.last_error + ")");
+  if (d.status == delivery::kSent && d.purpose == delivery::kReminder) {
+    auto recorded = bookings_.record_reminder_sent(d.booking_id, now);
+    if (!recorded.ok()) {
+      spdlog::warn("reminder {} sent but not recorded on booking {}: {}", d.id, d.booking_id,
+                   recorded.error().message);
+    }
+  }
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,105 @@
+// DeliveryWorker: the threads inside booking-server that tell people and systems about
+// bookings (docs/notifications.md). Each round it
+//   1. dispatches the outbox (Storage::dispatch_outbox): every new domain event becomes
+//      its deliveries (delivery_plan.h) in the same transaction that marks it dispatched;
+//   2. claims due deliveries with a lease (WriteTransaction::claim_deliveries) and sends
+//      each outside any transaction: SMTP, Twilio, or a signed webhook POST;
+//   3. records the outcome: sent; pending again after RetryPolicy's pause; failed after
+//      its last attempt or when the receiver refused it for good.
+// At-least-once: a process killed while sending leaves the lease to run out (kLease),
+// then any worker of any process sends again, with the same delivery id. Leases keep
+// workers of several processes off one delivery at a time. Nothing here runs on a
+// request's thread: a booking's answer never waits for a message.
+#ifndef SLOTBOOK_SERVER_NOTIFY_DELIVERY_WORKER_H_
+#define SLOTBOOK_SERVER_NOTIFY_DELIVERY_WORKER_H_
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "booking/booking_service.h"
+#include "booking/clinic_catalog.h"
+#include "common/clock.h"
+#include "common/wakeup.h"
+#include "notify/delivery_plan.h"
+#include "notify/message_builder.h"
+#include "notify/retry_policy.h"
+#include "notify/send_outcome.h"
+#include "notify/smtp_client.h"
+#include "notify/twilio_client.h"
+#include "storage/storage.h"
+
+namespace slotbook::server {
+
+struct DeliverySettings {
+  std::optional<SmtpSettings> smtp;  // no email without it
+  std::optional<SmsSettings> sms;    // no SMS without it
+  std::string envelope_from;         // --mail-from's address
+  RetryPolicy retry;
+  int threads = 2;
+  // Webhook URLs to loopback and private addresses are allowed (tests only).
+  bool allow_private_webhooks = false;
+  // A webhook whose deliveries have failed for this long without a success is disabled.
+  std::chrono::hours webhook_disable_after{72};
+  // How often an idle worker looks for due deliveries (reminders, retries) and for events
+  // other processes appended.
+  std::chrono::milliseconds poll{500};
+
+  DeliveryChannels channels() const { return {smtp.has_value(), sms.has_value()}; }
+};
+
+class DeliveryWorker {
+ public:
+  // Longer than any one send may take (SMTP's timeout is 30 s).
+  static constexpr auto kLease = std::chrono::seconds(45);
+
+  DeliveryWorker(Storage& storage, ClinicCatalog& catalog, BookingService& bookings,
+                 const MessageBuilder& messages, const Clock& clock, DeliverySettings settings,
+                 std::string server_key);
+  ~DeliveryWorker();  // stops
+
+  void start();
+  // Finishes the sends in progress (each bounded by its timeout) and stops the threads.
+  void stop();
+  // Something may be waiting: new outbox records, a retry asked for. Cheap; any thread.
+  void wake();
+
+  // One round on the calling thread: dispatches what the outbox holds and attempts the
+  // deliveries due now. Returns how many deliveries it attempted. (start() runs rounds.)
+  Expected<int> run_once();
+
+  const DeliverySettings& settings() const { return settings_; }
+
+ private:
+  struct Attempt {
+    SendOutcome outcome;
+    bool dropped = false;  // nothing to send any more (the booking moved, the webhook went)
+  };
+  void loop();
+  Expected<int> dispatch();
+  Status plan(WriteTransaction& tx, const std::vector<OutboxRecord>& records);
+  Attempt attempt(const DeliveryRecord& delivery);
+  Attempt send_message(const DeliveryRecord& delivery, ReadView& view);
+  Attempt send_webhook(const DeliveryRecord& delivery, const DomainEvent& event,
+                       const ClinicConfig* clinic, const WebhookRecord& webhook);
+  void record(DeliveryRecord delivery, const Attempt& attempt);
+
+  Storage& storage_;
+  ClinicCatalog& catalog_;
+  BookingService& bookings_;
+  const MessageBuilder& messages_;
+  const Clock& clock_;
+  const DeliverySettings settings_;
+  const std::string server_key_;
+
+  Wakeup wakeup_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace slotbook::server
+
+#endif  // SLOTBOOK_SERVER_NOTIFY_DELIVERY_WORKER_H_

@@ -1,0 +1,152 @@
+#include "notify/message_builder.h"
+
+#include "booking/booking_view.h"
+#include "ics/ics_calendar.h"
+#include "notify/delivery_kinds.h"
+#include "notify/local_time_text.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+namespace {
+
+// The template that tells `recipient` of `purpose`.
+std::string template_name(std::string_view purpose, std::string_view recipient) {
+  const bool clinic = recipient == delivery::kClinic;
+  if (purpose == delivery::kReminder) return "booking_reminder";
+  if (purpose == "booking.created") return clinic ? "clinic_booking_created" : "booking_confirmed";
+  if (purpose == "booking.rescheduled") {
+    return clinic ? "clinic_booking_rescheduled" : "booking_rescheduled";
+  }
+  return clinic ? "clinic_booking_cancelled" : "booking_cancelled";
+}
+
+// The part of a mail domain Message-IDs are made under: --mail-from's domain.
+std::string mail_domain(const Mailbox& from) {
+  const auto at = from.address.rfind('@');
+  return at == std::string::npos ? "slotbook.invalid" : from.address.substr(at + 1);
+}
+
+// A name as one line: whatever control characters it holds (a CR or LF typed into a
+// form) become spaces, so no header, iCalendar parameter or SMS breaks over them.
+std::string single_line(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return text;
+}
+
+LocalTimeText when(const ClinicConfig& clinic, UtcSeconds time, std::string_view language) {
+  const LocalTime local = clinic.checked().zone.to_local(Instant(time));
+  return local_time_text(date::floor<std::chrono::seconds>(local), language);
+}
+
+}  // namespace
+
+std::string MessageBuilder::manage_url(const BookingRecord& booking,
+                                       const std::string& sealed_token) const {
+  if (sealed_token.empty() || settings_.server_key.empty()) return "";
+  const auto sealed = from_base64(sealed_token);
+  if (!sealed) return "";
+  const auto token = open_sealed(settings_.server_key, *sealed);
+  if (!token) return "";  // sealed under another key: the link cannot be rebuilt
+  return settings_.public_url + "/manage?booking=" + booking.id + "&token=" + *token;
+}
+
+nlohmann::json MessageBuilder::context(const MessageSubject& subject,
+                                       std::string_view language) const {
+  const BookingRecord& b = subject.booking;
+  const ClinicConfig& clinic = *subject.clinic;
+  const LocalTimeText start = when(clinic, b.start_utc, language);
+  const std::string& clinic_name = clinic.checked().clinic_name;
+  nlohmann::json data = {
+      {"clinic_name", clinic_name.empty() ? clinic.id() : clinic_name},
+      {"patient_name", single_line(b.patient_name)},
+      {"practitioner_name", clinic.practitioner_name(b.practitioner_id)},
+      {"appointment_type_name", b.appointment_type.empty() ? std::string("Appointment")
+                                                           : clinic.type_name(b.appointment_type)},
+      {"date", start.date},
+      {"date_short", start.date_short},
+      {"time", start.time},
+      {"timezone", clinic.timezone()},
+      {"duration_minutes", std::to_string(duration_minutes(b))},
+      {"confirmation_number", b.confirmation_number},
+      {"manage_url", manage_url(b, subject.manage_token_sealed)},
+      {"cancel_reason", b.cancel_reason},
+      {"patient_email", b.patient_email},
+      {"patient_phone", b.patient_phone},
+      {"notes", b.notes},
+      {"source", b.source},
+  };
+  if (subject.before) {
+    const LocalTimeText previous = when(clinic, subject.before->start_utc, language);
+    data["previous_date"] = previous.date;
+    data["previous_time"] = previous.time;
+  }
+  return data;
+}
+
+Expected<MessageBuilder::Email> MessageBuilder::email(const DeliveryRecord& delivery,
+                                                      const MessageSubject& subject,
+                                                      UtcSeconds now) const {
+  const BookingRecord& b = subject.booking;
+  const ClinicConfig& clinic = *subject.clinic;
+  const bool to_clinic = delivery.recipient == delivery::kClinic;
+  // The front desk reads English; the patient the language they booked in.
+  const std::string language = to_clinic ? "en" : templates_.resolve_language(b.patient_language);
+  const std::string to = to_clinic ? clinic.notifications().clinic_email : b.patient_email;
+  if (!is_mail_address(to)) {
+    return invalid("invalid_recipient", "no valid email address to send to");
+  }
+  const nlohmann::json data = context(subject, language);
+  const std::string name = template_name(delivery.purpose, delivery.recipient);
+  EmailContent content;
+  content.from = settings_.mail_from;
+  content.to = Mailbox{data[to_clinic ? "clinic_name" : "patient_name"].get<std::string>(), to};
+  for (auto [part, out] : {std::pair<const char*, std::string*>{"subject", &content.subject},
+                           {"txt", &content.text},
+                           {"html", &content.html}}) {
+    auto rendered = templates_.render(clinic.id(), language, name, part, data);
+    if (!rendered.ok()) return rendered.error();
+    *out = std::move(*rendered);
+  }
+  if (!to_clinic) {
+    const IcsInvite invite{settings_.mail_from.name, settings_.mail_from.address,
+                           data["patient_name"].get<std::string>(), b.patient_email};
+    content.calendar = booking_ics(b, clinic, now, &invite);
+    content.calendar_method = b.status == BookingStatus::kCancelled ? "CANCEL" : "REQUEST";
+  }
+  content.message_id = delivery.id + "@" + mail_domain(settings_.mail_from);
+  content.date = now;
+  content.extra_headers = {{"X-Slotbook-Delivery", delivery.id}};
+  auto message = compose_email(content);
+  if (!message.ok()) return message.error();
+  return Email{to, std::move(*message)};
+}
+
+Expected<std::string> MessageBuilder::sms(const DeliveryRecord& delivery,
+                                          const MessageSubject& subject) const {
+  const BookingRecord& b = subject.booking;
+  const std::string language = templates_.resolve_language(b.patient_language);
+  return templates_.render(subject.clinic->id(), language,
+                           template_name(delivery.purpose, delivery.recipient), "sms",
+                           context(subject, language));
+}
+
+std::string webhook_body(std::string_view type, const DomainEvent& event,
+                         const ClinicConfig* clinic) {
+  nlohmann::ordered_json data;
+  if (event.after && clinic) {
+    data["booking"] = staff_appointment_json(*event.after, *clinic);
+  } else if (event.after) {
+    data["booking"] = {{"id", event.after->id}, {"clinic_id", event.after->clinic_id}};
+  } else {
+    data["clinic"] = {{"id", event.clinic_id},
+                      {"config_version_before", event.config_version_before},
+                      {"config_version_after", event.config_version_after}};
+  }
+  return nlohmann::ordered_json{
+      {"type", type}, {"timestamp", format_instant(Instant(event.occurred_at))}, {"data", data}}
+      .dump();
+}
+
+}  // namespace slotbook::server

@@ -1,0 +1,539 @@
+"""Patients and systems hear about bookings (docs/notifications.md): email through a real
+SMTP server on loopback (aiosmtpd), SMS to a local Twilio stand-in, signed webhooks to a
+local receiver, reminders on the server's (faked) clock, and delivery that survives a
+relay that is down and a server killed with kill -9. Needs Debian's python3-aiosmtpd
+and python3-icalendar (run with /usr/bin/python3)."""
+
+import json
+import os
+import re
+import tempfile
+import time
+import unittest
+from datetime import datetime, timedelta, timezone
+
+import icalendar
+
+from harness import (API_KEY, FAKE_START, FIXTURE, Server, booking_body, future_date,
+                     server_now, utc_instant)
+from notify_fakes import (HttpReceiver, MailServer, free_port, twilio_form,
+                          verify_standard_webhook)
+
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "twilio-test-token"
+os.environ["TWILIO_ACCOUNT_SID"] = ACCOUNT_SID
+os.environ["TWILIO_AUTH_TOKEN"] = AUTH_TOKEN
+PUBLIC_URL = "https://book.clinic.example"
+DESK = "desk@clinic.example.org"
+
+
+def clinic_file(**changes):
+    """The fixture clinic with `changes` merged in, as a temp file."""
+    with open(FIXTURE) as f:
+        config = json.load(f)
+    config.update(changes)
+    path = os.path.join(tempfile.mkdtemp(prefix="slotbook-clinic-"), "clinic.json")
+    with open(path, "w") as f:
+        json.dump(config, f)
+    return path
+
+
+NOTIFYING_CLINIC = clinic_file(
+    country="US", notifications={"clinic_email": DESK},
+    reminders=[{"before_minutes": 1440, "channels": ["email", "sms"]}])
+
+
+def start_server(mail_port, sms=None, db=None, extra=(), fake_start=FAKE_START,
+                 clinics=(NOTIFYING_CLINIC,)):
+    args = ["--rate-limit", "0", "--smtp-url", f"smtp://127.0.0.1:{mail_port}",
+            "--mail-from", "Test Clinic <bookings@clinic.example.org>",
+            "--public-url", PUBLIC_URL, "--delivery-backoff", "0.2", "--allow-http-webhooks"]
+    if sms:
+        args += ["--sms-url", sms.url, "--sms-from", "+15550100"]
+    return Server(db=db, clinics=clinics, args=args + list(extra), fake_start=fake_start).start()
+
+
+def book(server, day, hh, **kw):
+    r = server.post("/api/v1/bookings", booking_body(utc_instant(day, hh), **kw))
+    assert r.status == 201, r
+    return r.json()["booking"]
+
+
+def to(address):
+    return lambda msg: address in str(msg["To"])
+
+
+def parts(msg):
+    return [p for p in msg.walk() if not p.is_multipart()]
+
+
+def part(msg, content_type):
+    for p in parts(msg):
+        if p.get_content_type() == content_type:
+            return p
+    raise AssertionError(f"no {content_type} part in {[p.get_content_type() for p in parts(msg)]}")
+
+
+def invite(msg):
+    cal = icalendar.Calendar.from_ical(part(msg, "text/calendar").get_content())
+    events = [c for c in cal.walk() if c.name == "VEVENT"]
+    assert len(events) == 1
+    return cal, events[0]
+
+
+def deliveries(server, **query):
+    q = "&".join(f"{k}={v}" for k, v in query.items())
+    r = server.staff("GET", "/api/v1/deliveries" + ("?" + q if q else ""))
+    assert r.status == 200, r
+    return r.json()["deliveries"]
+
+
+def wait_until(predicate, timeout=20, what="a condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what} did not hold within {timeout}s")
+
+
+class Email(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.mail = MailServer().start()
+        cls.server = start_server(cls.mail.port)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.mail.stop()
+
+    def test_confirmation_has_text_html_and_an_invite_with_a_working_manage_link(self):
+        day = future_date(3)
+        b = book(self.server, day, "10:00", email="ada@example.com", name="Ada Lovelace")
+        msg = self.mail.wait_for(to("ada@example.com"), what="the confirmation")
+        self.assertEqual(msg.get_content_type(), "multipart/alternative")
+        self.assertEqual([p.get_content_type() for p in parts(msg)],
+                         ["text/plain", "text/html", "text/calendar"])
+        self.assertEqual(part(msg, "text/calendar").get_param("method"), "REQUEST")
+        self.assertRegex(msg["Message-ID"], r"^<dlv_[0-9a-f]{24}@clinic\.example\.org>$")
+        self.assertIsNotNone(msg["Date"])
+        self.assertIn("Test Clinic", str(msg["From"]))
+        text = part(msg, "text/plain").get_content()
+        for fact in ["Test Clinic", "Dr. A", "Consultation", "10:00 AM", "America/New_York",
+                     b["confirmation_number"]]:
+            self.assertIn(fact, text)
+        self.assertIn("Dr. A", part(msg, "text/html").get_content())
+        cal, event = invite(msg)
+        self.assertEqual(str(cal["METHOD"]), "REQUEST")
+        self.assertEqual(str(event["UID"]), b["id"] + "@slotbook")
+        self.assertEqual(int(event["SEQUENCE"]), 0)
+        self.assertEqual(event.decoded("DTSTART"),
+                         datetime.strptime(b["start"], "%Y-%m-%dT%H:%M:%SZ")
+                         .replace(tzinfo=timezone.utc))
+        self.assertIn("ada@example.com", str(event["ATTENDEE"]))
+        # The link opens the booking: public origin, id and the patient's token.
+        link = re.search(re.escape(PUBLIC_URL) + r"/manage\?booking=(b_[0-9a-f]+)&token=([\w-]+)",
+                         text)
+        self.assertIsNotNone(link, text)
+        self.assertEqual(link.group(1), b["id"])
+        r = self.server.get(f"/api/v1/bookings/{b['id']}?token={link.group(2)}")
+        self.assertEqual(r.status, 200, r)
+        # The front desk hears of it too, without the invite.
+        desk = self.mail.wait_for(lambda m: to(DESK)(m) and b["confirmation_number"] in
+                                  part(m, "text/plain").get_content(), what="the desk's copy")
+        self.assertEqual([p.get_content_type() for p in parts(desk)], ["text/plain", "text/html"])
+
+    def test_spanish_booking_gets_spanish_mail(self):
+        book(self.server, future_date(3), "11:00", email="lucia@example.com",
+             patient={"name": "Lucía", "email": "lucia@example.com", "language": "es"})
+        msg = self.mail.wait_for(to("lucia@example.com"), what="the Spanish confirmation")
+        self.assertIn("confirmada", str(msg["Subject"]).lower())
+        text = part(msg, "text/plain").get_content()
+        self.assertIn("Lucía", text)
+        self.assertRegex(text, r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo)")
+
+    def test_patient_fields_cannot_add_headers(self):
+        evil = 'Eve "Q" Müller\r\nBcc: attacker@evil.example\r\nSubject: pwned'
+        book(self.server, future_date(3), "12:00", name=evil, email="eve@example.com")
+        msg = self.mail.wait_for(to("eve@example.com"), what="the confirmation")
+        self.assertIsNone(msg["Bcc"])
+        self.assertEqual(len(msg.get_all("Subject")), 1)
+        self.assertNotIn("pwned", str(msg["Subject"]))
+        display = msg["To"].addresses[0].display_name
+        self.assertIn("Müller", display)
+        self.assertNotIn("\n", display)
+        self.assertNotIn("\r", display)
+        raw = next(m[2] for m in self.mail.messages if "eve@example.com" in m[1])
+        self.assertNotRegex(raw, rb"(?m)^Bcc:")
+        # Each message went to its one recipient (the patient, the desk), never the attacker.
+        for _, rcpt, data in self.mail.messages:
+            if b"attacker" in data:
+                self.assertIn(rcpt, [["eve@example.com"], [DESK]])
+
+    def test_reschedule_and_cancel_update_the_same_invite(self):
+        day = future_date(4)
+        b = book(self.server, day, "09:00", email="moe@example.com")
+        token = b["manage_token"]
+        self.mail.wait_for(to("moe@example.com"), what="the confirmation")
+        r = self.server.post(f"/api/v1/bookings/{b['id']}/reschedule?token={token}",
+                             {"start": utc_instant(day, "14:00")})
+        self.assertEqual(r.status, 200, r)
+        moved = self.mail.wait_for(lambda m: to("moe@example.com")(m) and
+                                   int(invite(m)[1]["SEQUENCE"]) == 1, what="the reschedule")
+        self.assertIn("2:00 PM", part(moved, "text/plain").get_content())
+        self.assertIn("9:00 AM", part(moved, "text/plain").get_content())  # the old time
+        cal, event = invite(moved)
+        self.assertEqual((str(cal["METHOD"]), str(event["UID"])), ("REQUEST", b["id"] + "@slotbook"))
+        r = self.server.post(f"/api/v1/bookings/{b['id']}/cancel?token={token}", {})
+        self.assertEqual(r.status, 200, r)
+        gone = self.mail.wait_for(lambda m: to("moe@example.com")(m) and
+                                  int(invite(m)[1]["SEQUENCE"]) == 2, what="the cancellation")
+        self.assertEqual(part(gone, "text/calendar").get_param("method"), "CANCEL")
+        cal, event = invite(gone)
+        self.assertEqual((str(cal["METHOD"]), str(event["STATUS"])), ("CANCEL", "CANCELLED"))
+        # The .ics endpoint agrees on UID and SEQUENCE.
+        ics = self.server.get(f"/api/v1/bookings/{b['id']}.ics?token={token}").body.decode()
+        self.assertIn("SEQUENCE:2", ics)
+        # Its reminder was cancelled with it, never sent.
+        reminders = deliveries(self.server, booking_id=b["id"], channel="email")
+        self.assertTrue(all(d["status"] == "cancelled" for d in reminders
+                            if d["purpose"] == "reminder"), reminders)
+
+    def test_remind_now_sends_and_records_a_reminder(self):
+        b = book(self.server, future_date(5), "09:30", email="rita@example.com")
+        r = self.server.staff("PATCH", f"/api/calendar/appointments/{b['id']}/remind")
+        self.assertEqual(r.status, 200, r)
+        self.assertIs(r.json()["reminder_sent"], True)
+        msg = self.mail.wait_for(lambda m: to("rita@example.com")(m) and
+                                 "reminder" in str(m["Subject"]).lower(), what="the reminder")
+        self.assertIn("Dr. A", part(msg, "text/plain").get_content())
+        appointment = wait_until(
+            lambda: (lambda a: a if a["reminder_sent"] else None)(
+                self.server.staff("GET", f"/api/calendar/appointments/{b['id']}")
+                .json()["appointment"]), what="reminder_sent")
+        self.assertIsNotNone(appointment["reminder_sent_at"])
+
+    def test_deliveries_api_lists_filters_and_refuses_to_retry_a_sent_one(self):
+        b = book(self.server, future_date(6), "10:00", email="dora@example.com")
+        self.mail.wait_for(to("dora@example.com"))
+        sent = wait_until(lambda: [d for d in deliveries(self.server, booking_id=b["id"],
+                                                         status="sent")
+                                   if d["recipient"] == "patient"], what="a sent delivery")
+        d = sent[0]
+        self.assertEqual((d["channel"], d["recipient"], d["attempts"]), ("email", "patient", 1))
+        self.assertRegex(d["id"], r"^dlv_[0-9a-f]{24}$")
+        self.assertIsNotNone(d["sent_at"])
+        r = self.server.staff("POST", f"/api/v1/deliveries/{d['id']}/retry")
+        self.assertEqual((r.status, r.json()["code"]), (400, "invalid_state"), r)
+        self.assertEqual(self.server.staff("POST", "/api/v1/deliveries/dlv_nope/retry").status, 404)
+        r = self.server.staff("GET", "/api/v1/deliveries?status=bogus")
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(self.server.get("/api/v1/deliveries").status, 401)
+
+
+class RelayDown(unittest.TestCase):
+    def test_mail_waits_for_the_relay_and_arrives_once(self):
+        mail = MailServer()  # not started: the relay is down at booking time
+        server = start_server(mail.port)
+        try:
+            b = book(server, future_date(3), "10:00", email="late@example.com")
+            retried = wait_until(lambda: [d for d in deliveries(server, booking_id=b["id"])
+                                          if d["purpose"] == "booking.created" and
+                                          d["attempts"] >= 2], what="a retried delivery")
+            self.assertEqual(retried[0]["status"], "pending")
+            self.assertIsNotNone(retried[0]["last_error"])
+            mail.start()
+            mail.wait_for(to("late@example.com"), what="the delayed confirmation")
+            time.sleep(2)  # more retries would have come by now
+            self.assertEqual(len([m for m in mail.messages if "late@example.com" in m[1]]), 1)
+            d = wait_until(lambda: [d for d in deliveries(server, booking_id=b["id"], status="sent")
+                                    if d["purpose"] == "booking.created"], what="sent")[0]
+            self.assertIsNone(d["last_error"])
+        finally:
+            server.stop()
+            mail.stop()
+
+    def test_failed_after_the_last_attempt_and_retried_by_staff(self):
+        mail = MailServer()
+        server = start_server(mail.port, extra=["--delivery-attempts", "2"])
+        try:
+            b = book(server, future_date(3), "11:00", email="fail@example.com")
+            failed = wait_until(lambda: [d for d in deliveries(server, booking_id=b["id"],
+                                                               status="failed")
+                                         if d["recipient"] == "patient"],
+                                what="a failed delivery")[0]
+            self.assertEqual(failed["attempts"], 2)
+            mail.start()
+            r = server.staff("POST", f"/api/v1/deliveries/{failed['id']}/retry")
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.json()["delivery"]["status"], "pending")
+            mail.wait_for(to("fail@example.com"), what="the retried confirmation")
+        finally:
+            server.stop()
+            mail.stop()
+
+    def test_kill_nine_with_mail_pending_delivers_after_restart_none_twice(self):
+        mail = MailServer()
+        server = start_server(mail.port)
+        patients = [f"k{i}@example.com" for i in range(4)]
+        for i, address in enumerate(patients):
+            book(server, future_date(3), f"{13 + i}:00", email=address)
+        wait_until(lambda: len([d for d in deliveries(server) if d["attempts"] >= 1 and
+                                d["purpose"] == "booking.created"]) >= 4, what="attempts")
+        server.kill()
+        mail.start()
+        restarted = start_server(mail.port, db=server.db, fake_start=server_now())
+        try:
+            for address in patients:
+                mail.wait_for(to(address), what=f"the confirmation to {address}")
+            time.sleep(2)
+            ids = [str(m["X-Slotbook-Delivery"]) for m in mail.parsed()]
+            self.assertEqual(len(ids), len(set(ids)), ids)
+        finally:
+            restarted.stop()
+            mail.stop()
+
+
+class Webhooks(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.mail = MailServer().start()
+        cls.server = start_server(cls.mail.port)
+        cls.receiver = HttpReceiver().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.receiver.stop()
+        cls.mail.stop()
+
+    def subscribe(self, events, path="/hook"):
+        r = self.server.staff("POST", "/api/v1/webhooks",
+                              {"url": self.receiver.url + path, "events": events,
+                               "description": "test receiver"})
+        self.assertEqual(r.status, 201, r)
+        return r.json()
+
+    def test_signed_deliveries_for_subscribed_events_only(self):
+        created = self.subscribe(["booking.created", "booking.cancelled"], "/all")
+        self.assertRegex(created["secret"], r"^whsec_[A-Za-z0-9+/]{32}$")
+        self.assertRegex(created["id"], r"^wh_[0-9a-f]{24}$")
+        listed = self.server.staff("GET", "/api/v1/webhooks").json()["webhooks"]
+        self.assertIn(created["id"], [w["id"] for w in listed])
+        self.assertNotIn("secret", json.dumps(listed))
+        only_cancel = self.subscribe(["booking.cancelled"], "/cancelled")
+
+        b = book(self.server, future_date(3), "10:00", email="hook@example.com")
+        r = self.receiver.wait_for(lambda r: r["path"] == "/all", what="booking.created")
+        body = verify_standard_webhook(created["secret"], r["headers"], r["body"],
+                                       now=int(server_now().timestamp()))
+        self.assertEqual(body["type"], "booking.created")
+        self.assertEqual(body["data"]["booking"]["id"], b["id"])
+        self.assertEqual(body["data"]["booking"]["patient_email"], "hook@example.com")
+        self.assertNotIn(b["manage_token"], r["body"].decode())
+        self.assertNotIn("manage_token", r["body"].decode())
+        self.assertRegex(r["headers"]["webhook-id"], r"^dlv_")
+        with self.assertRaises(ValueError):  # another secret does not verify
+            verify_standard_webhook(only_cancel["secret"], r["headers"], r["body"])
+        self.assertEqual([x for x in self.receiver.received() if x["path"] == "/cancelled"], [])
+
+        self.server.post(f"/api/v1/bookings/{b['id']}/cancel?token={b['manage_token']}", {})
+        r = self.receiver.wait_for(lambda r: r["path"] == "/cancelled", what="booking.cancelled")
+        body = verify_standard_webhook(only_cancel["secret"], r["headers"], r["body"])
+        self.assertEqual((body["type"], body["data"]["booking"]["status"]),
+                         ("booking.cancelled", "cancelled"))
+
+        self.assertEqual(self.server.staff("DELETE", f"/api/v1/webhooks/{only_cancel['id']}").status,
+                         200)
+        self.assertEqual(self.server.staff("GET", f"/api/v1/webhooks/{only_cancel['id']}").status,
+                         404)
+        seen = len(self.receiver.received())
+        b2 = book(self.server, future_date(3), "11:00", email="hook2@example.com")
+        self.server.post(f"/api/v1/bookings/{b2['id']}/cancel?token={b2['manage_token']}", {})
+        self.receiver.wait_for(lambda r: b2["id"].encode() in r["body"] and
+                               b"booking.cancelled" in r["body"], what="the second cancel")
+        time.sleep(1)
+        late = [x for x in self.receiver.received()[seen:] if x["path"] == "/cancelled"]
+        self.assertEqual(late, [])
+
+    def test_failing_receiver_is_retried_with_the_same_id(self):
+        receiver = HttpReceiver(status=500).start()
+        try:
+            r = self.server.staff("POST", "/api/v1/webhooks",
+                                  {"url": receiver.url + "/flaky", "events": ["booking.created"]})
+            secret = r.json()["secret"]
+            book(self.server, future_date(4), "10:00", email="flaky@example.com")
+            wait_until(lambda: len(receiver.received()) >= 2, what="a second attempt")
+            receiver.status = 204
+            wait_until(lambda: any(d["channel"] == "webhook" and d["status"] == "sent" and
+                                   d["recipient"] == r.json()["id"]
+                                   for d in deliveries(self.server)), what="a sent webhook")
+            ids = {x["headers"]["webhook-id"] for x in receiver.received()}
+            self.assertEqual(len(ids), 1, ids)
+            for x in receiver.received():
+                verify_standard_webhook(secret, x["headers"], x["body"])
+            self.server.staff("DELETE", f"/api/v1/webhooks/{r.json()['id']}")
+        finally:
+            receiver.stop()
+
+    def test_bad_subscriptions_are_refused(self):
+        for body, field in [({"url": "ftp://example.org/x", "events": ["booking.created"]}, "url"),
+                            ({"url": self.receiver.url, "events": ["booking.exploded"]}, "events"),
+                            ({"url": self.receiver.url, "events": []}, "events"),
+                            ({"events": ["booking.created"]}, "url")]:
+            r = self.server.staff("POST", "/api/v1/webhooks", body)
+            self.assertEqual(r.status, 400, (body, r))
+            self.assertIn(field, r.json()["details"] + json.dumps(r.json().get("fields", {})))
+
+
+class WebhookForgery(unittest.TestCase):
+    def test_private_and_plain_http_urls_are_refused_without_the_test_flag(self):
+        server = Server(args=["--rate-limit", "0"]).start()
+        try:
+            for url in ["http://127.0.0.1:9/hook", "https://127.0.0.1/hook", "https://10.1.2.3/x",
+                        "https://169.254.169.254/latest", "https://[::1]/x",
+                        "http://example.org/hook"]:
+                r = server.staff("POST", "/api/v1/webhooks",
+                                 {"url": url, "events": ["booking.created"]})
+                self.assertEqual((r.status, r.json()["code"]), (400, "invalid_webhook"), (url, r))
+        finally:
+            server.stop()
+
+
+class Sms(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.mail = MailServer().start()
+        cls.twilio = HttpReceiver(status=201, reply=b'{"sid": "SM0123", "status": "queued"}').start()
+        cls.server = start_server(cls.mail.port, sms=cls.twilio)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.twilio.stop()
+        cls.mail.stop()
+
+    def test_opted_in_patient_gets_a_short_text_in_e164(self):
+        b = book(self.server, future_date(3), "10:00",
+                 patient={"name": "Sam", "email": "sam@example.com", "phone": "(202) 555-0143",
+                          "sms_opt_in": True})
+        r = self.twilio.wait_for(lambda r: b"%2B12025550143" in r["body"], what="the SMS")
+        form = twilio_form(r, ACCOUNT_SID, AUTH_TOKEN)
+        self.assertEqual((form["To"], form["From"]), ("+12025550143", "+15550100"))
+        self.assertIn("Test Clinic", form["Body"])
+        self.assertIn(PUBLIC_URL + "/manage?booking=" + b["id"], form["Body"])
+        self.assertLessEqual(len(form["Body"]), 320, form["Body"])
+        sent = wait_until(lambda: [d for d in deliveries(self.server, booking_id=b["id"],
+                                                         channel="sms") if d["status"] == "sent"],
+                          what="a sent SMS")
+        self.assertEqual(sent[0]["receipt"], "SM0123")
+
+    def test_no_text_without_consent_and_sms_sent_says_so(self):
+        day = future_date(4)
+        body = {"date": day.isoformat(), "time": "10:00", "appointment_type": "consultation",
+                "practitioner_id": "dr-a", "patient_name": "Staff Booked",
+                "patient_phone": "202-555-0188"}
+        r = self.server.staff("POST", "/api/calendar/appointments", body)
+        self.assertEqual((r.status, r.json()["sms_sent"]), (201, False), r)
+        r = self.server.staff("POST", "/api/calendar/appointments",
+                              dict(body, time="11:00", sms_opt_in=True))
+        self.assertEqual((r.status, r.json()["sms_sent"]), (201, True), r)
+        self.twilio.wait_for(lambda r: b"%2B12025550188" in r["body"], what="the staff SMS")
+        texts = [x for x in self.twilio.received() if b"%2B12025550188" in x["body"]]
+        self.assertEqual(len(texts), 1)  # the first booking, without consent, got none
+
+    def test_a_number_that_cannot_be_texted_is_a_field_error(self):
+        r = self.server.post("/api/v1/bookings", booking_body(
+            utc_instant(future_date(5), "10:00"),
+            patient={"name": "Nope", "email": "n@example.com", "phone": "555 0100",
+                     "sms_opt_in": True}))
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("patient.phone", json.dumps(r.json()))
+        r = self.server.staff("POST", "/api/calendar/appointments", {
+            "date": future_date(5).isoformat(), "time": "11:00", "appointment_type": "consultation",
+            "patient_name": "Nope", "patient_phone": "12", "sms_opt_in": True})
+        self.assertEqual((r.status, list(r.json()["fields"])), (400, ["patient_phone"]), r)
+
+
+class Reminders(unittest.TestCase):
+    def test_reminder_goes_at_its_time_moves_with_the_booking_and_never_twice(self):
+        mail = MailServer().start()
+        twilio = HttpReceiver(status=201, reply=b'{"sid": "SM9"}').start()
+        server = start_server(mail.port, sms=twilio)
+        try:
+            # Starts in about 3 days: reminders due 24 h before. One within a day: none.
+            day = future_date(3)
+            b = book(server, day, "10:00", patient={"name": "Rem", "email": "rem@example.com",
+                                                    "phone": "+1 202 555 0199", "sms_opt_in": True})
+            # The servers' clock starts on a Monday at 09:00 in the clinic's zone.
+            soon = book(server, future_date(0), "17:00", email="soon@example.com")
+            pending = wait_until(lambda: [d for d in deliveries(server, booking_id=b["id"])
+                                          if d["purpose"] == "reminder"], what="reminders")
+            self.assertEqual(sorted(d["channel"] for d in pending), ["email", "sms"])
+            due = pending[0]["next_attempt_at"]
+            start = datetime.strptime(b["start"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            self.assertEqual(datetime.strptime(due, "%Y-%m-%dT%H:%M:%SZ")
+                             .replace(tzinfo=timezone.utc), start - timedelta(days=1))
+            wait_until(lambda: deliveries(server, booking_id=soon["id"]), what="its confirmation")
+            self.assertEqual([d for d in deliveries(server, booking_id=soon["id"])
+                              if d["purpose"] == "reminder"], [])
+            # Moved by an hour: the reminders move with it.
+            r = server.post(f"/api/v1/bookings/{b['id']}/reschedule?token={b['manage_token']}",
+                            {"start": utc_instant(day, "11:00")})
+            self.assertEqual(r.status, 200, r)
+            states = wait_until(lambda: (lambda ds: ds if len(ds) == 4 else None)(
+                [d for d in deliveries(server, booking_id=b["id"]) if d["purpose"] == "reminder"]),
+                what="new reminders")
+            self.assertEqual(sorted(d["status"] for d in states),
+                             ["cancelled", "cancelled", "pending", "pending"])
+            server.stop()
+
+            # The clock reaches the new due time: both reminders go, once.
+            new_due = start + timedelta(hours=1) - timedelta(days=1)
+            server = start_server(mail.port, sms=twilio, db=server.db,
+                                  fake_start=new_due + timedelta(seconds=2))
+            msg = mail.wait_for(lambda m: to("rem@example.com")(m) and
+                                "reminder" in str(m["Subject"]).lower(), what="the reminder")
+            self.assertIn("11:00 AM", part(msg, "text/plain").get_content())
+            twilio.wait_for(lambda r: b"%2B12025550199" in r["body"] and b"Reminder" in r["body"],
+                            what="the reminder SMS")
+            appointment = wait_until(lambda: (lambda a: a if a["reminder_sent"] else None)(
+                server.staff("GET", f"/api/calendar/appointments/{b['id']}").json()["appointment"]),
+                what="reminder_sent")
+            self.assertIsNotNone(appointment["reminder_sent_at"])
+            server.stop()
+            server = start_server(mail.port, sms=twilio, db=server.db,
+                                  fake_start=new_due + timedelta(seconds=30))
+            time.sleep(1.5)
+            reminders = [m for m in mail.parsed() if to("rem@example.com")(m) and
+                         "reminder" in str(m["Subject"]).lower()]
+            self.assertEqual(len(reminders), 1)
+        finally:
+            server.stop()
+            twilio.stop()
+            mail.stop()
+
+    def test_no_reminder_for_a_start_in_the_past(self):
+        mail = MailServer().start()
+        server = start_server(mail.port)
+        try:
+            b = book(server, future_date(3), "10:00", email="past@example.com")
+            start = datetime.strptime(b["start"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            server.stop()
+            # The server was down through the reminder's time and the appointment itself.
+            server = start_server(mail.port, db=server.db, fake_start=start + timedelta(hours=1))
+            reminder = wait_until(lambda: [d for d in deliveries(server, booking_id=b["id"])
+                                           if d["purpose"] == "reminder" and
+                                           d["status"] != "pending"], what="the reminder settled")
+            self.assertEqual(reminder[0]["status"], "cancelled")
+            self.assertEqual([m for m in mail.parsed() if "reminder" in str(m["Subject"]).lower()],
+                             [])
+        finally:
+            server.stop()
+            mail.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
