@@ -85,6 +85,21 @@ Expected<BookingWithClinic> BookingQueries::booking_for_token(std::string_view i
   return found;
 }
 
+Expected<BookingWithClinic> BookingQueries::booking_for_token(std::string_view token) {
+  std::optional<std::string> id;
+  if (!token.empty()) {
+    Status status = storage_.read([&](ReadView& view) -> Status {
+      auto found = view.booking_id_for_token_hash(sha256_hex(token));
+      if (!found.ok()) return found.error();
+      id = std::move(*found);
+      return Status();
+    });
+    if (!status.ok()) return status.error();
+  }
+  if (!id) return not_found("booking_not_found", "no booking with this token");
+  return booking_for_token(*id, token);
+}
+
 Expected<BookingPage> BookingQueries::upcoming(const ClinicConfig& clinic,
                                                const UpcomingFilter& wanted) {
   const UtcSeconds now = clock_.now();

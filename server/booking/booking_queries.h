@@ -82,6 +82,9 @@ class BookingQueries {
   // The booking, only if `token` is its manage token (compared in constant time). A wrong
   // token and an unknown id fail alike: booking_not_found.
   Expected<BookingWithClinic> booking_for_token(std::string_view id, std::string_view token);
+  // The booking whose manage token is `token` (a short manage link carries only that).
+  // Failure: booking_not_found.
+  Expected<BookingWithClinic> booking_for_token(std::string_view token);
 
   // The clinic's bookings starting from now to `filter.days` ahead.
   Expected<BookingPage> upcoming(const ClinicConfig& clinic, const UpcomingFilter& filter);

@@ -76,6 +76,25 @@ std::optional<std::pair<Authorized, nlohmann::json>> begin_change(AppContext& ap
 }  // namespace
 
 void register_manage_routes(Router& server, AppContext& app) {
+  // The short manage link text messages carry (/m?t=TOKEN): on to the manage page.
+  server.Get("/m", [&app](const Request& req, Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Referrer-Policy", "no-referrer");
+    const std::string token = req.get_param_value("t");
+    auto found = app.queries.booking_for_token(token);
+    if (!found.ok()) {
+      if (found.error().kind != FailureKind::kNotFound) return send_failure(res, found.error());
+      res.status = 404;
+      res.set_content(
+          "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Link not valid</title>"
+          "<p>This booking link is not valid. Please use the link in your confirmation email.</p>",
+          "text/html; charset=utf-8");
+      return;
+    }
+    res.status = 302;
+    res.set_header("Location", "/manage?booking=" + found->booking.id + "&token=" + token);
+  });
+
   server.Get(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64}))",
              [&app](const Request& req, Response& res) {
                apply_cors(req, res, app.settings.allowed_origins);

@@ -42,14 +42,15 @@ LocalTimeText when(const ClinicConfig& clinic, UtcSeconds time, std::string_view
 
 }  // namespace
 
-std::string MessageBuilder::manage_url(const BookingRecord& booking,
-                                       const std::string& sealed_token) const {
-  if (sealed_token.empty() || settings_.server_key.empty()) return "";
+MessageBuilder::ManageLinks MessageBuilder::manage_links(const BookingRecord& booking,
+                                                         const std::string& sealed_token) const {
+  if (sealed_token.empty() || settings_.server_key.empty()) return {};
   const auto sealed = from_base64(sealed_token);
-  if (!sealed) return "";
+  if (!sealed) return {};
   const auto token = open_sealed(settings_.server_key, *sealed);
-  if (!token) return "";  // sealed under another key: the link cannot be rebuilt
-  return settings_.public_url + "/manage?booking=" + booking.id + "&token=" + *token;
+  if (!token) return {};  // sealed under another key: the link cannot be rebuilt
+  return {settings_.public_url + "/manage?booking=" + booking.id + "&token=" + *token,
+          settings_.public_url + "/m?t=" + *token};
 }
 
 nlohmann::json MessageBuilder::context(const MessageSubject& subject,
@@ -58,6 +59,7 @@ nlohmann::json MessageBuilder::context(const MessageSubject& subject,
   const ClinicConfig& clinic = *subject.clinic;
   const LocalTimeText start = when(clinic, b.start_utc, language);
   const std::string& clinic_name = clinic.checked().clinic_name;
+  const ManageLinks links = manage_links(b, subject.manage_token_sealed);
   nlohmann::json data = {
       {"clinic_name", clinic_name.empty() ? clinic.id() : clinic_name},
       {"patient_name", single_line(b.patient_name)},
@@ -70,7 +72,8 @@ nlohmann::json MessageBuilder::context(const MessageSubject& subject,
       {"timezone", clinic.timezone()},
       {"duration_minutes", std::to_string(duration_minutes(b))},
       {"confirmation_number", b.confirmation_number},
-      {"manage_url", manage_url(b, subject.manage_token_sealed)},
+      {"manage_url", links.full},
+      {"manage_short_url", links.short_link},
       {"cancel_reason", b.cancel_reason},
       {"patient_email", b.patient_email},
       {"patient_phone", b.patient_phone},

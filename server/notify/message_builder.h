@@ -49,8 +49,13 @@ class MessageBuilder {
                         UtcSeconds now) const;
   // The text message to the patient's phone.
   Expected<std::string> sms(const DeliveryRecord& delivery, const MessageSubject& subject) const;
-  // The link that opens the booking's manage page; empty when it has no manage token.
-  std::string manage_url(const BookingRecord& booking, const std::string& sealed_token) const;
+  // The links that open the booking's manage page, in full and short (/m?t=TOKEN, for
+  // text messages); empty when it has no manage token.
+  struct ManageLinks {
+    std::string full;
+    std::string short_link;
+  };
+  ManageLinks manage_links(const BookingRecord& booking, const std::string& sealed_token) const;
 
  private:
   nlohmann::json context(const MessageSubject& subject, std::string_view language) const;

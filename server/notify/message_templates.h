@@ -17,6 +17,7 @@
 //   duration_minutes (a number or a string)
 //   confirmation_number
 //   manage_url     absolute URL of the patient's manage page
+//   manage_short_url  the same page through a short link (/m?t=TOKEN), for SMS
 //   previous_date, previous_time   (rescheduled only) the old date and time, same formats
 //   cancel_reason  may be empty
 //   patient_email, patient_phone, notes (clinic messages)

@@ -41,6 +41,9 @@ class ReadView {
   virtual Expected<std::optional<std::int64_t>> clinic_version(std::string_view id) = 0;
   virtual Expected<std::vector<std::string>> clinic_ids() = 0;
   virtual Expected<std::optional<BookingRecord>> booking(std::string_view id) = 0;
+  // The id of the booking whose manage token hashes to `token_hash`, if any.
+  virtual Expected<std::optional<std::string>> booking_id_for_token_hash(
+      std::string_view token_hash) = 0;
   // Bookings of `clinic_id` whose status occupies time (booking_status.h) and whose
   // [start, end) intersects `window`, in start order; only `practitioner_id`'s when it is
   // not empty.

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 import icalendar
 
-from harness import (API_KEY, FAKE_START, FIXTURE, Server, booking_body, future_date,
+from harness import (API_KEY, FAKE_START, FIXTURE, POSTGRES, Server, booking_body, future_date,
                      server_now, utc_instant)
 from notify_fakes import (HttpReceiver, MailServer, free_port, twilio_form,
                           verify_standard_webhook)
@@ -388,6 +388,96 @@ class Webhooks(unittest.TestCase):
             self.assertIn(field, r.json()["details"] + json.dumps(r.json().get("fields", {})))
 
 
+class WebhookDisabled(unittest.TestCase):
+    def test_a_receiver_failing_for_three_days_is_disabled(self):
+        mail = MailServer().start()
+        receiver = HttpReceiver(status=503).start()
+        server = start_server(mail.port)
+        try:
+            r = server.staff("POST", "/api/v1/webhooks",
+                             {"url": receiver.url + "/down", "events": ["booking.created"]})
+            hook = r.json()["id"]
+            book(server, future_date(3), "10:00", email="down@example.com")
+            failing = wait_until(lambda: (lambda w: w if w["failing_since"] else None)(
+                server.staff("GET", f"/api/v1/webhooks/{hook}").json()["webhook"]),
+                what="failing_since")
+            self.assertIs(failing["enabled"], True)
+            self.assertEqual(failing["last_error"], "HTTP 503")
+            server.stop()
+            # Three days later it still fails: disabled, and nothing more is sent to it.
+            server = start_server(mail.port, db=server.db,
+                                  fake_start=FAKE_START + timedelta(days=3, minutes=1))
+            disabled = wait_until(lambda: (lambda w: w if not w["enabled"] else None)(
+                server.staff("GET", f"/api/v1/webhooks/{hook}").json()["webhook"]),
+                what="the webhook disabled")
+            self.assertIsNotNone(disabled["disabled_at"])
+            seen = len(receiver.received())
+            book(server, future_date(6), "10:00", email="later@example.com")
+            time.sleep(1.5)
+            self.assertEqual(len(receiver.received()), seen)
+        finally:
+            server.stop()
+            receiver.stop()
+            mail.stop()
+
+
+class Templates(unittest.TestCase):
+    def test_a_clinic_overrides_a_template(self):
+        root = tempfile.mkdtemp(prefix="slotbook-templates-")
+        os.makedirs(os.path.join(root, "testclinic", "en"))
+        with open(os.path.join(root, "testclinic", "en", "booking_confirmed.subject"), "w") as f:
+            f.write("See you {{date_short}}, {{patient_name}}!")
+        mail = MailServer().start()
+        server = start_server(mail.port, extra=["--templates", root])
+        try:
+            book(server, future_date(3), "10:00", email="own@example.com", name="Olga")
+            msg = mail.wait_for(to("own@example.com"), what="the confirmation")
+            self.assertRegex(str(msg["Subject"]), r"^See you \w{3}, \w{3} \d+, Olga!$")
+            self.assertIn("Dr. A", part(msg, "text/plain").get_content())  # the rest built in
+        finally:
+            server.stop()
+            mail.stop()
+        with open(os.path.join(root, "testclinic", "en", "booking_confirmed.txt"), "w") as f:
+            f.write("{{#unclosed}}")
+        broken = Server(args=["--templates", root])
+        with self.assertRaises(RuntimeError) as failed:
+            broken.start()
+        self.assertIn("booking_confirmed.txt", str(failed.exception))
+
+
+@unittest.skipUnless(POSTGRES, "several processes share a PostgreSQL database")
+class SeveralProcesses(unittest.TestCase):
+    def test_three_processes_deliver_each_message_once(self):
+        mail = MailServer().start()
+        receiver = HttpReceiver(status=204).start()
+        first = start_server(mail.port)
+        servers = [first] + [start_server(mail.port, db=first.db) for _ in range(2)]
+        try:
+            r = first.staff("POST", "/api/v1/webhooks",
+                            {"url": receiver.url + "/all", "events": ["booking.created"]})
+            self.assertEqual(r.status, 201, r)
+            count = 18
+            for i in range(count):  # each process books some; all deliver
+                server = servers[i % 3]
+                day = future_date(3 + i // 9)
+                book(server, day, f"{8 + i % 9}:00", email=f"p{i}@example.com")
+            wait_until(lambda: len([m for m in mail.messages if m[1][0].startswith("p")]) >= count
+                       and len(receiver.received()) >= count, timeout=30, what="every message")
+            time.sleep(2)
+            patient_mail = [str(m["X-Slotbook-Delivery"]) for m in mail.parsed()
+                            if str(m["To"]).find("@example.com") >= 0]
+            self.assertEqual(len(patient_mail), count)
+            self.assertEqual(len(set(patient_mail)), count)
+            hook_ids = [x["headers"]["webhook-id"] for x in receiver.received()]
+            self.assertEqual(len(hook_ids), count)
+            self.assertEqual(len(set(hook_ids)), count)
+        finally:
+            for server in servers:
+                server.stop()
+            receiver.stop()
+            mail.stop()
+
+
 class WebhookForgery(unittest.TestCase):
     def test_private_and_plain_http_urls_are_refused_without_the_test_flag(self):
         server = Server(args=["--rate-limit", "0"]).start()
@@ -423,8 +513,16 @@ class Sms(unittest.TestCase):
         form = twilio_form(r, ACCOUNT_SID, AUTH_TOKEN)
         self.assertEqual((form["To"], form["From"]), ("+12025550143", "+15550100"))
         self.assertIn("Test Clinic", form["Body"])
-        self.assertIn(PUBLIC_URL + "/manage?booking=" + b["id"], form["Body"])
-        self.assertLessEqual(len(form["Body"]), 320, form["Body"])
+        self.assertLessEqual(len(form["Body"]), 160, form["Body"])  # one GSM-7 segment
+        self.assertTrue(all(ord(c) < 128 for c in form["Body"]), form["Body"])
+        # The short link leads to the booking's manage page with its token.
+        link = re.search(re.escape(PUBLIC_URL) + r"(/m\?t=[\w-]+)", form["Body"])
+        self.assertIsNotNone(link, form["Body"])
+        r = self.server.get(link.group(1))
+        self.assertEqual(r.status, 302, r)
+        self.assertEqual(r.header("Location"),
+                         f"/manage?booking={b['id']}&token={b['manage_token']}")
+        self.assertEqual(self.server.get("/m?t=not-a-token").status, 404)
         sent = wait_until(lambda: [d for d in deliveries(self.server, booking_id=b["id"],
                                                          channel="sms") if d["status"] == "sent"],
                           what="a sent SMS")

@@ -1,10 +1,11 @@
 // Automated WCAG 2.1 A/AA check with axe-core (web/node_modules/axe-core) on every state of
 // the booking widget and the manage page, against the real server: the calendar and times,
-// a time chosen, the patient form, its validation errors, the confirmation, the manage
-// page (booking, reschedule picker, cancel question), a Spanish host page (with the
-// "time just taken" notice) and a 320 px phone screen. axe-core 4.x looks inside open shadow roots by itself, so the whole
-// document is checked, widget included. Every violation is listed with its id, impact,
-// help text and the nodes it was found on; the test wants none.
+// a time chosen, the patient form, its validation errors (also with the SMS consent
+// ticked), the confirmation, the manage page (booking, reschedule picker, cancel question),
+// a Spanish host page (with the "time just taken" notice) and a 320 px phone screen.
+// axe-core 4.x looks inside open shadow roots by itself, so the whole document is checked,
+// widget included. Every violation is listed with its id, impact, help text and the nodes
+// it was found on; the test wants none.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -102,6 +103,12 @@ async function walkWidget(page, audit, prefix, { confirm = true } = {}) {
   await w.root.locator('.field-error:not(:empty)').first().waitFor();
   assert.equal(await w.field('name').getAttribute('aria-invalid'), 'true');
   await audit.check(page, `${prefix}4-errors`);
+
+  // the consent to texts ticked: the phone's error is reworded for it
+  await w.field('sms_opt_in').check();
+  await w.field('sms_opt_in').focus();
+  await audit.check(page, `${prefix}4b-sms-ticked`);
+  await w.field('sms_opt_in').uncheck();
 
   await fillPatient(w, { name: 'Alex Axe', email: `axe-${prefix}@example.com` });
   if (!confirm) return { ...chosen, w };

@@ -66,6 +66,9 @@ test('keyboard-only booking', { timeout: 120000 }, () =>
     await page.keyboard.press('Tab');
     await page.keyboard.type('+1 555 0199');
     await page.keyboard.press('Tab');
+    // the consent to texts sits under the phone; passing it leaves it unticked
+    assert.equal((await focusedInWidget(page)).name, 'sms_opt_in');
+    await page.keyboard.press('Tab');
     await page.keyboard.type('Booked without a mouse');
     await page.keyboard.press('Tab');
     const confirm = await focusedInWidget(page);

@@ -129,6 +129,9 @@ CREATE TABLE webhooks (
   disabled_at   BIGINT,
   last_error    TEXT NOT NULL
 );
+-- Short manage links (/m?t=TOKEN, in text messages) find their booking by the token's
+-- hash. Partial: partner bookings have no token.
+CREATE INDEX bookings_by_token ON bookings (manage_token_hash) WHERE manage_token_hash <> '';
 CREATE TABLE server_secrets (
   name  TEXT COLLATE "C" PRIMARY KEY,
   value TEXT NOT NULL

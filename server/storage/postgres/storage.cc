@@ -161,6 +161,15 @@ class PgTransaction final : public WriteTransaction {
     return std::optional<BookingRecord>(std::move(rows->front()));
   }
 
+  Expected<std::optional<std::string>> booking_id_for_token_hash(
+      std::string_view token_hash) override {
+    auto r = c_.query("SELECT id FROM bookings WHERE manage_token_hash = $1",
+                      PgParams().add(token_hash));
+    if (!r.ok()) return r.error();
+    if (r->rows() == 0) return std::optional<std::string>();
+    return std::optional<std::string>(r->row(0).text(0));
+  }
+
   Expected<std::vector<BookingRecord>> occupying_bookings(
       std::string_view clinic_id, TimeWindow window, std::string_view practitioner_id) override {
     std::string sql = select_bookings() +

@@ -155,6 +155,9 @@ CREATE TABLE webhooks (
   disabled_at   INTEGER,
   last_error    TEXT NOT NULL
 );
+-- Short manage links (/m?t=TOKEN, in text messages) find their booking by the token's
+-- hash. Partial: partner bookings have no token.
+CREATE INDEX bookings_by_token ON bookings (manage_token_hash) WHERE manage_token_hash <> '';
 CREATE TABLE server_secrets (
   name  TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -115,6 +115,17 @@ class SqliteTransaction final : public WriteTransaction {
     return std::optional<BookingRecord>(std::move(rows->front()));
   }
 
+  Expected<std::optional<std::string>> booking_id_for_token_hash(
+      std::string_view token_hash) override {
+    auto stmt = c_.prepare("SELECT id FROM bookings WHERE manage_token_hash = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, token_hash);
+    auto row = stmt->step();
+    if (!row.ok()) return row.error();
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(stmt->text(0));
+  }
+
   Expected<std::vector<BookingRecord>> occupying_bookings(
       std::string_view clinic_id, TimeWindow window, std::string_view practitioner_id) override {
     std::string sql = std::string("SELECT ") + kBookingColumns +

@@ -32,6 +32,7 @@ const std::vector<std::string> kClinicTemplates = {
     "clinic_booking_created", "clinic_booking_rescheduled", "clinic_booking_cancelled"};
 // 60 characters, like a real manage link.
 const std::string kManageUrl = "https://bookings.example.org/manage/tk_8f3a9c2e7b1d4f6a0c5e9b";
+const std::string kManageShortUrl = "https://bookings.example.org/m?t=8f3a9c2e7b1d";
 
 date::local_seconds appointment_time() {
   return date::local_days{date::year{2027} / 1 / 14} + std::chrono::hours{15};
@@ -52,6 +53,7 @@ nlohmann::json full_context(const std::string& language) {
           {"duration_minutes", 30},
           {"confirmation_number", "K7Q-2X9"},
           {"manage_url", kManageUrl},
+          {"manage_short_url", kManageShortUrl},
           {"previous_date", before.date},
           {"previous_time", before.time},
           {"cancel_reason", "Feeling better"},
@@ -140,7 +142,8 @@ TEST_CASE("every built-in template renders the key facts in English and Spanish"
           CHECK_FALSE(contains(*text, "\n"));
         } else {
           CHECK(contains(*text, "America/New_York"));
-          CHECK(contains(*text, kManageUrl));
+          // Text messages carry the short link (one SMS where possible), emails the full one.
+          CHECK(contains(*text, part == "sms" ? kManageShortUrl : kManageUrl));
         }
         if (part == "txt" || part == "html") {
           CHECK(contains(*text, date));

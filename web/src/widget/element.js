@@ -15,7 +15,7 @@ import { timeRadioGroup } from './times.js';
 
 const SNAPSHOT_MAX_AGE_MS = 60000;
 
-/** Attributes that prefill the patient's details. */
+/** Attributes that prefill the patient's details. Never consent to texts: only their own tick gives it. */
 const PREFILL = ['name', 'email', 'phone'];
 
 /** Every documented attribute (docs/widget.md); each takes effect after connect too. */
@@ -32,6 +32,7 @@ export class BookingWidget extends HTMLElement {
       this.view = this.shell.view;
       this.patient = Object.fromEntries(PREFILL.map((name) => [name, this.getAttribute(name) || '']));
       this.patient.notes = '';
+      this.patient.smsOptIn = false;
     }
     // connected again after a move: start over with a fresh snapshot, keeping what was typed
     this.start();
@@ -420,8 +421,15 @@ export class BookingWidget extends HTMLElement {
           appointment_type: this.typeId,
           practitioner_id: this.practitionerId,
           start: this.chosenSlot.start,
-          // The language the widget speaks to the patient, for the clinic's messages to them.
-          patient: { name: values.name, email: values.email, phone: values.phone, language: this.l10n.language },
+          // The language the widget speaks to the patient, for the clinic's messages to them;
+          // sms_opt_in: whether they ticked the box for texts (the server texts no one else).
+          patient: {
+            name: values.name,
+            email: values.email,
+            phone: values.phone,
+            language: this.l10n.language,
+            sms_opt_in: values.smsOptIn === true,
+          },
           notes: values.notes,
         },
         this.attemptKey,

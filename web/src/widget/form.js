@@ -1,6 +1,8 @@
 // The patient's details, validated in place: a field is checked when the patient leaves it
 // and re-checked as they type once it has shown an error; on submit the first wrong
-// field takes focus. Messages are tied to their inputs with aria-describedby.
+// field takes focus. Messages are tied to their inputs with aria-describedby. Under the
+// phone, the patient's consent to text messages: unticked unless they tick it, and with
+// it ticked the phone is asked for in those words (the server texts only that number).
 
 import { h, uid } from './dom.js';
 
@@ -8,9 +10,11 @@ const MAX_TEXT = 255; // the server's string cap
 const MAX_NOTES = 1000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function check(name, value, t) {
+/** The message for field `name` holding `value` ('' when fine); `smsOptIn`: texts asked for. */
+function check(name, value, t, smsOptIn) {
   const v = value.trim();
   if (name === 'notes') return v.length > MAX_NOTES ? t('tooLong', { n: MAX_NOTES }) : '';
+  if (!v && name === 'phone' && smsOptIn) return t('phoneForSms');
   if (!v) return t('required', { field: t(name).toLowerCase() });
   if (v.length > MAX_TEXT) return t('tooLong', { n: MAX_TEXT });
   if (name === 'email' && !EMAIL.test(v)) return t('badEmail');
@@ -29,11 +33,12 @@ const FIELDS = [
 const SERVER_FIELD = { 'patient.name': 'name', 'patient.email': 'email', 'patient.phone': 'phone', notes: 'notes' };
 
 export class PatientForm {
-  /** values: the initial {name, email, phone, notes}; onSubmit(values) when all are valid. */
+  /** values: the initial {name, email, phone, notes, smsOptIn}; onSubmit(values) when all are valid. */
   constructor({ l10n, values, onSubmit, submitLabel }) {
     this.t = l10n.t;
     this.fields = new Map();
     const rows = FIELDS.map((field) => this.row(field, values[field.name] || ''));
+    rows.splice(FIELDS.findIndex((field) => field.name === 'phone') + 1, 0, this.smsRow(values.smsOptIn === true));
     this.submit = h('button', { type: 'submit', class: 'primary', part: 'button primary confirm' }, submitLabel);
     this.element = h(
       'form',
@@ -71,11 +76,37 @@ export class PatientForm {
     const error = h('p', { class: 'field-error', id: errorId, part: 'field-error' });
     const field = { input, error, shown: false };
     input.addEventListener('blur', () => {
-      if (input.value.trim() || field.shown) this.show(name, check(name, input.value, this.t));
+      if (input.value.trim() || field.shown) this.show(name, this.checkField(name));
     });
-    input.addEventListener('input', () => field.shown && this.show(name, check(name, input.value, this.t)));
+    input.addEventListener('input', () => field.shown && this.show(name, this.checkField(name)));
     this.fields.set(name, field);
     return h('div', { class: 'field' }, h('label', { htmlFor: id, part: 'label' }, this.t(name)), input, error);
+  }
+
+  /** The consent checkbox; a phone error already shown is reworded when it changes. */
+  smsRow(checked) {
+    const id = uid('sms');
+    const hintId = `${id}-hint`;
+    this.smsOptIn = h('input', {
+      id,
+      name: 'sms_opt_in',
+      type: 'checkbox',
+      checked,
+      part: 'checkbox',
+      attrs: { 'aria-describedby': hintId },
+      onchange: () => this.fields.get('phone').shown && this.show('phone', this.checkField('phone')),
+    });
+    return h(
+      'div',
+      { class: 'consent' },
+      this.smsOptIn,
+      h('label', { htmlFor: id, part: 'label' }, this.t('smsOptIn')),
+      h('p', { class: 'hint', id: hintId }, this.t('smsRates')),
+    );
+  }
+
+  checkField(name) {
+    return check(name, this.fields.get(name).input.value, this.t, this.smsOptIn.checked);
   }
 
   show(name, message) {
@@ -95,6 +126,7 @@ export class PatientForm {
   values() {
     const out = {};
     for (const [name, { input }] of this.fields) out[name] = input.value.trim();
+    out.smsOptIn = this.smsOptIn.checked;
     return out;
   }
 
@@ -102,7 +134,7 @@ export class PatientForm {
   validate() {
     let first = null;
     for (const [name, { input }] of this.fields) {
-      const message = check(name, input.value, this.t);
+      const message = this.checkField(name);
       this.show(name, message);
       if (message && !first) first = input;
     }

@@ -98,6 +98,11 @@ button.link { font: inherit; font-size: 14px; font-weight: 600; background: none
 .summary.taken { border-left-color: var(--_error); }
 .summary.taken strong { text-decoration: line-through; color: var(--_muted); }
 .patient-form { display: grid; gap: 14px; }
+.consent { display: grid; grid-template-columns: auto 1fr; gap: 2px 10px; align-items: start; margin-top: -4px; }
+.consent input { width: 20px; height: 20px; min-height: 0; margin: 1px 0 0; padding: 0; accent-color: var(--_accent); cursor: pointer; }
+.consent input:focus-visible { outline-offset: 2px; }
+.consent label { font-size: 15px; cursor: pointer; }
+.consent .hint { grid-column: 2; font-size: 13px; }
 .field-error { color: var(--_error); font-size: 13px; font-weight: 600; margin-top: 4px; }
 .field-error:empty { display: none; }
 .notice { border-radius: var(--_radius); padding: 12px 14px; margin-bottom: 16px; border: 1px solid; }
