@@ -261,7 +261,8 @@ int main(int argc, char** argv) {
                  "(LANG/NAME.PART or CLINIC/LANG/NAME.PART)")
       ->check(CLI::ExistingDirectory);
   cli.add_flag("--allow-http-webhooks", options.allow_http_webhooks,
-               "allow webhook URLs over http:// to loopback and to private addresses (tests)");
+               "allow webhook URLs to loopback and private addresses (http:// to loopback "
+               "only) and stop checking each connection's address (tests)");
   cli.add_option("--delivery-attempts", options.delivery_attempts,
                  "attempts per message before it is failed")
       ->check(CLI::Range(1, 100))

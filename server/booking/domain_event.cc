@@ -98,15 +98,17 @@ DomainEvent clinic_config_event(std::string clinic_id, std::int64_t version_befo
 }
 
 std::optional<EventKind> classify_change(const BookingRecord& before, const BookingRecord& after) {
-  if (after.status != before.status) {
-    return after.status == BookingStatus::kCancelled ? EventKind::kBookingCancelled
-                                                     : EventKind::kBookingStatusChanged;
+  // A cancellation says it all; a move is what the patient must hear of, even when a
+  // staff edit changed the status with it (the event's `after` shows both).
+  if (after.status != before.status && after.status == BookingStatus::kCancelled) {
+    return EventKind::kBookingCancelled;
   }
   if (after.start_utc != before.start_utc || after.end_utc != before.end_utc ||
       after.practitioner_id != before.practitioner_id ||
       after.appointment_type != before.appointment_type) {
     return EventKind::kBookingRescheduled;
   }
+  if (after.status != before.status) return EventKind::kBookingStatusChanged;
   if (after.reminder_sent_at != before.reminder_sent_at) return EventKind::kBookingReminderSent;
   if (after.notes != before.notes) return EventKind::kBookingUpdated;
   return std::nullopt;

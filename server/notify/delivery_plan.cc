@@ -37,8 +37,9 @@ DeliveryRecord pending(const DomainEvent& event, std::int64_t position, std::str
   return d;
 }
 
-bool subscribed(const WebhookRecord& webhook, std::string_view type) {
+bool subscribed(const WebhookRecord& webhook, const DomainEvent& event, std::string_view type) {
   if (webhook.disabled_at) return false;
+  if (!webhook.clinic_id.empty() && webhook.clinic_id != event.clinic_id) return false;
   const auto events = nlohmann::json::parse(webhook.events_json, nullptr, false);
   if (!events.is_array()) return false;
   return std::any_of(events.begin(), events.end(),
@@ -113,7 +114,7 @@ std::vector<DeliveryRecord> plan_deliveries(const DomainEvent& event, std::int64
   }
   if (const auto hook_type = webhook_type(event.kind)) {
     for (const WebhookRecord& webhook : webhooks) {
-      if (!subscribed(webhook, *hook_type)) continue;
+      if (!subscribed(webhook, event, *hook_type)) continue;
       out.push_back(pending(event, position, delivery::kWebhook, *hook_type, webhook.id, now));
     }
   }

@@ -44,7 +44,8 @@ Expected<DeliveryRecord> DeliveryService::retry(std::string_view id) {
     if (!*found) return not_found("delivery_not_found", "no such delivery");
     out = **found;
     if (out.status == delivery::kSent || out.status == delivery::kCancelled) {
-      return invalid_state("a " + out.status + " delivery is not retried");
+      return Failure{FailureKind::kInvalidState, "delivery_not_retryable",
+                     "a " + out.status + " delivery is not retried"};
     }
     if (out.status == delivery::kFailed) out.attempts = 0;
     out.status = delivery::kPending;
@@ -79,24 +80,40 @@ bool DeliveryService::patient_gets_sms(EventKind kind, const BookingRecord& book
   return slotbook::server::patient_gets_sms(kind, booking, channels_);
 }
 
-Expected<CreatedWebhook> DeliveryService::create_webhook(const NewWebhook& request) {
-  auto refuse = [](std::string why) { return invalid("invalid_webhook", std::move(why)); };
-  if (request.url.size() > kMaxWebhookUrl) {
+namespace {
+
+Failure refuse(std::string why) { return invalid("invalid_webhook", std::move(why)); }
+
+}  // namespace
+
+Status DeliveryService::check_url(const std::string& url) const {
+  if (url.size() > kMaxWebhookUrl) {
     return refuse("url: at most " + std::to_string(kMaxWebhookUrl) + " characters");
   }
-  if (Status url = check_webhook_url(request.url, allow_private_webhooks_); !url.ok()) {
-    return refuse("url: " + url.error().message);
+  if (Status checked = check_webhook_url(url, allow_private_webhooks_); !checked.ok()) {
+    return refuse("url: " + checked.error().message);
   }
-  if (request.events.empty()) return refuse("events: name at least one event type");
-  std::set<std::string> events;
-  for (const std::string& type : request.events) {
+  return Status();
+}
+
+Expected<std::string> DeliveryService::events_json(const std::vector<std::string>& events) {
+  if (events.empty()) return refuse("events: name at least one event type");
+  std::set<std::string> types;
+  for (const std::string& type : events) {
     if (!is_webhook_type(type)) {
       return refuse("events: unknown event type \"" + type +
                     "\" (booking.created, booking.rescheduled, booking.cancelled, "
                     "booking.status_changed, booking.reminder_sent, clinic.updated)");
     }
-    events.insert(type);
+    types.insert(type);
   }
+  return nlohmann::json(std::vector<std::string>(types.begin(), types.end())).dump();
+}
+
+Expected<CreatedWebhook> DeliveryService::create_webhook(const NewWebhook& request) {
+  if (Status url = check_url(request.url); !url.ok()) return url.error();
+  auto events = events_json(request.events);
+  if (!events.ok()) return events.error();
   if (request.description.size() > kMaxWebhookDescription) {
     return refuse("description: at most " + std::to_string(kMaxWebhookDescription) + " characters");
   }
@@ -104,12 +121,18 @@ Expected<CreatedWebhook> DeliveryService::create_webhook(const NewWebhook& reque
   out.secret = new_webhook_secret();
   WebhookRecord& w = out.webhook;
   w.id = "wh_" + random_code("0123456789abcdef", 24);
+  w.clinic_id = request.clinic_id;
   w.url = request.url;
-  w.events_json = nlohmann::json(std::vector<std::string>(events.begin(), events.end())).dump();
+  w.events_json = std::move(*events);
   w.description = request.description;
   w.sealed_secret = to_base64(seal(server_key_, out.secret));
   w.created_at = clock_.now();
   Status status = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    if (!w.clinic_id.empty()) {
+      auto version = tx.clinic_version(w.clinic_id);
+      if (!version.ok()) return version.error();
+      if (!*version) return not_found("clinic_not_found", "no clinic " + w.clinic_id);
+    }
     auto existing = tx.webhooks();
     if (!existing.ok()) return existing.error();
     if (existing->size() >= kMaxWebhooks) {
@@ -117,6 +140,42 @@ Expected<CreatedWebhook> DeliveryService::create_webhook(const NewWebhook& reque
                      "at most " + std::to_string(kMaxWebhooks) + " webhooks; delete one first");
     }
     return tx.insert_webhook(w);
+  });
+  if (!status.ok()) return status.error();
+  return out;
+}
+
+Expected<WebhookRecord> DeliveryService::change_webhook(std::string_view id,
+                                                        const WebhookChange& change) {
+  if (change.url) {
+    if (Status url = check_url(*change.url); !url.ok()) return url.error();
+  }
+  std::optional<std::string> events;
+  if (change.events) {
+    auto checked = events_json(*change.events);
+    if (!checked.ok()) return checked.error();
+    events = std::move(*checked);
+  }
+  if (change.description && change.description->size() > kMaxWebhookDescription) {
+    return refuse("description: at most " + std::to_string(kMaxWebhookDescription) + " characters");
+  }
+  WebhookRecord out;
+  Status status = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    auto found = tx.webhook(id);
+    if (!found.ok()) return found.error();
+    if (!*found) return not_found("webhook_not_found", "no such webhook");
+    out = **found;
+    if (change.url) out.url = *change.url;
+    if (events) out.events_json = *events;
+    if (change.description) out.description = *change.description;
+    if (change.enabled == true) {
+      out.disabled_at.reset();
+      out.failing_since.reset();
+      out.last_error.clear();
+    } else if (change.enabled == false && !out.disabled_at) {
+      out.disabled_at = clock_.now();
+    }
+    return tx.update_webhook(out);
   });
   if (!status.ok()) return status.error();
   return out;

@@ -6,6 +6,7 @@
 #define SLOTBOOK_SERVER_NOTIFY_DELIVERY_SERVICE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,15 @@ struct NewWebhook {
   std::string url;
   std::vector<std::string> events;
   std::string description;
+  std::string clinic_id;  // empty: every clinic's events
+};
+
+// What a PATCH changes; absent fields stay.
+struct WebhookChange {
+  std::optional<std::string> url;
+  std::optional<std::vector<std::string>> events;
+  std::optional<std::string> description;
+  std::optional<bool> enabled;  // true: enabled again, its failure record cleared
 };
 
 struct CreatedWebhook {
@@ -40,7 +50,8 @@ class DeliveryService {
 
   Expected<std::vector<DeliveryRecord>> list(const DeliveryFilter& filter, std::int64_t* total);
   // A failed delivery becomes pending again with a fresh count of attempts; a pending
-  // one becomes due now. Failures: delivery_not_found, invalid_state (sent or cancelled).
+  // one becomes due now. Failures: delivery_not_found, delivery_not_retryable
+  // (kInvalidState: sent or cancelled).
   Expected<DeliveryRecord> retry(std::string_view id);
 
   // Asks for a reminder of booking `id` now, on every channel the patient can be reached
@@ -54,8 +65,10 @@ class DeliveryService {
   bool patient_gets_sms(EventKind kind, const BookingRecord& booking) const;
 
   // Failures: invalid_webhook (kInvalid: URL, events, description; the message says
-  // which), too_many_webhooks.
+  // which), clinic_not_found, too_many_webhooks.
   Expected<CreatedWebhook> create_webhook(const NewWebhook& request);
+  // Failures: webhook_not_found, invalid_webhook.
+  Expected<WebhookRecord> change_webhook(std::string_view id, const WebhookChange& change);
   Expected<std::vector<WebhookRecord>> webhooks();
   Expected<WebhookRecord> webhook(std::string_view id);  // webhook_not_found
   Status delete_webhook(std::string_view id);            // webhook_not_found
@@ -68,6 +81,10 @@ class DeliveryService {
   const std::string server_key_;
   const bool allow_private_webhooks_;
   const std::function<void()> wake_;
+
+  // The checked form of a subscription's fields; fails invalid_webhook.
+  Status check_url(const std::string& url) const;
+  static Expected<std::string> events_json(const std::vector<std::string>& events);
 };
 
 }  // namespace slotbook::server

@@ -140,6 +140,9 @@ std::string webhook_body(std::string_view type, const DomainEvent& event,
   nlohmann::ordered_json data;
   if (event.after && clinic) {
     data["booking"] = staff_appointment_json(*event.after, *clinic);
+    // What it was before the change (null for a new booking), so a receiver sees a
+    // reschedule's old time without keeping state.
+    data["previous"] = event.before ? staff_appointment_json(*event.before, *clinic) : Json();
   } else if (event.after) {
     data["booking"] = {{"id", event.after->id}, {"clinic_id", event.after->clinic_id}};
   } else {

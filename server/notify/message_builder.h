@@ -65,8 +65,9 @@ class MessageBuilder {
 };
 
 // A webhook's body, `{"type", "timestamp", "data": {...}}` (docs/webhooks.md): the
-// booking in the staff API's appointment shape, or the clinic's id and configuration
-// version. `clinic` is null when the clinic is gone. No manage token, ever.
+// booking in the staff API's appointment shape and as it was before (`previous`), or the
+// clinic's id and configuration versions. `clinic` is null when the clinic is gone. No manage
+// token, ever.
 std::string webhook_body(std::string_view type, const DomainEvent& event,
                          const ClinicConfig* clinic);
 

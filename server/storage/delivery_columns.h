@@ -50,8 +50,8 @@ void bind_delivery_columns(const DeliveryRecord& d, Bind&& bind) {
 
 inline constexpr const char* kWebhookColumns =
     "id, url, events, description, sealed_secret, created_at, failing_since, disabled_at, "
-    "last_error";
-inline constexpr int kWebhookColumnCount = 9;
+    "last_error, clinic_id";
+inline constexpr int kWebhookColumnCount = 10;
 
 template <typename Row>
 WebhookRecord webhook_from_row(const Row& row) {
@@ -65,6 +65,7 @@ WebhookRecord webhook_from_row(const Row& row) {
   w.failing_since = row.optional_time(6);
   w.disabled_at = row.optional_time(7);
   w.last_error = row.text(8);
+  w.clinic_id = row.text(9);
   return w;
 }
 
@@ -72,6 +73,7 @@ template <typename Bind>
 void bind_webhook_columns(const WebhookRecord& w, Bind&& bind) {
   bind(w.id), bind(w.url), bind(w.events_json), bind(w.description), bind(w.sealed_secret);
   bind(w.created_at), bind(w.failing_since), bind(w.disabled_at), bind(w.last_error);
+  bind(w.clinic_id);
 }
 
 }  // namespace slotbook::server

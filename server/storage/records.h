@@ -68,6 +68,7 @@ struct DeliveryFilter {
   std::optional<std::string> status;
   std::optional<std::string> booking_id;
   std::optional<std::string> channel;
+  std::optional<std::string> recipient;  // "patient", "clinic" or a webhook id
   int skip = 0;
   int limit = 100;
 };
@@ -75,7 +76,8 @@ struct DeliveryFilter {
 // A webhook subscription (docs/webhooks.md). The secret signs every delivery, so it is
 // kept sealed (encrypted with the server key), not hashed.
 struct WebhookRecord {
-  std::string id;  // "wh_" + random
+  std::string id;         // "wh_" + random
+  std::string clinic_id;  // empty: every clinic's events
   std::string url;
   std::string events_json;  // JSON array of event types
   std::string description;

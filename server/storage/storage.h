@@ -108,7 +108,8 @@ class WriteTransaction : public ReadView {
                                                           std::optional<UtcSeconds> keep_for,
                                                           UtcSeconds now) = 0;
   virtual Status insert_webhook(const WebhookRecord& webhook) = 0;
-  // Stores failing_since, disabled_at and last_error of webhook `id`.
+  // Stores the mutable fields of webhook `id` (url, events, description, failing_since,
+  // disabled_at, last_error).
   virtual Status update_webhook(const WebhookRecord& webhook) = 0;
   // Whether it existed.
   virtual Expected<bool> delete_webhook(std::string_view id) = 0;

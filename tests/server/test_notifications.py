@@ -226,7 +226,7 @@ class Email(unittest.TestCase):
         self.assertRegex(d["id"], r"^dlv_[0-9a-f]{24}$")
         self.assertIsNotNone(d["sent_at"])
         r = self.server.staff("POST", f"/api/v1/deliveries/{d['id']}/retry")
-        self.assertEqual((r.status, r.json()["code"]), (400, "invalid_state"), r)
+        self.assertEqual((r.status, r.json()["code"]), (400, "delivery_not_retryable"), r)
         self.assertEqual(self.server.staff("POST", "/api/v1/deliveries/dlv_nope/retry").status, 404)
         r = self.server.staff("GET", "/api/v1/deliveries?status=bogus")
         self.assertEqual(r.status, 400, r)
@@ -357,6 +357,33 @@ class Webhooks(unittest.TestCase):
         time.sleep(1)
         late = [x for x in self.receiver.received()[seen:] if x["path"] == "/cancelled"]
         self.assertEqual(late, [])
+
+    def test_per_clinic_subscriptions_patch_and_the_previous_state(self):
+        r = self.server.staff("POST", "/api/v1/webhooks", {
+            "url": self.receiver.url + "/other", "events": ["booking.created"],
+            "clinic_id": "no-such-clinic"})
+        self.assertEqual((r.status, r.json()["code"]), (404, "clinic_not_found"), r)
+        mine = self.subscribe(["booking.rescheduled"], "/mine")
+        r = self.server.staff("PATCH", f"/api/v1/webhooks/{mine['id']}", {"enabled": False})
+        self.assertEqual((r.status, r.json()["webhook"]["enabled"]), (200, False), r)
+        day = future_date(5)
+        b = book(self.server, day, "10:00", email="prev@example.com")
+        move = f"/api/v1/bookings/{b['id']}/reschedule?token={b['manage_token']}"
+        self.assertEqual(self.server.post(move, {"start": utc_instant(day, "11:00")}).status, 200)
+        time.sleep(1)
+        self.assertEqual([x for x in self.receiver.received() if x["path"] == "/mine"], [])
+        r = self.server.staff("PATCH", f"/api/v1/webhooks/{mine['id']}",
+                              {"enabled": True, "description": "back"})
+        self.assertEqual((r.json()["webhook"]["enabled"], r.json()["webhook"]["description"]),
+                         (True, "back"))
+        self.assertEqual(self.server.post(move, {"start": utc_instant(day, "12:00")}).status, 200)
+        hit = self.receiver.wait_for(lambda r: r["path"] == "/mine", what="booking.rescheduled")
+        body = verify_standard_webhook(mine["secret"], hit["headers"], hit["body"])
+        self.assertEqual(body["data"]["booking"]["start"], utc_instant(day, "12:00"))
+        self.assertEqual(body["data"]["previous"]["start"], utc_instant(day, "11:00"))
+        r = self.server.staff("PATCH", f"/api/v1/webhooks/{mine['id']}", {"events": ["nope"]})
+        self.assertEqual((r.status, r.json()["code"]), (400, "invalid_webhook"), r)
+        self.server.staff("DELETE", f"/api/v1/webhooks/{mine['id']}")
 
     def test_failing_receiver_is_retried_with_the_same_id(self):
         receiver = HttpReceiver(status=500).start()

@@ -35,6 +35,7 @@ Json delivery_json(const DeliveryRecord& d) {
 Json webhook_json(const WebhookRecord& w) {
   return Json{
       {"id", w.id},
+      {"clinic_id", w.clinic_id.empty() ? Json(nullptr) : Json(w.clinic_id)},
       {"url", w.url},
       {"events", Json::parse(w.events_json, nullptr, false)},
       {"description", w.description},
@@ -50,7 +51,7 @@ void list_deliveries(AppContext& app, const Request& req, Response& res) {
   StaffCall call = begin_staff_call(app, req, res);
   if (!call.ok) return;
   nlohmann::json params = nlohmann::json::object();
-  for (const char* name : {"status", "booking_id", "channel"}) {
+  for (const char* name : {"status", "booking_id", "channel", "recipient"}) {
     if (req.has_param(name)) params[name] = req.get_param_value(name);
   }
   for (const char* name : {"limit", "skip"}) {
@@ -71,6 +72,7 @@ void list_deliveries(AppContext& app, const Request& req, Response& res) {
       *filter.channel != delivery::kWebhook) {
     fields.fail("channel", "must be email, sms or webhook");
   }
+  filter.recipient = fields.text("recipient", false, 64);
   filter.limit = static_cast<int>(fields.integer("limit", false, 1, 500).value_or(100));
   filter.skip = static_cast<int>(fields.integer("skip", false, 0, 1000000).value_or(0));
   if (!errors.empty()) return staff_fields(res, errors);
@@ -90,6 +92,25 @@ void retry_delivery(AppContext& app, const Request& req, Response& res) {
   send_json(res, 200, Json{{"success", true}, {"delivery", delivery_json(*retried)}});
 }
 
+// `events` as a list of strings; nullopt (after recording the error) otherwise.
+std::optional<std::vector<std::string>> event_list(const nlohmann::json& body,
+                                                   FieldReader& fields) {
+  const auto events = body.find("events");
+  if (events == body.end() || !events->is_array() || events->empty()) {
+    fields.fail("events", "must be a non-empty array of event types");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const nlohmann::json& type : *events) {
+    if (!type.is_string()) {
+      fields.fail("events", "every event type must be a string", "type_error");
+      return std::nullopt;
+    }
+    out.push_back(type.get<std::string>());
+  }
+  return out;
+}
+
 void create_webhook(AppContext& app, const Request& req, Response& res) {
   StaffCall call = begin_staff_call(app, req, res);
   if (!call.ok) return;
@@ -98,18 +119,8 @@ void create_webhook(AppContext& app, const Request& req, Response& res) {
   NewWebhook request;
   request.url = fields.text("url", true, kMaxWebhookUrl).value_or("");
   request.description = fields.text("description", false, kMaxWebhookDescription).value_or("");
-  const auto events = call.body.find("events");
-  if (events == call.body.end() || !events->is_array() || events->empty()) {
-    fields.fail("events", "must be a non-empty array of event types");
-  } else {
-    for (const nlohmann::json& type : *events) {
-      if (!type.is_string()) {
-        fields.fail("events", "every event type must be a string", "type_error");
-        break;
-      }
-      request.events.push_back(type.get<std::string>());
-    }
-  }
+  request.clinic_id = fields.text("clinic_id", false, 64).value_or("");
+  request.events = event_list(call.body, fields).value_or(std::vector<std::string>());
   if (!errors.empty()) return staff_fields(res, errors);
   auto created = app.deliveries.create_webhook(request);
   if (!created.ok()) return staff_failure(res, created.error());
@@ -118,6 +129,22 @@ void create_webhook(AppContext& app, const Request& req, Response& res) {
   Json out = {{"success", true}};
   for (auto it = body.begin(); it != body.end(); ++it) out[it.key()] = it.value();
   send_json(res, 201, out);
+}
+
+void change_webhook(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  FieldReader fields(call.body, "", &errors);
+  WebhookChange change;
+  change.url = fields.text("url", false, kMaxWebhookUrl);
+  change.description = fields.text("description", false, kMaxWebhookDescription);
+  change.enabled = fields.boolean("enabled", false);
+  if (fields.has("events")) change.events = event_list(call.body, fields);
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto changed = app.deliveries.change_webhook(req.matches[1].str(), change);
+  if (!changed.ok()) return staff_failure(res, changed.error());
+  send_json(res, 200, Json{{"success", true}, {"webhook", webhook_json(*changed)}});
 }
 
 void list_webhooks(AppContext& app, const Request& req, Response& res) {
@@ -158,6 +185,7 @@ void register_staff_delivery_routes(Router& server, AppContext& app) {
   server.Post("/api/v1/webhooks", bind(create_webhook));
   server.Get("/api/v1/webhooks", bind(list_webhooks));
   server.Get(R"(/api/v1/webhooks/([A-Za-z0-9_-]{1,64}))", bind(get_webhook));
+  server.Patch(R"(/api/v1/webhooks/([A-Za-z0-9_-]{1,64}))", bind(change_webhook));
   server.Delete(R"(/api/v1/webhooks/([A-Za-z0-9_-]{1,64}))", bind(delete_webhook));
 }
 

@@ -29,6 +29,11 @@ std::string_view title(std::string_view code, std::string_view field_hint) {
       {"range_too_large", "Invalid date range"},
       {"invalid_state", "Appointment cannot be changed"},
       {"invalid_clinic_config", "Invalid clinic configuration"},
+      {"delivery_not_found", "Delivery not found"},
+      {"delivery_not_retryable", "Delivery cannot be retried"},
+      {"webhook_not_found", "Webhook not found"},
+      {"invalid_webhook", "Invalid webhook"},
+      {"too_many_webhooks", "Too many webhooks"},
   };
   if (code == "validation_failed") {
     if (field_hint.find("date") != std::string_view::npos) return "Invalid date format";

@@ -127,7 +127,8 @@ CREATE TABLE webhooks (
   created_at    BIGINT NOT NULL,
   failing_since BIGINT,
   disabled_at   BIGINT,
-  last_error    TEXT NOT NULL
+  last_error    TEXT NOT NULL,
+  clinic_id     TEXT NOT NULL
 );
 -- Short manage links (/m?t=TOKEN, in text messages) find their booking by the token's
 -- hash. Partial: partner bookings have no token.

@@ -372,6 +372,7 @@ class PgTransaction final : public WriteTransaction {
     match("status", filter.status);
     match("booking_id", filter.booking_id);
     match("channel", filter.channel);
+    match("recipient", filter.recipient);
     auto count = c_.query("SELECT COUNT(*) FROM deliveries" + where, params);
     if (!count.ok()) return count.error();
     *total = count->row(0).integer(0);
@@ -465,8 +466,16 @@ class PgTransaction final : public WriteTransaction {
 
   Status update_webhook(const WebhookRecord& w) override {
     return done(c_.query(
-        "UPDATE webhooks SET failing_since = $2, disabled_at = $3, last_error = $4 WHERE id = $1",
-        PgParams().add(w.id).add(w.failing_since).add(w.disabled_at).add(w.last_error)));
+        "UPDATE webhooks SET failing_since = $2, disabled_at = $3, last_error = $4, url = $5, "
+        "events = $6, description = $7 WHERE id = $1",
+        PgParams()
+            .add(w.id)
+            .add(w.failing_since)
+            .add(w.disabled_at)
+            .add(w.last_error)
+            .add(w.url)
+            .add(w.events_json)
+            .add(w.description)));
   }
 
   Expected<bool> delete_webhook(std::string_view id) override {

@@ -153,7 +153,8 @@ CREATE TABLE webhooks (
   created_at    INTEGER NOT NULL,
   failing_since INTEGER,
   disabled_at   INTEGER,
-  last_error    TEXT NOT NULL
+  last_error    TEXT NOT NULL,
+  clinic_id     TEXT NOT NULL
 );
 -- Short manage links (/m?t=TOKEN, in text messages) find their booking by the token's
 -- hash. Partial: partner bookings have no token.

@@ -302,10 +302,12 @@ class SqliteTransaction final : public WriteTransaction {
     if (filter.status) where += " AND status = ?1";
     if (filter.booking_id) where += " AND booking_id = ?2";
     if (filter.channel) where += " AND channel = ?3";
+    if (filter.recipient) where += " AND recipient = ?6";
     auto bind_filter = [&](SqliteStatement& stmt) {
       if (filter.status) stmt.bind(1, *filter.status);
       if (filter.booking_id) stmt.bind(2, *filter.booking_id);
       if (filter.channel) stmt.bind(3, *filter.channel);
+      if (filter.recipient) stmt.bind(6, *filter.recipient);
     };
     {
       auto count = c_.prepare("SELECT COUNT(*) FROM deliveries" + where);
@@ -407,9 +409,11 @@ class SqliteTransaction final : public WriteTransaction {
 
   Status update_webhook(const WebhookRecord& w) override {
     auto stmt = c_.prepare(
-        "UPDATE webhooks SET failing_since = ?2, disabled_at = ?3, last_error = ?4 WHERE id = ?1");
+        "UPDATE webhooks SET failing_since = ?2, disabled_at = ?3, last_error = ?4, url = ?5, "
+        "events = ?6, description = ?7 WHERE id = ?1");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, w.id).bind(2, w.failing_since).bind(3, w.disabled_at).bind(4, w.last_error);
+    stmt->bind(5, w.url).bind(6, w.events_json).bind(7, w.description);
     return stmt->run();
   }
 

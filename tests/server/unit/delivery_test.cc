@@ -160,6 +160,32 @@ TEST_CASE("a clinic's configuration change is a clinic.updated webhook") {
   CHECK(describe(planned) == std::vector<std::string>{"webhook clinic.updated wh_c"});
 }
 
+TEST_CASE("a move the patient must hear of wins over a status change, a cancellation over both") {
+  const BookingRecord before = patient_booking("2027-01-14T15:00:00Z");
+  BookingRecord after = before;
+  after.start_utc += std::chrono::hours(1);
+  after.status = BookingStatus::kPending;
+  CHECK(classify_change(before, after) == EventKind::kBookingRescheduled);
+  after.status = BookingStatus::kCancelled;
+  CHECK(classify_change(before, after) == EventKind::kBookingCancelled);
+  after = before;
+  after.status = BookingStatus::kPending;
+  CHECK(classify_change(before, after) == EventKind::kBookingStatusChanged);
+}
+
+TEST_CASE("a webhook for one clinic hears only that clinic's events") {
+  PlanFixture f;
+  const BookingRecord b = patient_booking("2027-01-14T15:00:00Z");
+  const DomainEvent created = booking_event(EventKind::kBookingCreated, std::nullopt, b, kNow);
+  WebhookRecord mine = webhook("wh_mine", R"(["booking.created"])");
+  mine.clinic_id = "testclinic";
+  WebhookRecord other = webhook("wh_other", R"(["booking.created"])");
+  other.clinic_id = "another-clinic";
+  CHECK(
+      describe(plan_deliveries(created, 1, f.clinic.get(), {false, false}, {mine, other}, kNow)) ==
+      std::vector<std::string>{"webhook booking.created wh_mine"});
+}
+
 TEST_CASE("reminder rules are checked when the configuration is stored") {
   SystemZoneSource zones;
   auto with = [&](nlohmann::json changes) {
