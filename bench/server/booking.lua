@@ -2,7 +2,8 @@
 -- answer is a durable 201 rather than a cheap 409. The bench clinic's practitioners
 -- p00..p39 work around the clock in UTC; follow-ups last 15 minutes on a 15-minute grid.
 -- Each wrk thread (run with -t2) owns 20 practitioners. wrk's Lua is 5.1 (LuaJIT).
--- `wrk ... -- D` starts D days later, so several wrk (one per server process) never meet.
+-- `wrk ... -- D` starts D days later, so several wrk (one per server process) never meet;
+-- `wrk ... -- D sms` also gives each patient a phone and their consent to text messages.
 
 local threads = {}
 local counter = 1
@@ -19,6 +20,10 @@ function init(args)
   -- Midnight UTC, two days ahead, plus the day offset given after "--" (one per process).
   first_day = (math.floor(os.time() / 86400) + 2 + (tonumber(args[1]) or 0)) * 86400
   created, conflicts, others = 0, 0, 0
+  contact = '"email":"bench@example.com"'
+  if args[2] == "sms" then
+    contact = contact .. ',"phone":"+12025550143","sms_opt_in":true'
+  end
 end
 
 function request()
@@ -30,7 +35,7 @@ function request()
   local start = os.date("!%Y-%m-%dT%H:%M:%SZ", first_day + day * 86400 + slot * 900)
   local body = string.format(
     '{"clinic_id":"bench","appointment_type":"follow-up","practitioner_id":"p%02d",' ..
-    '"start":"%s","patient":{"name":"Bench Patient","email":"bench@example.com"}}', p, start)
+    '"start":"%s","patient":{"name":"Bench Patient",%s}}', p, start, contact)
   return wrk.format("POST", "/api/v1/bookings", {["Content-Type"] = "application/json"}, body)
 end
 

@@ -489,6 +489,13 @@ Expected<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const std::string& 
   storage->writer_ = std::move(*writer);
   Status migrated = migrate(*storage->writer_);
   if (!migrated.ok()) return migrated.error();
+  // One process owns the file (docs/deploy.md), so a delivery still leased was claimed by
+  // this server before it was killed: it is due again now, not when the lease runs out.
+  if (Status released = storage->writer_->exec(
+          "UPDATE deliveries SET lease_until = 0 WHERE status = 'pending' AND lease_until > 0");
+      !released.ok()) {
+    return released.error();
+  }
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto reader = SqliteConnection::open(path);
     if (!reader.ok()) return reader.error();

@@ -8,7 +8,9 @@
 // the changes of those before it; a failed one is rolled back alone), with one commit and
 // one fsync for all; each write() returns only after that commit. A pool of reader
 // connections serves read() in parallel (WAL readers never block the writer). The schema
-// is migrated on open (sqlite_schema.h).
+// is migrated on open (sqlite_schema.h), and the leases of pending deliveries are
+// released: one process owns the file, so a lease it finds was held by itself before it
+// was killed, and the delivery is due again at once.
 // Thread-safe.
 #ifndef SLOTBOOK_SERVER_STORAGE_SQLITE_STORAGE_H_
 #define SLOTBOOK_SERVER_STORAGE_SQLITE_STORAGE_H_

@@ -281,6 +281,102 @@ TEST_CASE("empty strings and missing keys leave out optional lines entirely") {
   CHECK(contains(*patient, "Clinic: Lakeside Clinic\nConfirmation number: K7Q-2X9\n"));
 }
 
+TEST_CASE("without a manage link the patient messages leave out every trace of it") {
+  // Bookings made through the partner protocol have no manage token, so no links.
+  const MessageTemplates templates = builtin();
+  auto has_double_blank_line = [](const std::string& text) {
+    bool previous_blank = false;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      const bool blank = line.find_first_not_of(" \t\r") == std::string::npos;
+      if (blank && previous_blank) return true;
+      previous_blank = blank;
+    }
+    return false;
+  };
+  // The lines of `text` with nothing but whitespace on them, counted.
+  auto blank_lines = [](const std::string& text) {
+    int count = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) ++count;
+    }
+    return count;
+  };
+  for (const std::string language : {"en", "es"}) {
+    const nlohmann::json with_link = full_context(language);
+    nlohmann::json context = with_link;
+    context["manage_url"] = "";
+    context["manage_short_url"] = "";
+    const std::string date = context["date"], date_short = context["date_short"],
+                      time = context["time"];
+    for (const auto& name : kPatientTemplates) {
+      for (const std::string part : {"subject", "txt", "html", "sms"}) {
+        INFO(language << "/" << name << "." << part);
+        auto text = templates.render("clinic-1", language, name, part, context);
+        REQUIRE(text.ok());
+        auto linked = templates.render("clinic-1", language, name, part, with_link);
+        REQUIRE(linked.ok());
+        INFO(*text);
+        CHECK_FALSE(contains(*text, "{{"));
+        CHECK_FALSE(contains(*text, "Manage"));
+        CHECK_FALSE(contains(*text, "manage"));
+        CHECK_FALSE(contains(*text, "Gestionar"));
+        CHECK_FALSE(contains(*text, "View your appointment"));
+        CHECK_FALSE(contains(*text, "Ver su cita"));
+        CHECK_FALSE(contains(*text, "Details:"));
+        CHECK_FALSE(contains(*text, "Detalles:"));
+        CHECK_FALSE(contains(*text, "href=\"\""));
+        CHECK_FALSE(contains(*text, "<a "));
+        CHECK_FALSE(contains(*text, "open this link"));
+        CHECK_FALSE(contains(*text, "abra este enlace"));
+        CHECK_FALSE(contains(*text, ": \n"));
+        CHECK_FALSE(has_double_blank_line(*text));
+        // Leaving the link out removes lines; it never adds a blank one.
+        CHECK(blank_lines(*text) <= blank_lines(*linked));
+        if (part != "subject") CHECK(text->size() < linked->size());
+        CHECK(contains(*text, "Lakeside Clinic"));
+        CHECK(contains(*text, time));
+        if (part == "subject" || part == "sms") {
+          CHECK(contains(*text, date_short));
+        } else {
+          CHECK(contains(*text, date));
+          CHECK(contains(*text, "Checkup"));
+          CHECK(contains(*text, "K7Q-2X9"));
+        }
+        if (part == "subject") CHECK(*text == *linked);
+        if (part == "sms") {
+          CHECK(contains(*text, "America/New_York"));
+          CHECK_FALSE(contains(*text, "Manage:"));
+          CHECK_FALSE(contains(*text, "Gestionar:"));
+          REQUIRE_FALSE(text->empty());
+          CHECK(text->back() != ':');
+          CHECK(text->back() != ' ');
+          CHECK(text->back() == '.');
+          // Just the link sentence is gone.
+          const std::size_t cut = text->size();
+          CHECK(linked->compare(0, cut, *text) == 0);
+          CHECK(linked->compare(cut, 1, " ") == 0);
+        }
+        if (part == "txt") {
+          // The closing follows the details after exactly one blank line.
+          CHECK(contains(*text, "K7Q-2X9\n\n"));
+          CHECK_FALSE(contains(*text, "K7Q-2X9\n\n\n"));
+          CHECK(text->back() == '\n');
+          CHECK(text->compare(text->size() - std::string("Lakeside Clinic\n").size(),
+                              std::string::npos, "Lakeside Clinic\n") == 0);
+        }
+        if (part == "html") {
+          CHECK(contains(*text,
+                         "</table>\n</td></tr>\n<tr><td style=\"padding:24px 32px 32px "
+                         "32px;\">\n</td></tr>\n</table>"));
+          CHECK(contains(*text, "</html>"));
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("JSON values become mustache data: booleans, numbers, lists, no partials") {
   TempDir dir;
   dir.write("en/probe.txt",
