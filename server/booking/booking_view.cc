@@ -14,6 +14,20 @@ std::string local_time_text(const ClinicConfig& clinic, UtcSeconds time) {
 
 std::string instant_text(UtcSeconds time) { return format_instant(Instant(time)); }
 
+Json optional_instant_json(const std::optional<UtcSeconds>& time) {
+  return time ? Json(instant_text(*time)) : Json(nullptr);
+}
+
+std::string clinic_display_name(const ClinicConfig& clinic) {
+  const std::string& name = clinic.checked().clinic_name;
+  return name.empty() ? clinic.id() : name;
+}
+
+std::string type_display_name(const BookingRecord& booking, const ClinicConfig& clinic) {
+  return booking.appointment_type.empty() ? std::string("Appointment")
+                                          : clinic.type_name(booking.appointment_type);
+}
+
 std::int64_t duration_minutes(const BookingRecord& booking) {
   return std::chrono::duration_cast<std::chrono::minutes>(booking.end_utc - booking.start_utc)
       .count();
@@ -58,9 +72,6 @@ Json manage_booking_json(const BookingRecord& b, const ClinicConfig& clinic, std
 }
 
 Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) {
-  auto optional_instant = [](const std::optional<UtcSeconds>& t) {
-    return t ? Json(instant_text(*t)) : Json(nullptr);
-  };
   return Json{
       {"id", b.id},
       {"calendar_event_id", b.id},
@@ -73,8 +84,7 @@ Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) 
       {"date", local_date_text(clinic, b.start_utc)},
       {"time", local_time_text(clinic, b.start_utc)},
       {"duration_minutes", duration_minutes(b)},
-      {"type", b.appointment_type.empty() ? std::string("Appointment")
-                                          : clinic.type_name(b.appointment_type)},
+      {"type", type_display_name(b, clinic)},
       {"appointment_type", b.appointment_type},
       {"practitioner_id", b.practitioner_id},
       {"practitioner_name", clinic.practitioner_name(b.practitioner_id)},
@@ -87,9 +97,9 @@ Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) 
       {"external_reference_id",
        b.external_reference_id.empty() ? Json(nullptr) : Json(b.external_reference_id)},
       {"reminder_sent", b.reminder_sent_at.has_value()},
-      {"reminder_sent_at", optional_instant(b.reminder_sent_at)},
+      {"reminder_sent_at", optional_instant_json(b.reminder_sent_at)},
       {"cancel_reason", b.cancel_reason.empty() ? Json(nullptr) : Json(b.cancel_reason)},
-      {"cancelled_at", optional_instant(b.cancelled_at)},
+      {"cancelled_at", optional_instant_json(b.cancelled_at)},
       {"sequence", b.sequence},
       {"created_at", instant_text(b.created_at)},
       {"updated_at", instant_text(b.updated_at)},

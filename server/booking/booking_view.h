@@ -31,6 +31,12 @@ Json manage_booking_json(const BookingRecord& booking, const ClinicConfig& clini
 // The staff view (seed 000 appointment fields plus ids and UTC instants).
 Json staff_appointment_json(const BookingRecord& booking, const ClinicConfig& clinic);
 
+// The appointment type's display name; "Appointment" for a partner booking of a bare
+// duration.
+std::string type_display_name(const BookingRecord& booking, const ClinicConfig& clinic);
+// The clinic's name; its id when unnamed.
+std::string clinic_display_name(const ClinicConfig& clinic);
+Json optional_instant_json(const std::optional<UtcSeconds>& time);         // RFC 3339 or null
 std::string local_date_text(const ClinicConfig& clinic, UtcSeconds time);  // YYYY-MM-DD
 std::string local_time_text(const ClinicConfig& clinic, UtcSeconds time);  // HH:MM
 std::string instant_text(UtcSeconds time);                                 // RFC 3339 UTC

@@ -5,6 +5,8 @@
 
 #include <libical/ical.h>
 
+#include "booking/booking_view.h"
+
 namespace slotbook::server {
 namespace {
 
@@ -41,13 +43,9 @@ std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic
 
   icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
   const std::string uid = booking.id + "@slotbook";
-  const std::string type_name = booking.appointment_type.empty()
-                                    ? std::string("Appointment")
-                                    : clinic.type_name(booking.appointment_type);
-  const std::string summary =
-      type_name + " with " + clinic.practitioner_name(booking.practitioner_id);
-  const std::string clinic_name =
-      clinic.checked().clinic_name.empty() ? clinic.id() : clinic.checked().clinic_name;
+  const std::string summary = type_display_name(booking, clinic) + " with " +
+                              clinic.practitioner_name(booking.practitioner_id);
+  const std::string clinic_name = clinic_display_name(clinic);
   const std::string description = "Confirmation number: " + booking.confirmation_number;
   icalcomponent_add_property(event, icalproperty_new_uid(uid.c_str()));
   icalcomponent_add_property(event, icalproperty_new_dtstamp(utc_time(now)));

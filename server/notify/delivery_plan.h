@@ -52,7 +52,7 @@ std::optional<ReminderCancellation> cancels_reminders(const DomainEvent& event);
 bool patient_gets_sms(EventKind kind, const BookingRecord& booking,
                       const DeliveryChannels& channels);
 
-// A new delivery id: "dlv_" + 24 lower-case hex digits.
+// A new delivery id: "dlv_" + 24 lower-case hex digits (the creation time, then random).
 std::string new_delivery_id();
 
 }  // namespace slotbook::server

@@ -11,7 +11,7 @@ namespace slotbook::server {
 namespace {
 
 constexpr int kDispatchBatch = 200;
-constexpr int kClaimBatch = 8;
+constexpr int kClaimBatch = 32;
 
 SendOutcome webhook_outcome(const Expected<HttpReply>& reply) {
   if (!reply.ok()) return SendOutcome::retry(reply.error().message);
@@ -45,6 +45,7 @@ void DeliveryWorker::start() {
 
 void DeliveryWorker::stop() {
   stopping_ = true;
+  stopped_.notify();
   wake();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
@@ -53,9 +54,32 @@ void DeliveryWorker::stop() {
 void DeliveryWorker::wake() { wakeup_.notify(); }
 
 void DeliveryWorker::loop() {
+  using Steady = std::chrono::steady_clock;
+  auto sampled_at = Steady::now();
+  std::uint64_t sampled_wakes = wakeup_.count();
   while (!stopping_) {
     const std::uint64_t seen = wakeup_.count();
+    const auto started = Steady::now();
     auto attempted = run_once();
+    const auto worked = Steady::now() - started;
+    // Background priority: while changes come faster than kRushEvents a second (every
+    // committed change wakes the worker), the worker's threads together take at most
+    // kRushShare of the time, so a booking rush keeps the cores and the database;
+    // deliveries catch up after it.
+    const auto now = Steady::now();
+    const double seconds = std::chrono::duration<double>(now - sampled_at).count();
+    if (seconds >= 0.1) {
+      rushing_ = static_cast<double>(wakeup_.count() - sampled_wakes) / seconds > kRushEvents;
+      sampled_at = now;
+      sampled_wakes = wakeup_.count();
+    }
+    if (rushing_ && !stopping_) {
+      const auto pause = std::min<Steady::duration>(
+          std::chrono::duration_cast<Steady::duration>(
+              worked * (std::max(1, settings_.threads) / kRushShare - 1)),
+          std::chrono::seconds(2));
+      stopped_.wait(0, std::chrono::duration_cast<std::chrono::milliseconds>(pause));
+    }
     if (!attempted.ok()) {
       spdlog::warn("delivery round failed: {}", attempted.error().message);
     } else if (*attempted > 0) {
@@ -66,10 +90,12 @@ void DeliveryWorker::loop() {
 }
 
 Expected<int> DeliveryWorker::run_once() {
-  for (;;) {
+  // In a rush one batch a round (the pause after the round keeps the share small); else
+  // all that waits.
+  for (bool more = true; more;) {
     auto dispatched = dispatch();
     if (!dispatched.ok()) return dispatched.error();
-    if (*dispatched < kDispatchBatch) break;
+    more = *dispatched == kDispatchBatch && !rushing_;
   }
   const UtcSeconds now = clock_.now();
   std::vector<DeliveryRecord> claimed;
@@ -80,10 +106,29 @@ Expected<int> DeliveryWorker::run_once() {
     return Status();
   });
   if (!status.ok()) return status.error();
-  for (const DeliveryRecord& delivery : claimed) {
-    if (stopping_) break;  // its lease runs out; the next start sends it
-    record(delivery, attempt(delivery));
+  // Outcomes are stored together (one commit for many sends), at least every
+  // kFlushEvery so the staff API sees progress. A send starts only while the lease
+  // still covers the longest one; the rest go back unattempted.
+  const auto claimed_at = std::chrono::steady_clock::now();
+  auto last_flush = claimed_at;
+  std::vector<DeliveryRecord> settled, released;
+  for (DeliveryRecord& delivery : claimed) {
+    const auto elapsed = std::chrono::steady_clock::now() - claimed_at;
+    if (stopping_ || elapsed > kLease - kLongestSend) {
+      delivery.lease_until = UtcSeconds{};
+      delivery.attempts -= 1;  // not attempted after all
+      released.push_back(std::move(delivery));
+      continue;
+    }
+    const Attempt outcome = attempt(delivery);
+    settled.push_back(settle(std::move(delivery), outcome));
+    if (std::chrono::steady_clock::now() - last_flush > kFlushEvery) {
+      store(settled, {});
+      settled.clear();
+      last_flush = std::chrono::steady_clock::now();
+    }
   }
+  store(settled, released);
   return static_cast<int>(claimed.size());
 }
 
@@ -218,7 +263,7 @@ DeliveryWorker::Attempt DeliveryWorker::send_webhook(const DeliveryRecord& deliv
   return Attempt{webhook_outcome(http_post(request))};
 }
 
-void DeliveryWorker::record(DeliveryRecord d, const Attempt& attempt) {
+DeliveryRecord DeliveryWorker::settle(DeliveryRecord d, const Attempt& attempt) const {
   const UtcSeconds now = clock_.now();
   const SendOutcome& outcome = attempt.outcome;
   d.lease_until = UtcSeconds{};
@@ -238,40 +283,62 @@ void DeliveryWorker::record(DeliveryRecord d, const Attempt& attempt) {
     d.next_attempt_at =
         now + std::chrono::ceil<std::chrono::seconds>(settings_.retry.delay_after(d.attempts));
   }
+  return d;
+}
+
+Status DeliveryWorker::track_webhook(WriteTransaction& tx, const DeliveryRecord& d) const {
+  auto webhook = tx.webhook(d.recipient);
+  if (!webhook.ok()) return webhook.error();
+  if (!*webhook) return Status();
+  WebhookRecord w = **webhook;
+  if (d.status == delivery::kSent) {
+    if (!w.failing_since && w.last_error.empty()) return Status();
+    w.failing_since.reset();
+    w.last_error.clear();
+  } else {
+    if (!w.failing_since) w.failing_since = d.updated_at;
+    w.last_error = d.last_error;
+    if (!w.disabled_at && d.updated_at - *w.failing_since >= settings_.webhook_disable_after) {
+      w.disabled_at = d.updated_at;
+      spdlog::warn("webhook {} disabled: failing since {}", w.id,
+                   format_instant(Instant(*w.failing_since)));
+    }
+  }
+  return tx.update_webhook(w);
+}
+
+void DeliveryWorker::store(const std::vector<DeliveryRecord>& settled,
+                           const std::vector<DeliveryRecord>& released) {
+  if (settled.empty() && released.empty()) return;
   Status stored = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
-    if (Status updated = tx.update_delivery(d); !updated.ok()) return updated;
-    if (d.channel != delivery::kWebhook || attempt.dropped) return Status();
-    auto webhook = tx.webhook(d.recipient);
-    if (!webhook.ok()) return webhook.error();
-    if (!*webhook) return Status();
-    WebhookRecord w = **webhook;
-    if (outcome.kind == SendOutcome::Kind::kSent) {
-      if (!w.failing_since && w.last_error.empty()) return Status();
-      w.failing_since.reset();
-      w.last_error.clear();
-    } else {
-      if (!w.failing_since) w.failing_since = now;
-      w.last_error = outcome.detail;
-      if (!w.disabled_at && now - *w.failing_since >= settings_.webhook_disable_after) {
-        w.disabled_at = now;
-        spdlog::warn("webhook {} disabled: failing since {}", w.id,
-                     format_instant(Instant(*w.failing_since)));
+    for (const DeliveryRecord& d : released) {
+      if (Status updated = tx.update_delivery(d); !updated.ok()) return updated;
+    }
+    for (const DeliveryRecord& d : settled) {
+      if (Status updated = tx.update_delivery(d); !updated.ok()) return updated;
+      // A webhook's health counts attempts that reached (or failed to reach) it.
+      const bool attempted = d.status == delivery::kSent || d.status == delivery::kFailed ||
+                             (d.status == delivery::kPending && !d.last_error.empty());
+      if (d.channel == delivery::kWebhook && attempted) {
+        if (Status tracked = track_webhook(tx, d); !tracked.ok()) return tracked;
       }
     }
-    return tx.update_webhook(w);
+    return Status();
   });
   if (!stored.ok()) {
-    // The lease runs out and the delivery is attempted again: at least once.
-    spdlog::error("delivery {}: outcome not stored: {}", d.id, stored.error().message);
+    // The leases run out and the deliveries are attempted again: at least once.
+    spdlog::error("{} delivery outcomes not stored: {}", settled.size(), stored.error().message);
     return;
   }
-  spdlog::info("delivery {} {} {} to {}: {}{}", d.id, d.channel, d.purpose, d.recipient, d.status,
-               d.last_error.empty() ? "" : " (" + d.last_error + ")");
-  if (d.status == delivery::kSent && d.purpose == delivery::kReminder) {
-    auto recorded = bookings_.record_reminder_sent(d.booking_id, now);
-    if (!recorded.ok()) {
-      spdlog::warn("reminder {} sent but not recorded on booking {}: {}", d.id, d.booking_id,
-                   recorded.error().message);
+  for (const DeliveryRecord& d : settled) {
+    spdlog::info("delivery {} {} {} to {}: {}{}", d.id, d.channel, d.purpose, d.recipient, d.status,
+                 d.last_error.empty() ? "" : " (" + d.last_error + ")");
+    if (d.status == delivery::kSent && d.purpose == delivery::kReminder) {
+      auto recorded = bookings_.record_reminder_sent(d.booking_id, *d.sent_at);
+      if (!recorded.ok()) {
+        spdlog::warn("reminder {} sent but not recorded on booking {}: {}", d.id, d.booking_id,
+                     recorded.error().message);
+      }
     }
   }
 }

@@ -39,7 +39,7 @@ struct DeliverySettings {
   std::optional<SmsSettings> sms;    // no SMS without it
   std::string envelope_from;         // --mail-from's address
   RetryPolicy retry;
-  int threads = 2;
+  int threads = 4;  // senders: mostly waiting on receivers
   // Webhook URLs to loopback and private addresses are allowed (tests only).
   bool allow_private_webhooks = false;
   // A webhook whose deliveries have failed for this long without a success is disabled.
@@ -53,8 +53,12 @@ struct DeliverySettings {
 
 class DeliveryWorker {
  public:
-  // Longer than any one send may take (SMTP's timeout is 30 s).
-  static constexpr auto kLease = std::chrono::seconds(45);
+  // How long a claim holds its deliveries: a send starts only while the lease still
+  // covers the longest one may take (SMTP's timeout).
+  static constexpr auto kLease = std::chrono::seconds(60);
+  static constexpr auto kLongestSend = std::chrono::seconds(30);
+  // Outcomes of a claim are stored at least this often.
+  static constexpr auto kFlushEvery = std::chrono::milliseconds(500);
 
   DeliveryWorker(Storage& storage, ClinicCatalog& catalog, BookingService& bookings,
                  const MessageBuilder& messages, const Clock& clock, DeliverySettings settings,
@@ -85,7 +89,14 @@ class DeliveryWorker {
   Attempt send_message(const DeliveryRecord& delivery, ReadView& view);
   Attempt send_webhook(const DeliveryRecord& delivery, const DomainEvent& event,
                        const ClinicConfig* clinic, const WebhookRecord& webhook);
-  void record(DeliveryRecord delivery, const Attempt& attempt);
+  // The delivery as `attempt` leaves it (sent, pending again, failed, cancelled).
+  DeliveryRecord settle(DeliveryRecord delivery, const Attempt& attempt) const;
+  // Stores settled deliveries (and their webhooks' health) and gives back `released` ones
+  // (claimed, not attempted) in one transaction, then logs the settled ones and records
+  // sent reminders on their bookings.
+  void store(const std::vector<DeliveryRecord>& settled,
+             const std::vector<DeliveryRecord>& released);
+  Status track_webhook(WriteTransaction& tx, const DeliveryRecord& delivery) const;
 
   Storage& storage_;
   ClinicCatalog& catalog_;
@@ -95,8 +106,14 @@ class DeliveryWorker {
   const DeliverySettings settings_;
   const std::string server_key_;
 
-  Wakeup wakeup_;
+  // A booking rush: more changes a second than this, and the worker's share of time then.
+  static constexpr double kRushEvents = 100;
+  static constexpr double kRushShare = 0.1;
+
+  Wakeup wakeup_;   // counts wakes: every committed change is one
+  Wakeup stopped_;  // ends a rush's pause at stop()
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> rushing_{false};  // read by every worker thread
   std::vector<std::thread> threads_;
 };
 

@@ -58,14 +58,12 @@ nlohmann::json MessageBuilder::context(const MessageSubject& subject,
   const BookingRecord& b = subject.booking;
   const ClinicConfig& clinic = *subject.clinic;
   const LocalTimeText start = when(clinic, b.start_utc, language);
-  const std::string& clinic_name = clinic.checked().clinic_name;
   const ManageLinks links = manage_links(b, subject.manage_token_sealed);
   nlohmann::json data = {
-      {"clinic_name", clinic_name.empty() ? clinic.id() : clinic_name},
+      {"clinic_name", clinic_display_name(clinic)},
       {"patient_name", single_line(b.patient_name)},
       {"practitioner_name", clinic.practitioner_name(b.practitioner_id)},
-      {"appointment_type_name", b.appointment_type.empty() ? std::string("Appointment")
-                                                           : clinic.type_name(b.appointment_type)},
+      {"appointment_type_name", type_display_name(b, clinic)},
       {"date", start.date},
       {"date_short", start.date_short},
       {"time", start.time},

@@ -28,8 +28,7 @@ void list_events(AppContext& app, const Request& req, Response& res) {
   const std::vector<BookingRecord>& rows = *found;
   Json events = Json::array();
   for (const BookingRecord& b : rows) {
-    const std::string type = b.appointment_type.empty() ? std::string("Appointment")
-                                                        : (*clinic)->type_name(b.appointment_type);
+    const std::string type = type_display_name(b, **clinic);
     events.push_back({{"id", b.id},
                       {"summary", "Appointment: " + b.patient_name},
                       {"description", "Patient: " + b.patient_name + "\nPhone: " + b.patient_phone +

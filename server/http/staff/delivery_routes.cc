@@ -8,10 +8,6 @@
 namespace slotbook::server {
 namespace {
 
-Json optional_instant(const std::optional<UtcSeconds>& time) {
-  return time ? Json(instant_text(*time)) : Json(nullptr);
-}
-
 Json delivery_json(const DeliveryRecord& d) {
   return Json{
       {"id", d.id},
@@ -28,7 +24,7 @@ Json delivery_json(const DeliveryRecord& d) {
       {"receipt", d.receipt.empty() ? Json(nullptr) : Json(d.receipt)},
       {"created_at", instant_text(d.created_at)},
       {"updated_at", instant_text(d.updated_at)},
-      {"sent_at", optional_instant(d.sent_at)},
+      {"sent_at", optional_instant_json(d.sent_at)},
   };
 }
 
@@ -41,8 +37,8 @@ Json webhook_json(const WebhookRecord& w) {
       {"description", w.description},
       {"enabled", !w.disabled_at.has_value()},
       {"created_at", instant_text(w.created_at)},
-      {"failing_since", optional_instant(w.failing_since)},
-      {"disabled_at", optional_instant(w.disabled_at)},
+      {"failing_since", optional_instant_json(w.failing_since)},
+      {"disabled_at", optional_instant_json(w.disabled_at)},
       {"last_error", w.last_error.empty() ? Json(nullptr) : Json(w.last_error)},
   };
 }

@@ -143,7 +143,6 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX deliveries_by_booking ON deliveries (booking_id);
-CREATE INDEX deliveries_by_creation ON deliveries (created_at);
 CREATE TABLE webhooks (
   id            TEXT PRIMARY KEY,
   url           TEXT NOT NULL,

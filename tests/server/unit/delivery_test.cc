@@ -135,6 +135,18 @@ TEST_CASE("a reschedule keeps only the reminders of the new start; a cancellatio
   const auto planned = plan_deliveries(moved, 3, f.clinic.get(), {true, false}, {}, kNow);
   CHECK(describe(planned) ==
         std::vector<std::string>{"email booking.rescheduled patient", "email reminder patient"});
+  // Moved back to the first start later: its reminder is made again (the first one was
+  // cancelled by the move away), not taken for a duplicate.
+  const DomainEvent created = booking_event(EventKind::kBookingCreated, std::nullopt, before, kNow);
+  const DomainEvent back = booking_event(EventKind::kBookingRescheduled, after, before, kNow);
+  auto reminder_key = [&](const DomainEvent& e) {
+    for (const auto& d : plan_deliveries(e, 1, f.clinic.get(), {true, false}, {}, kNow)) {
+      if (d.purpose == "reminder") return d.dedupe_key;
+    }
+    return std::string();
+  };
+  CHECK_FALSE(reminder_key(back).empty());
+  CHECK(reminder_key(back) != reminder_key(created));
 
   BookingRecord cancelled = after;
   cancelled.status = BookingStatus::kCancelled;
