@@ -7,6 +7,7 @@
 #include "notify/address_guard.h"
 #include "notify/delivery_kinds.h"
 #include "notify/webhook_signature.h"
+#include "storage/storage.h"
 #include "tokens/tokens.h"
 
 namespace slotbook::server {

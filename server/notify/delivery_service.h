@@ -13,9 +13,11 @@
 #include "booking/booking_service.h"
 #include "common/clock.h"
 #include "notify/delivery_plan.h"
-#include "storage/storage.h"
+#include "storage/records.h"
 
 namespace slotbook::server {
+
+class Storage;
 
 inline constexpr std::size_t kMaxWebhooks = 50;
 inline constexpr std::size_t kMaxWebhookUrl = 2000;

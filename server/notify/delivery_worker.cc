@@ -167,45 +167,60 @@ Status DeliveryWorker::plan(WriteTransaction& tx, const std::vector<OutboxRecord
 }
 
 DeliveryWorker::Attempt DeliveryWorker::attempt(const DeliveryRecord& delivery) {
-  Attempt result;
+  // What to send is gathered in one read; the send itself runs after it, so no database
+  // connection or snapshot is held while a receiver takes its time.
+  Prepared prepared;
   Status read = storage_.read([&](ReadView& view) -> Status {
-    result = send_message(delivery, view);
+    prepared = prepare(delivery, view);
     return Status();
   });
   if (!read.ok()) return Attempt{SendOutcome::retry(read.error().message)};
-  return result;
+  if (prepared.decided) return *prepared.decided;
+  return Attempt{prepared.send()};
 }
 
-// Runs inside a read only to gather what the message says; the send itself holds no
-// transaction open for long (each read view is one snapshot, released after).
-DeliveryWorker::Attempt DeliveryWorker::send_message(const DeliveryRecord& delivery,
-                                                     ReadView& view) {
-  auto drop = [](std::string why) { return Attempt{SendOutcome::rejected(std::move(why)), true}; };
+DeliveryWorker::Prepared DeliveryWorker::prepare(const DeliveryRecord& delivery,
+                                                 ReadView& view) const {
+  auto decided = [](SendOutcome outcome, bool dropped) {
+    Prepared p;
+    p.decided = Attempt{std::move(outcome), dropped};
+    return p;
+  };
+  auto drop = [&](std::string why) { return decided(SendOutcome::rejected(std::move(why)), true); };
+  auto retry = [&](const Failure& failure) {
+    return decided(SendOutcome::retry(failure.message), false);
+  };
+  auto sending = [](std::function<SendOutcome()> send) {
+    Prepared p;
+    p.send = std::move(send);
+    return p;
+  };
   std::optional<DomainEvent> event;
   if (delivery.outbox_position > 0) {
     auto record = view.outbox_record(delivery.outbox_position);
-    if (!record.ok()) return Attempt{SendOutcome::retry(record.error().message)};
+    if (!record.ok()) return retry(record.error());
     if (!*record) return drop("its event is no longer in the outbox");
     auto parsed = parse_event_json((*record)->payload_json);
     if (!parsed.ok()) return drop(parsed.error().message);
     event = std::move(*parsed);
   }
   auto clinic = catalog_.get(view, delivery.clinic_id);
-  if (!clinic.ok() && clinic.error().kind != FailureKind::kNotFound) {
-    return Attempt{SendOutcome::retry(clinic.error().message)};
-  }
+  if (!clinic.ok() && clinic.error().kind != FailureKind::kNotFound) return retry(clinic.error());
   if (delivery.channel == delivery::kWebhook) {
     auto webhook = view.webhook(delivery.recipient);
-    if (!webhook.ok()) return Attempt{SendOutcome::retry(webhook.error().message)};
+    if (!webhook.ok()) return retry(webhook.error());
     if (!*webhook) return drop("the webhook was deleted");
     if ((*webhook)->disabled_at) return drop("the webhook is disabled");
     if (!event) return drop("a webhook delivery without its event");
-    return send_webhook(delivery, *event, clinic.ok() ? clinic->get() : nullptr, **webhook);
+    auto request =
+        webhook_request(delivery, *event, clinic.ok() ? clinic->get() : nullptr, **webhook);
+    if (!request.ok()) return drop(request.error().message);
+    return sending([request = std::move(*request)] { return webhook_outcome(http_post(request)); });
   }
   if (!clinic.ok()) return drop("the clinic is gone");
 
   auto stored = view.booking(delivery.booking_id);
-  if (!stored.ok()) return Attempt{SendOutcome::retry(stored.error().message)};
+  if (!stored.ok()) return retry(stored.error());
   if (!*stored) return drop("the booking is gone");
   MessageSubject subject{event && event->after ? *event->after : **stored,
                          event ? event->before : std::nullopt, *clinic,
@@ -225,30 +240,34 @@ DeliveryWorker::Attempt DeliveryWorker::send_message(const DeliveryRecord& deliv
   }
 
   if (delivery.channel == delivery::kEmail) {
-    if (!settings_.smtp) return Attempt{SendOutcome::retry("no --smtp-url configured")};
+    if (!settings_.smtp) return decided(SendOutcome::retry("no --smtp-url configured"), false);
     auto email = messages_.email(delivery, subject, now);
     if (!email.ok()) return drop(email.error().message);
-    return Attempt{send_mail(*settings_.smtp, settings_.envelope_from, email->to, email->message)};
+    return sending([this, email = std::move(*email)] {
+      return send_mail(*settings_.smtp, settings_.envelope_from, email.to, email.message);
+    });
   }
   if (delivery.channel == delivery::kSms) {
-    if (!settings_.sms) return Attempt{SendOutcome::retry("no SMS sender configured")};
+    if (!settings_.sms) return decided(SendOutcome::retry("no SMS sender configured"), false);
     if (!subject.booking.sms_opt_in) return drop("the patient did not agree to text messages");
     auto body = messages_.sms(delivery, subject);
     if (!body.ok()) return drop(body.error().message);
-    return Attempt{send_sms(*settings_.sms, subject.booking.patient_phone, *body)};
+    return sending([this, to = subject.booking.patient_phone, body = std::move(*body)] {
+      return send_sms(*settings_.sms, to, body);
+    });
   }
   return drop("unknown channel " + delivery.channel);
 }
 
-DeliveryWorker::Attempt DeliveryWorker::send_webhook(const DeliveryRecord& delivery,
-                                                     const DomainEvent& event,
-                                                     const ClinicConfig* clinic,
-                                                     const WebhookRecord& webhook) {
+Expected<HttpRequest> DeliveryWorker::webhook_request(const DeliveryRecord& delivery,
+                                                      const DomainEvent& event,
+                                                      const ClinicConfig* clinic,
+                                                      const WebhookRecord& webhook) const {
   const auto sealed = from_base64(webhook.sealed_secret);
   const auto secret = sealed ? open_sealed(server_key_, *sealed) : std::nullopt;
-  if (!secret) return Attempt{SendOutcome::rejected("the webhook's secret cannot be opened"), true};
+  if (!secret) return storage_failure("the webhook's secret cannot be opened");
   auto key = webhook_secret_key(*secret);
-  if (!key.ok()) return Attempt{SendOutcome::rejected(key.error().message), true};
+  if (!key.ok()) return key.error();
   const std::string body = webhook_body(delivery.purpose, event, clinic);
   const std::int64_t timestamp = to_unix(clock_.now());
   HttpRequest request;
@@ -260,7 +279,7 @@ DeliveryWorker::Attempt DeliveryWorker::send_webhook(const DeliveryRecord& deliv
                      "webhook-signature: " + sign_webhook(*key, delivery.id, timestamp, body)};
   request.timeout = std::chrono::seconds(10);
   request.public_addresses_only = !settings_.allow_private_webhooks;
-  return Attempt{webhook_outcome(http_post(request))};
+  return request;
 }
 
 DeliveryRecord DeliveryWorker::settle(DeliveryRecord d, const Attempt& attempt) const {

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -25,6 +26,7 @@
 #include "common/clock.h"
 #include "common/wakeup.h"
 #include "notify/delivery_plan.h"
+#include "notify/http_client.h"
 #include "notify/message_builder.h"
 #include "notify/retry_policy.h"
 #include "notify/send_outcome.h"
@@ -82,13 +84,19 @@ class DeliveryWorker {
     SendOutcome outcome;
     bool dropped = false;  // nothing to send any more (the booking moved, the webhook went)
   };
+  // A delivery made ready in a read: decided without sending, or the send to run.
+  struct Prepared {
+    std::optional<Attempt> decided;
+    std::function<SendOutcome()> send;
+  };
   void loop();
   Expected<int> dispatch();
   Status plan(WriteTransaction& tx, const std::vector<OutboxRecord>& records);
   Attempt attempt(const DeliveryRecord& delivery);
-  Attempt send_message(const DeliveryRecord& delivery, ReadView& view);
-  Attempt send_webhook(const DeliveryRecord& delivery, const DomainEvent& event,
-                       const ClinicConfig* clinic, const WebhookRecord& webhook);
+  Prepared prepare(const DeliveryRecord& delivery, ReadView& view) const;
+  Expected<HttpRequest> webhook_request(const DeliveryRecord& delivery, const DomainEvent& event,
+                                        const ClinicConfig* clinic,
+                                        const WebhookRecord& webhook) const;
   // The delivery as `attempt` leaves it (sent, pending again, failed, cancelled).
   DeliveryRecord settle(DeliveryRecord delivery, const Attempt& attempt) const;
   // Stores settled deliveries (and their webhooks' health) and gives back `released` ones
