@@ -53,12 +53,15 @@ MessageBuilder::ManageLinks MessageBuilder::manage_links(const BookingRecord& bo
           settings_.public_url + "/m?t=" + *token};
 }
 
-nlohmann::json MessageBuilder::context(const MessageSubject& subject,
-                                       std::string_view language) const {
+nlohmann::json MessageBuilder::context(const MessageSubject& subject, std::string_view language,
+                                       bool for_clinic) const {
   const BookingRecord& b = subject.booking;
   const ClinicConfig& clinic = *subject.clinic;
   const LocalTimeText start = when(clinic, b.start_utc, language);
-  const ManageLinks links = manage_links(b, subject.manage_token_sealed);
+  // The manage token is the patient's: the front desk's messages never carry it (staff
+  // have the staff API).
+  const ManageLinks links =
+      for_clinic ? ManageLinks{} : manage_links(b, subject.manage_token_sealed);
   nlohmann::json data = {
       {"clinic_name", clinic_display_name(clinic)},
       {"patient_name", single_line(b.patient_name)},
@@ -98,7 +101,7 @@ Expected<MessageBuilder::Email> MessageBuilder::email(const DeliveryRecord& deli
   if (!is_mail_address(to)) {
     return invalid("invalid_recipient", "no valid email address to send to");
   }
-  const nlohmann::json data = context(subject, language);
+  const nlohmann::json data = context(subject, language, to_clinic);
   const std::string name = template_name(delivery.purpose, delivery.recipient);
   EmailContent content;
   content.from = settings_.mail_from;
@@ -130,7 +133,7 @@ Expected<std::string> MessageBuilder::sms(const DeliveryRecord& delivery,
   const std::string language = templates_.resolve_language(b.patient_language);
   return templates_.render(subject.clinic->id(), language,
                            template_name(delivery.purpose, delivery.recipient), "sms",
-                           context(subject, language));
+                           context(subject, language, false));
 }
 
 std::string webhook_body(std::string_view type, const DomainEvent& event,

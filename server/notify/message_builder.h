@@ -58,7 +58,9 @@ class MessageBuilder {
   ManageLinks manage_links(const BookingRecord& booking, const std::string& sealed_token) const;
 
  private:
-  nlohmann::json context(const MessageSubject& subject, std::string_view language) const;
+  // The templates' values; `for_clinic`: for the front desk, without the patient's links.
+  nlohmann::json context(const MessageSubject& subject, std::string_view language,
+                         bool for_clinic) const;
 
   const MessageTemplates& templates_;
   const MessageSettings settings_;

@@ -144,6 +144,8 @@ class Email(unittest.TestCase):
         desk = self.mail.wait_for(lambda m: to(DESK)(m) and b["confirmation_number"] in
                                   part(m, "text/plain").get_content(), what="the desk's copy")
         self.assertEqual([p.get_content_type() for p in parts(desk)], ["text/plain", "text/html"])
+        # The manage token is the patient's alone.
+        self.assertNotIn(link.group(2), desk.as_string())
 
     def test_spanish_booking_gets_spanish_mail(self):
         book(self.server, future_date(3), "11:00", email="lucia@example.com",
