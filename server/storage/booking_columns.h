@@ -4,9 +4,12 @@
 #ifndef SLOTBOOK_SERVER_STORAGE_BOOKING_COLUMNS_H_
 #define SLOTBOOK_SERVER_STORAGE_BOOKING_COLUMNS_H_
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "booking/booking_record.h"
+#include "common/expected.h"
 
 namespace slotbook::server {
 
@@ -24,6 +27,14 @@ inline std::string placeholders(int count, char sigil) {
   std::string out;
   for (int i = 1; i <= count; ++i) out += (i > 1 ? ", " : "") + (sigil + std::to_string(i));
   return out;
+}
+
+// The first of a query's rows, if any: what a lookup by key returns.
+template <typename Record>
+Expected<std::optional<Record>> first_row(Expected<std::vector<Record>> rows) {
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<Record>();
+  return std::optional<Record>(std::move(rows->front()));
 }
 
 // "status IN ('pending', ...)": the statuses that occupy time (booking_status.h), as SQL.

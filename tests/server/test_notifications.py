@@ -14,9 +14,9 @@ from datetime import datetime, timedelta, timezone
 
 import icalendar
 
-from harness import (API_KEY, FAKE_START, FIXTURE, POSTGRES, Server, booking_body, future_date,
+from harness import (FAKE_START, FIXTURE, POSTGRES, Server, booking_body, future_date,
                      server_now, utc_instant)
-from notify_fakes import (HttpReceiver, MailServer, free_port, twilio_form,
+from notify_fakes import (HttpReceiver, MailServer, twilio_form,
                           verify_standard_webhook)
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2

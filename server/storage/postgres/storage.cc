@@ -108,13 +108,6 @@ Expected<std::vector<Record>> rows_of(Expected<PgResult> result, FromRow from_ro
   return out;
 }
 
-template <typename Record>
-Expected<std::optional<Record>> first(Expected<std::vector<Record>> rows) {
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Record>();
-  return std::optional<Record>(std::move(rows->front()));
-}
-
 const auto kDeliveryFromRow = [](const PgRow& row) { return delivery_from_row(row); };
 const auto kWebhookFromRow = [](const PgRow& row) { return webhook_from_row(row); };
 
@@ -155,10 +148,8 @@ class PgTransaction final : public WriteTransaction {
   }
 
   Expected<std::optional<BookingRecord>> booking(std::string_view id) override {
-    auto rows = bookings_of(c_.query(select_bookings() + " WHERE id = $1", PgParams().add(id)));
-    if (!rows.ok()) return rows.error();
-    if (rows->empty()) return std::optional<BookingRecord>();
-    return std::optional<BookingRecord>(std::move(rows->front()));
+    return first_row(
+        bookings_of(c_.query(select_bookings() + " WHERE id = $1", PgParams().add(id))));
   }
 
   Expected<std::optional<std::string>> booking_id_for_token_hash(
@@ -348,13 +339,13 @@ class PgTransaction final : public WriteTransaction {
   }
 
   Expected<std::optional<OutboxRecord>> outbox_record(std::int64_t position) override {
-    return first(outbox_of(
+    return first_row(outbox_of(
         c_.query(std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE position = $1",
                  PgParams().add(position))));
   }
 
   Expected<std::optional<DeliveryRecord>> delivery(std::string_view id) override {
-    return first(rows_of<DeliveryRecord>(
+    return first_row(rows_of<DeliveryRecord>(
         c_.query(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries WHERE id = $1",
                  PgParams().add(id)),
         kDeliveryFromRow));
@@ -393,7 +384,7 @@ class PgTransaction final : public WriteTransaction {
   }
 
   Expected<std::optional<WebhookRecord>> webhook(std::string_view id) override {
-    return first(rows_of<WebhookRecord>(
+    return first_row(rows_of<WebhookRecord>(
         c_.query(std::string("SELECT ") + kWebhookColumns + " FROM webhooks WHERE id = $1",
                  PgParams().add(id)),
         kWebhookFromRow));

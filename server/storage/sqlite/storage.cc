@@ -56,13 +56,6 @@ Expected<std::vector<Record>> collect(SqliteStatement& stmt, FromRow from_row) {
   }
 }
 
-template <typename Record>
-Expected<std::optional<Record>> first(Expected<std::vector<Record>> rows) {
-  if (!rows.ok()) return rows.error();
-  if (rows->empty()) return std::optional<Record>();
-  return std::optional<Record>(std::move(rows->front()));
-}
-
 const auto kDeliveryFromRow = [](const SqliteStatement& s) { return delivery_from_row(s); };
 const auto kWebhookFromRow = [](const SqliteStatement& s) { return webhook_from_row(s); };
 
@@ -109,10 +102,7 @@ class SqliteTransaction final : public WriteTransaction {
         c_.prepare(std::string("SELECT ") + kBookingColumns + " FROM bookings WHERE id = ?");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, id);
-    auto rows = collect_bookings(*stmt);
-    if (!rows.ok()) return rows.error();
-    if (rows->empty()) return std::optional<BookingRecord>();
-    return std::optional<BookingRecord>(std::move(rows->front()));
+    return first_row(collect_bookings(*stmt));
   }
 
   Expected<std::optional<std::string>> booking_id_for_token_hash(
@@ -285,7 +275,7 @@ class SqliteTransaction final : public WriteTransaction {
         c_.prepare(std::string("SELECT ") + kOutboxColumns + " FROM outbox WHERE position = ?");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, position);
-    return first(collect_outbox(*stmt));
+    return first_row(collect_outbox(*stmt));
   }
 
   Expected<std::optional<DeliveryRecord>> delivery(std::string_view id) override {
@@ -293,7 +283,7 @@ class SqliteTransaction final : public WriteTransaction {
         c_.prepare(std::string("SELECT ") + kDeliveryColumns + " FROM deliveries WHERE id = ?");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, id);
-    return first(collect<DeliveryRecord>(*stmt, kDeliveryFromRow));
+    return first_row(collect<DeliveryRecord>(*stmt, kDeliveryFromRow));
   }
 
   Expected<std::vector<DeliveryRecord>> list_deliveries(const DeliveryFilter& filter,
@@ -338,7 +328,7 @@ class SqliteTransaction final : public WriteTransaction {
         c_.prepare(std::string("SELECT ") + kWebhookColumns + " FROM webhooks WHERE id = ?");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, id);
-    return first(collect<WebhookRecord>(*stmt, kWebhookFromRow));
+    return first_row(collect<WebhookRecord>(*stmt, kWebhookFromRow));
   }
 
   Expected<std::optional<std::string>> stored_secret(std::string_view name) override {
