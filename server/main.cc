@@ -7,6 +7,10 @@
 //                  [--public-url URL] [--smtp-url URL] [--mail-from MAILBOX]
 //                  [--sms-url URL] [--sms-from E164] [--templates DIR]
 //                  [--allow-http-webhooks] [--delivery-attempts N] [--delivery-backoff S]
+//                  [--google-auth-url URL] [--google-token-url URL] [--google-api-url URL]
+//                  [--microsoft-auth-url URL] [--microsoft-token-url URL]
+//                  [--graph-api-url URL] [--zoom-token-url URL] [--zoom-api-url URL]
+//                  [--jitsi-url URL] [--calendar-sync-seconds S] [--allow-private-feeds]
 //   booking-server migrate --db FILE|URI
 //
 // --db is a SQLite file or a PostgreSQL connection URI (storage/open_storage.h). `migrate`
@@ -17,7 +21,9 @@
 // connections, requests in flight answered, exit 0. The staff and partner API key comes
 // from the environment variable CALENDAR_API_KEY; SMTP_USERNAME, SMTP_PASSWORD,
 // TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and SLOTBOOK_SECRET_KEY come from there too
-// (docs/notifications.md, docs/deploy.md).
+// (docs/notifications.md, docs/deploy.md), as do GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET,
+// MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET, ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and
+// ZOOM_CLIENT_SECRET (docs/integrations.md).
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -40,6 +46,11 @@
 #include "booking/clinic_catalog.h"
 #include "booking/clinic_config.h"
 #include "booking/widget_snapshot.h"
+#include "calendars/calendar_service.h"
+#include "calendars/calendar_sync.h"
+#include "calendars/calendar_writeback.h"
+#include "calendars/connection_access.h"
+#include "calendars/provider_settings.h"
 #include "common/clock.h"
 #include "common/log_text.h"
 #include "common/periodic_task.h"
@@ -86,6 +97,10 @@ struct Options {
   bool allow_http_webhooks = false;
   int delivery_attempts = RetryPolicy{}.max_attempts;
   double delivery_backoff = 30;  // seconds before the first retry; doubles after
+  ProviderSettings providers;    // origins from flags; credentials from the environment
+  std::string jitsi_url = std::string(kDefaultJitsiUrl);
+  double calendar_sync_seconds = 300;
+  bool allow_private_feeds = false;
 };
 
 std::chrono::milliseconds milliseconds(double seconds) {
@@ -188,6 +203,28 @@ std::optional<Mailbox> mail_from(const Options& options, const std::string& publ
   return Mailbox{"Bookings", "bookings@" + host};
 }
 
+// The providers' origins (flags) with the credentials the environment gives.
+ProviderSettings provider_settings(const Options& options) {
+  ProviderSettings p = options.providers;
+  auto from_env = [](const char* name) { return std::string(env(name) ? env(name) : ""); };
+  p.google.client_id = from_env("GOOGLE_CLIENT_ID");
+  p.google.client_secret = from_env("GOOGLE_CLIENT_SECRET");
+  p.microsoft.client_id = from_env("MICROSOFT_CLIENT_ID");
+  p.microsoft.client_secret = from_env("MICROSOFT_CLIENT_SECRET");
+  p.zoom_account_id = from_env("ZOOM_ACCOUNT_ID");
+  p.zoom_client_id = from_env("ZOOM_CLIENT_ID");
+  p.zoom_client_secret = from_env("ZOOM_CLIENT_SECRET");
+  p.sync_interval = std::chrono::seconds(
+      std::max<long long>(1, static_cast<long long>(options.calendar_sync_seconds)));
+  p.allow_private_addresses = options.allow_private_feeds;
+  spdlog::info("calendars: Google {}, Microsoft {}, Zoom {}; busy times synced every {} s",
+               p.google_configured() ? "on" : "off (GOOGLE_CLIENT_ID not set)",
+               p.microsoft_configured() ? "on" : "off (MICROSOFT_CLIENT_ID not set)",
+               p.zoom_configured() ? "on" : "off (ZOOM_ACCOUNT_ID not set)",
+               p.sync_interval.count());
+  return p;
+}
+
 int migrate(const std::string& db) {
   auto version = migrate_storage(db);
   if (!version.ok()) {
@@ -271,6 +308,38 @@ int main(int argc, char** argv) {
                  "seconds before a failed message is tried again (doubling, with jitter)")
       ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
+  ProviderSettings& providers = options.providers;
+  providers.google.auth_url = std::string(kGoogleAuthUrl);
+  providers.google.token_url = std::string(kGoogleTokenUrl);
+  providers.microsoft.auth_url = std::string(kMicrosoftAuthUrl);
+  providers.microsoft.token_url = std::string(kMicrosoftTokenUrl);
+  cli.add_option("--google-auth-url", providers.google.auth_url,
+                 "Google's OAuth authorization endpoint")
+      ->capture_default_str();
+  cli.add_option("--google-token-url", providers.google.token_url, "Google's OAuth token endpoint")
+      ->capture_default_str();
+  cli.add_option("--google-api-url", providers.google_api_url, "Google Calendar API origin")
+      ->capture_default_str();
+  cli.add_option("--microsoft-auth-url", providers.microsoft.auth_url,
+                 "Microsoft identity platform authorization endpoint")
+      ->capture_default_str();
+  cli.add_option("--microsoft-token-url", providers.microsoft.token_url,
+                 "Microsoft identity platform token endpoint")
+      ->capture_default_str();
+  cli.add_option("--graph-api-url", providers.graph_api_url, "Microsoft Graph origin")
+      ->capture_default_str();
+  cli.add_option("--zoom-token-url", providers.zoom_token_url, "Zoom's OAuth token endpoint")
+      ->capture_default_str();
+  cli.add_option("--zoom-api-url", providers.zoom_api_url, "Zoom API base URL")
+      ->capture_default_str();
+  cli.add_option("--jitsi-url", options.jitsi_url, "Jitsi Meet server for video appointments")
+      ->capture_default_str();
+  cli.add_option("--calendar-sync-seconds", options.calendar_sync_seconds,
+                 "how often connected calendars' busy times are synced")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  cli.add_flag("--allow-private-feeds", options.allow_private_feeds,
+               "allow ICS feed URLs on loopback and private addresses (tests)");
   CLI11_PARSE(cli, argc, argv);
   if (*migrate_command) return migrate(migrate_db);
   if (options.db.empty()) {
@@ -348,7 +417,21 @@ int main(int argc, char** argv) {
         snapshots.invalidate(clinic_id);
         wake_worker();
       });
-  BookingService bookings(storage, catalog, zones, clock, events, server_key->bytes);
+  BookingService bookings(storage, catalog, zones, clock, events, server_key->bytes,
+                          options.jitsi_url);
+  ProviderSettings calendar_settings = provider_settings(options);  // public_url set below
+  ConnectionAccess calendar_access(storage, clock, calendar_settings, server_key->bytes);
+  CalendarSync calendar_sync(storage, catalog, clock, events, calendar_settings, calendar_access);
+  CalendarWriteBack calendar_writeback(storage, catalog, bookings, clock, calendar_settings,
+                                       calendar_access);
+  deliveries_configured->zoom = calendar_settings.zoom_configured();
+  CalendarService calendars(storage, catalog, clock, calendar_settings, server_key->bytes,
+                            server_key->from_environment, calendar_sync, calendar_access,
+                            calendar_writeback);
+  bookings.set_occupancy_refresher(
+      [&calendar_sync](const std::string& clinic_id, const std::vector<std::string>& who) {
+        calendar_sync.refresh_stale(clinic_id, who);
+      });
   DeliveryService deliveries(storage, bookings, clock, deliveries_configured->channels(),
                              server_key->bytes, options.allow_http_webhooks, wake_worker);
   auto prune_answers = [&storage, &clock] {
@@ -362,6 +445,10 @@ int main(int argc, char** argv) {
   };
   prune_answers();
   PeriodicTask pruning(std::chrono::minutes(1), prune_answers);
+  // Each pass syncs what is due, so it runs a few times per interval (at most every 30 s).
+  const auto calendar_pass = std::clamp<std::chrono::milliseconds>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(calendar_settings.sync_interval) / 4,
+      std::chrono::milliseconds(250), std::chrono::seconds(30));
   for (const std::string& path : options.clinics) {
     if (!load_clinic(bookings, path)) {
       spdlog::shutdown();
@@ -376,6 +463,7 @@ int main(int argc, char** argv) {
                  bookings,
                  snapshots,
                  deliveries,
+                 calendars,
                  rate_limiter,
                  ServerSettings{options.allowed_origins, options.web_root, api_key ? api_key : ""}};
   if (app.settings.api_key.empty()) {
@@ -409,10 +497,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   deliveries_configured->envelope_from = sender->address;
+  calendar_settings.public_url = public_url;
+  PeriodicTask calendar_syncing(calendar_pass, [&calendar_sync] { calendar_sync.sync_due(); });
   const MessageBuilder messages(*templates,
                                 MessageSettings{public_url, *sender, server_key->bytes});
   worker = std::make_unique<DeliveryWorker>(storage, catalog, bookings, messages, clock,
-                                            *deliveries_configured, server_key->bytes);
+                                            *deliveries_configured, server_key->bytes,
+                                            &calendar_writeback);
   worker->start();
   running_worker = worker.get();
   server->start();  // accepting when it returns

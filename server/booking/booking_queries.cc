@@ -153,15 +153,16 @@ Expected<std::unique_ptr<Availability>> BookingQueries::availability(
     auto clinic = catalog_.get(view, request.clinic_id);
     if (!clinic.ok()) return clinic.error();
     out->clinic = *clinic;
-    const TimeWindow load =
-        bookings_to_load(**clinic, listing_span(**clinic, request.start_date, request.end_date));
     // One practitioner asked for: the engine needs only theirs.
     const std::string only = request.practitioner_id.value_or("");
-    auto bookings = view.occupying_bookings(request.clinic_id, load, only);
-    if (!bookings.ok()) return bookings.error();
+    Occupancy occupancy;
+    Status loaded =
+        load_occupancy(view, **clinic, listing_span(**clinic, request.start_date, request.end_date),
+                       only, occupancy);
+    if (!loaded.ok()) return loaded;
     const std::vector<std::string> only_list = {only};
     out->snapshot =
-        engine_snapshot({out->clinic.get(), &*bookings, "", only.empty() ? nullptr : &only_list});
+        engine_snapshot({out->clinic.get(), &occupancy, "", only.empty() ? nullptr : &only_list});
     return Status();
   });
   if (!status.ok()) return status.error();

@@ -48,6 +48,10 @@ struct BookingRecord {
   // The manage token sealed with the server key (base64), so messages sent later
   // (reminders) can carry the patient's manage link; only the server can open it.
   std::string manage_token_sealed;
+  // The video meeting's join link ("" until there is one) and who made it: "jitsi",
+  // "zoom", "google_meet", "teams" (the appointment type's `video` when booked).
+  std::string meeting_url;
+  std::string meeting_provider;
   int sequence = 0;  // RFC 5545 SEQUENCE: +1 per reschedule or cancel
   std::string cancel_reason;
   std::optional<UtcSeconds> cancelled_at;

@@ -7,6 +7,7 @@
 #include "booking/clinic_bounds.h"
 #include "booking/clinic_catalog.h"
 #include "booking/occupancy.h"
+#include "booking/video_meeting.h"
 #include "notify/phone_number.h"
 #include "storage/storage.h"
 #include "tokens/tokens.h"
@@ -50,29 +51,18 @@ bool in_scope(const WriteScope& scope, const std::string& practitioner_id) {
                             practitioner_id);
 }
 
-// The outbox row that stores `event`.
-OutboxRecord outbox_record(const DomainEvent& event) {
-  OutboxRecord record;
-  record.event_id = event.id;
-  record.clinic_id = event.clinic_id;
-  record.kind = std::string(to_string(event.kind));
-  record.booking_id = event.booking_id();
-  record.occurred_at = event.occurred_at;
-  record.payload_json = event_json(event).dump();
-  return record;
-}
-
 }  // namespace
 
 BookingService::BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
                                const Clock& clock, const EventBus& events,
-                               std::string manage_link_key)
+                               std::string manage_link_key, std::string jitsi_url)
     : storage_(storage),
       catalog_(catalog),
       zones_(zones),
       clock_(clock),
       events_(events),
-      manage_link_key_(std::move(manage_link_key)) {}
+      manage_link_key_(std::move(manage_link_key)),
+      jitsi_url_(std::move(jitsi_url)) {}
 
 std::vector<std::string> BookingService::candidates(const ClinicConfig& clinic,
                                                     const std::string& type_id, bool ad_hoc,
@@ -125,16 +115,13 @@ Expected<BookingService::Placement> BookingService::place(
 
   const UtcSeconds start_s = to_seconds(start);
   const UtcSeconds end_s = start_s + std::chrono::minutes(duration_minutes);
-  const TimeWindow load =
-      bookings_to_load(clinic, booking_span(start_s, end_s, buffer_before, buffer_after));
-  std::vector<BookingRecord> bookings;
+  const TimeWindow decided = booking_span(start_s, end_s, buffer_before, buffer_after);
+  Occupancy occupancy;
   for (const std::string& candidate : who) {
-    auto some = tx.occupying_bookings(clinic.id(), load, candidate);
-    if (!some.ok()) return some.error();
-    bookings.insert(bookings.end(), std::make_move_iterator(some->begin()),
-                    std::make_move_iterator(some->end()));
+    Status loaded = load_occupancy(tx, clinic, decided, candidate, occupancy);
+    if (!loaded.ok()) return loaded.error();
   }
-  const Snapshot snapshot = engine_snapshot({&clinic, &bookings, exclude_booking_id, &who});
+  const Snapshot snapshot = engine_snapshot({&clinic, &occupancy, exclude_booking_id, &who});
 
   std::vector<std::string> free;
   Refusal furthest = Refusal::kNone;
@@ -199,6 +186,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
     scope.practitioner_ids = sorted_unique(
         candidates(**clinic_now, request.appointment_type, request.ad_hoc.has_value(), "any"));
   }
+  if (refresh_occupancy_) refresh_occupancy_(request.clinic_id, scope.practitioner_ids);
   const std::string key_hash = idempotent ? idempotency_key_hash(idempotent->key) : "";
   scope.idempotency_key_hash = key_hash;
   BookResult result;
@@ -263,6 +251,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
           b.manage_token_sealed = to_base64(seal(manage_link_key_, decision.manage_token));
         }
       }
+      assign_video_meeting(b, **clinic, jitsi_url_);
       b.created_at = b.updated_at = now;
       Status inserted = tx.insert_booking(b);
       if (inserted.ok()) {
@@ -402,6 +391,7 @@ Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d
   b.start_utc = start_s;
   b.end_utc = placement->end_utc;
   b.sequence += 1;
+  assign_video_meeting(b, *d.clinic, jitsi_url_);
   return Status();
 }
 
@@ -513,6 +503,17 @@ Expected<BookingDecision> BookingService::record_reminder_sent(std::string_view 
   return change_booking(id, only_its_own,
                         [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
                           d.booking.reminder_sent_at = sent_at;
+                          return Status();
+                        });
+}
+
+Expected<BookingDecision> BookingService::set_meeting_link(std::string_view id,
+                                                           std::string_view provider,
+                                                           std::string_view url) {
+  return change_booking(id, only_its_own,
+                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+                          // Moved to a type of another provider meanwhile: not this link.
+                          if (d.booking.meeting_provider == provider) d.booking.meeting_url = url;
                           return Status();
                         });
 }

@@ -24,6 +24,7 @@
 #include "booking/clinic_config.h"
 #include "booking/domain_event.h"
 #include "booking/engine_snapshot.h"
+#include "booking/video_meeting.h"
 #include "common/clock.h"
 #include "common/expected.h"
 #include "slotbook/engine.h"
@@ -99,8 +100,21 @@ class BookingService {
  public:
   // `manage_link_key` (the server key, server_key.h) seals each new manage token into its
   // booking, so messages sent later can carry the manage link; empty: not kept.
+  // `jitsi_url` (--jitsi-url) is where video types with "video": "jitsi" meet
+  // (video_meeting.h).
   BookingService(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
-                 const Clock& clock, const EventBus& events, std::string manage_link_key = {});
+                 const Clock& clock, const EventBus& events, std::string manage_link_key = {},
+                 std::string jitsi_url = std::string(kDefaultJitsiUrl));
+
+  // Called before a booking is validated, outside any transaction, with the clinic and the
+  // practitioners who may take it: the connected calendars' busy times are synced there
+  // when they are stale (calendars/calendar_sync.h). It must not fail or wait unboundedly.
+  // Set before serving.
+  using OccupancyRefresher = std::function<void(const std::string& clinic_id,
+                                                const std::vector<std::string>& practitioners)>;
+  void set_occupancy_refresher(OccupancyRefresher refresh) {
+    refresh_occupancy_ = std::move(refresh);
+  }
 
   // Books `request` if the engine finds its start free. With `idempotent`, the answer
   // is stored in the same transaction and a later call with the same key replays it.
@@ -134,6 +148,11 @@ class BookingService {
   // Records that staff reminded the patient themselves, now (booking.reminder_sent).
   // Failures: booking_not_found, invalid_state (not occupying time), storage.
   Expected<BookingDecision> mark_reminder_sent(std::string_view id);
+  // Stores the join link `provider` made for the booking's video meeting
+  // (booking.meeting_ready), unless the booking's meeting is another provider's by now.
+  // Failures: booking_not_found, storage.
+  Expected<BookingDecision> set_meeting_link(std::string_view id, std::string_view provider,
+                                             std::string_view url);
   // Records that a reminder went out at `sent_at` (booking.reminder_sent).
   Expected<BookingDecision> record_reminder_sent(std::string_view id, UtcSeconds sent_at);
 
@@ -188,6 +207,8 @@ class BookingService {
   const Clock& clock_;
   const EventBus& events_;
   const std::string manage_link_key_;
+  const std::string jitsi_url_;
+  OccupancyRefresher refresh_occupancy_;
 };
 
 }  // namespace slotbook::server

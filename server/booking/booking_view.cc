@@ -51,6 +51,7 @@ Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
   if (show_token) out["manage_token"] = t;
   out["manage_url"] = "/manage?booking=" + b.id + "&token=" + t;
   out["ics_url"] = "/api/v1/bookings/" + b.id + ".ics?token=" + t;
+  if (Json meeting = meeting_json(b); !meeting.is_null()) out["meeting"] = std::move(meeting);
   if (show_patient) {
     out["patient"] = {{"name", b.patient_name},
                       {"email", b.patient_email},
@@ -101,9 +102,16 @@ Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) 
       {"cancel_reason", b.cancel_reason.empty() ? Json(nullptr) : Json(b.cancel_reason)},
       {"cancelled_at", optional_instant_json(b.cancelled_at)},
       {"sequence", b.sequence},
+      {"meeting", meeting_json(b)},
       {"created_at", instant_text(b.created_at)},
       {"updated_at", instant_text(b.updated_at)},
   };
+}
+
+Json meeting_json(const BookingRecord& b) {
+  if (b.meeting_provider.empty()) return Json();
+  return Json{{"provider", b.meeting_provider},
+              {"join_url", b.meeting_url.empty() ? Json() : Json(b.meeting_url)}};
 }
 
 }  // namespace slotbook::server

@@ -31,6 +31,10 @@ Json manage_booking_json(const BookingRecord& booking, const ClinicConfig& clini
 // The staff view (seed 000 appointment fields plus ids and UTC instants).
 Json staff_appointment_json(const BookingRecord& booking, const ClinicConfig& clinic);
 
+// A video appointment's meeting: {"provider": "zoom", "join_url": "https://..." or null
+// until the provider made it}; null for an appointment in person.
+Json meeting_json(const BookingRecord& booking);
+
 // The appointment type's display name; "Appointment" for a partner booking of a bare
 // duration.
 std::string type_display_name(const BookingRecord& booking, const ClinicConfig& clinic);

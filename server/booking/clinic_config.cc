@@ -19,11 +19,23 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   if (!checked.ok()) return invalid("invalid_clinic_config", checked.error().message);
   auto notifications = parse_clinic_notifications(config);
   if (!notifications.ok()) return notifications.error();
+  auto calendars = parse_clinic_calendars(config);
+  if (!calendars.ok()) return calendars.error();
   ClinicConfig out;
   out.notifications_ = std::move(*notifications);
+  out.calendars_ = std::move(*calendars);
   out.json_ = std::move(config);
   out.checked_ = std::move(checked).value();
   out.version_ = version;
+  return out;
+}
+
+nlohmann::json ClinicConfig::public_json() const {
+  nlohmann::json out = json_;
+  out.erase("notifications");
+  for (nlohmann::json& practitioner : out["practitioners"]) {
+    for (const char* field : kPrivatePractitionerFields) practitioner.erase(field);
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "booking/booking_record.h"
+#include "booking/clinic_calendars.h"
 #include "booking/clinic_notifications.h"
 #include "common/expected.h"
 #include "slotbook/snapshot.h"
@@ -23,7 +24,8 @@ namespace slotbook::server {
 
 class ClinicConfig {
  public:
-  // Checks `config` with the engine (parse_snapshot) and parse_clinic_notifications;
+  // Checks `config` with the engine (parse_snapshot), parse_clinic_notifications and
+  // parse_clinic_calendars;
   // drops any `busy` and `zone_rules`. Fails with kInvalid, code
   // "invalid_clinic_config", and the engine's (or the notification field's) message.
   static Expected<ClinicConfig> from_json(nlohmann::json config, const ZoneSource& zones,
@@ -33,12 +35,17 @@ class ClinicConfig {
   ClinicConfig with_version(std::int64_t version) const;
 
   const nlohmann::json& json() const { return json_; }  // as stored
+  // The configuration without what only staff may see: the front desk's address and the
+  // practitioners' feeds and addresses (clinic_calendars.h). What the widget downloads.
+  nlohmann::json public_json() const;
   const Snapshot& checked() const { return checked_; }  // parsed, without busy
   const std::string& id() const { return checked_.clinic_id; }
   const std::string& timezone() const { return checked_.zone.name(); }
   std::int64_t version() const { return version_; }
   // Country, front-desk address and reminder rules (clinic_notifications.h).
   const ClinicNotifications& notifications() const { return notifications_; }
+  // Practitioners' ICS feeds and addresses, video types (clinic_calendars.h).
+  const ClinicCalendars& calendars() const { return calendars_; }
 
   // The time a stored booking occupies: [start - buffer_before, end + buffer_after) of
   // its appointment type as configured now (no buffers for a bare-duration booking).
@@ -69,6 +76,7 @@ class ClinicConfig {
   nlohmann::json json_;
   Snapshot checked_;
   ClinicNotifications notifications_;
+  ClinicCalendars calendars_;
   std::int64_t version_ = 0;
 };
 

@@ -36,6 +36,10 @@ nlohmann::ordered_json booking_json(const BookingRecord& b) {
       {"source", b.source},
       {"external_reference_id", b.external_reference_id},
       {"sequence", b.sequence},
+      {"meeting_url",
+       b.meeting_url.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(b.meeting_url)},
+      {"meeting_provider", b.meeting_provider.empty() ? nlohmann::ordered_json()
+                                                      : nlohmann::ordered_json(b.meeting_provider)},
       {"cancel_reason", b.cancel_reason},
       {"cancelled_at", optional_time(b.cancelled_at)},
       {"reminder_sent_at", optional_time(b.reminder_sent_at)},
@@ -62,8 +66,12 @@ std::string_view to_string(EventKind kind) {
       return "booking.reminder_sent";
     case EventKind::kBookingUpdated:
       return "booking.updated";
+    case EventKind::kBookingMeetingReady:
+      return "booking.meeting_ready";
     case EventKind::kClinicConfigChanged:
       return "clinic.config_changed";
+    case EventKind::kCalendarBusyChanged:
+      return "calendar.busy_changed";
   }
   return "";
 }
@@ -97,6 +105,17 @@ DomainEvent clinic_config_event(std::string clinic_id, std::int64_t version_befo
   return event;
 }
 
+DomainEvent calendar_busy_event(std::string clinic_id, std::string practitioner_id,
+                                UtcSeconds now) {
+  DomainEvent event;
+  event.id = new_event_id();
+  event.kind = EventKind::kCalendarBusyChanged;
+  event.clinic_id = std::move(clinic_id);
+  event.occurred_at = now;
+  event.practitioner_id = std::move(practitioner_id);
+  return event;
+}
+
 std::optional<EventKind> classify_change(const BookingRecord& before, const BookingRecord& after) {
   // A cancellation says it all; a move is what the patient must hear of, even when a
   // staff edit changed the status with it (the event's `after` shows both).
@@ -110,6 +129,7 @@ std::optional<EventKind> classify_change(const BookingRecord& before, const Book
   }
   if (after.status != before.status) return EventKind::kBookingStatusChanged;
   if (after.reminder_sent_at != before.reminder_sent_at) return EventKind::kBookingReminderSent;
+  if (after.meeting_url != before.meeting_url) return EventKind::kBookingMeetingReady;
   if (after.notes != before.notes) return EventKind::kBookingUpdated;
   return std::nullopt;
 }
@@ -124,6 +144,8 @@ nlohmann::ordered_json event_json(const DomainEvent& event) {
   if (event.kind == EventKind::kClinicConfigChanged) {
     out["config_version_before"] = event.config_version_before;
     out["config_version_after"] = event.config_version_after;
+  } else if (event.kind == EventKind::kCalendarBusyChanged) {
+    out["practitioner_id"] = event.practitioner_id;
   } else {
     out["booking_id"] = event.booking_id();
     out["before"] = event.before ? booking_json(*event.before) : nullptr;
@@ -138,7 +160,8 @@ constexpr EventKind kAllEventKinds[] = {
     EventKind::kBookingCreated,           EventKind::kBookingRescheduled,
     EventKind::kBookingCancelled,         EventKind::kBookingStatusChanged,
     EventKind::kBookingReminderRequested, EventKind::kBookingReminderSent,
-    EventKind::kBookingUpdated,           EventKind::kClinicConfigChanged,
+    EventKind::kBookingUpdated,           EventKind::kBookingMeetingReady,
+    EventKind::kClinicConfigChanged,      EventKind::kCalendarBusyChanged,
 };
 
 // The reading side of booking_json: throws nlohmann::json's exceptions on a wrong shape.
@@ -177,6 +200,8 @@ BookingRecord booking_from_json(const nlohmann::json& j) {
   b.source = j.at("source").get<std::string>();
   b.external_reference_id = j.at("external_reference_id").get<std::string>();
   b.sequence = j.at("sequence").get<int>();
+  b.meeting_url = optional_text(j.value("meeting_url", nlohmann::json()));
+  b.meeting_provider = optional_text(j.value("meeting_provider", nlohmann::json()));
   b.cancel_reason = j.at("cancel_reason").get<std::string>();
   b.cancelled_at = optional_instant(j.at("cancelled_at"));
   b.reminder_sent_at = optional_instant(j.at("reminder_sent_at"));
@@ -211,6 +236,8 @@ Expected<DomainEvent> parse_event_json(std::string_view text) {
     if (event.kind == EventKind::kClinicConfigChanged) {
       event.config_version_before = j.at("config_version_before").get<std::int64_t>();
       event.config_version_after = j.at("config_version_after").get<std::int64_t>();
+    } else if (event.kind == EventKind::kCalendarBusyChanged) {
+      event.practitioner_id = j.at("practitioner_id").get<std::string>();
     } else {
       if (!j.at("before").is_null()) event.before = booking_from_json(j.at("before"));
       event.after = booking_from_json(j.at("after"));
@@ -219,6 +246,17 @@ Expected<DomainEvent> parse_event_json(std::string_view text) {
   } catch (const std::exception& e) {
     return storage_failure(std::string("outbox event does not parse: ") + e.what());
   }
+}
+
+OutboxRecord outbox_record(const DomainEvent& event) {
+  OutboxRecord record;
+  record.event_id = event.id;
+  record.clinic_id = event.clinic_id;
+  record.kind = std::string(to_string(event.kind));
+  record.booking_id = event.booking_id();
+  record.occurred_at = event.occurred_at;
+  record.payload_json = event_json(event).dump();
+  return record;
 }
 
 void EventBus::subscribe(Subscriber subscriber) { subscribers_.push_back(std::move(subscriber)); }

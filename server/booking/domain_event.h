@@ -18,6 +18,7 @@
 #include "booking/booking_record.h"
 #include "common/clock.h"
 #include "common/expected.h"
+#include "storage/records.h"
 
 namespace slotbook::server {
 
@@ -29,7 +30,9 @@ enum class EventKind {
   kBookingReminderRequested,  // staff asked for a reminder now (the delivery worker sends it)
   kBookingReminderSent,       // a reminder went out (reminder_sent_at set)
   kBookingUpdated,            // details only (notes)
+  kBookingMeetingReady,       // the video meeting's join link arrived (meeting_url set)
   kClinicConfigChanged,
+  kCalendarBusyChanged,  // a connected calendar's busy times changed (calendars/)
 };
 
 // "booking.created", "booking.rescheduled", ..., "clinic.config_changed".
@@ -47,6 +50,8 @@ struct DomainEvent {
   // kClinicConfigChanged: the configuration version before (0: the clinic is new) and after.
   std::int64_t config_version_before = 0;
   std::int64_t config_version_after = 0;
+  // kCalendarBusyChanged: whose busy times changed.
+  std::string practitioner_id;
 
   const std::string& booking_id() const;  // empty for clinic events
 };
@@ -56,6 +61,7 @@ DomainEvent booking_event(EventKind kind, std::optional<BookingRecord> before, B
                           UtcSeconds now);
 DomainEvent clinic_config_event(std::string clinic_id, std::int64_t version_before,
                                 std::int64_t version_after, UtcSeconds now);
+DomainEvent calendar_busy_event(std::string clinic_id, std::string practitioner_id, UtcSeconds now);
 // Which kind of booking event turns `before` into `after`; nullopt when nothing a
 // subscriber could care about changed.
 std::optional<EventKind> classify_change(const BookingRecord& before, const BookingRecord& after);
@@ -66,6 +72,9 @@ nlohmann::ordered_json event_json(const DomainEvent& event);
 // The event event_json(event) describes (the bookings without what the JSON leaves out:
 // occupancy, the manage token's hash and seal). Fails (kStorage) on anything else.
 Expected<DomainEvent> parse_event_json(std::string_view text);
+
+// The outbox row that stores `event` (its position is the storage's to assign).
+OutboxRecord outbox_record(const DomainEvent& event);
 
 // In-process subscribers, told about each event after its transaction committed, on the
 // committing thread. Subscribe before serving; thread-safe to publish.

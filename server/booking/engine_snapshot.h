@@ -14,24 +14,42 @@
 #include "booking/booking_record.h"
 #include "booking/clinic_config.h"
 #include "slotbook/snapshot.h"
+#include "storage/records.h"
 
 namespace slotbook::server {
 
+class ReadView;
+
+// What occupies a practitioner's time besides working hours: stored bookings and the busy
+// spans their connected calendars report (calendars/).
+struct Occupancy {
+  std::vector<BookingRecord> bookings;  // occupying bookings
+  std::vector<ExternalBusyRecord> external;
+};
+
+// Appends to `into` what the engine must see to decide about instants in `decided` for
+// clinic `clinic` (only `practitioner_id`'s when it is not empty): the bookings of
+// bookings_to_load (occupancy.h) and the connected calendars' busy spans intersecting it.
+// The one loader of occupancy: validation, listings and the widget snapshot all use it.
+Status load_occupancy(ReadView& view, const ClinicConfig& clinic, TimeWindow decided,
+                      std::string_view practitioner_id, Occupancy& into);
+
 struct SnapshotInput {
   const ClinicConfig* clinic = nullptr;
-  const std::vector<BookingRecord>* bookings = nullptr;  // occupying bookings (may be null)
-  std::string_view exclude_booking_id;  // a booking being rescheduled does not block itself
+  const Occupancy* occupancy = nullptr;  // may be null: nothing booked or busy
+  std::string_view exclude_booking_id;   // a booking being rescheduled does not block itself
   // Only these practitioners (null: all). Validation needs only the candidates.
   const std::vector<std::string>* only_practitioners = nullptr;
 };
 
-// The configuration with each booking's occupancy (ClinicConfig::occupancy) as busy time.
+// The configuration with each booking's occupancy (ClinicConfig::occupancy) and each
+// external busy span as busy time.
 Snapshot engine_snapshot(const SnapshotInput& input);
 
-// The contract snapshot JSON of the configuration with `busy` = each booking's occupancy.
-// Carries no patient data.
-nlohmann::json engine_snapshot_json(const ClinicConfig& clinic,
-                                    const std::vector<BookingRecord>& bookings);
+// The contract snapshot JSON of the configuration as the public may see it
+// (ClinicConfig::public_json) with `busy` = each booking's occupancy and each external
+// busy span. Carries no patient data and nothing about what the busy times are.
+nlohmann::json engine_snapshot_json(const ClinicConfig& clinic, const Occupancy& occupancy);
 
 }  // namespace slotbook::server
 

@@ -58,11 +58,12 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::build(
     const ClinicConfig& config = **clinic;
     const LocalDate today =
         date::floor<date::days>(config.checked().zone.to_local(Instant(clock_.now())));
-    const TimeWindow load = bookings_to_load(
-        config, listing_span(config, today, today + date::days(config.horizon_days() + 1)));
-    auto bookings = view.occupying_bookings(clinic_id, load);
-    if (!bookings.ok()) return bookings.error();
-    text = engine_snapshot_json(config, *bookings).dump();
+    Occupancy occupancy;
+    Status loaded = load_occupancy(
+        view, config, listing_span(config, today, today + date::days(config.horizon_days() + 1)),
+        {}, occupancy);
+    if (!loaded.ok()) return loaded;
+    text = engine_snapshot_json(config, occupancy).dump();
     return Status();
   });
   if (!status.ok()) return status.error();

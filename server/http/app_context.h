@@ -10,6 +10,7 @@
 #include "booking/booking_queries.h"
 #include "booking/booking_service.h"
 #include "booking/widget_snapshot.h"
+#include "calendars/calendar_service.h"
 #include "common/clock.h"
 #include "http/rate_limiter.h"
 #include "notify/delivery_service.h"
@@ -28,6 +29,7 @@ struct AppContext {
   BookingService& bookings;
   WidgetSnapshots& snapshots;
   DeliveryService& deliveries;
+  CalendarService& calendars;
   RateLimiter& booking_rate_limiter;
   ServerSettings settings;
 };

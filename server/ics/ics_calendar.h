@@ -1,4 +1,5 @@
-// The RFC 5545 calendar file of one booking, written with libical. UID is stable per
+// RFC 5545 calendars written with libical: the file of one booking, and the feed of a
+// practitioner's or a clinic's schedule. UID is stable per
 // booking, SEQUENCE counts reschedules and cancellation, STATUS is CANCELLED once
 // cancelled. No patient data beyond what the holder of the manage token already knows.
 #ifndef SLOTBOOK_SERVER_ICS_ICS_CALENDAR_H_
@@ -6,6 +7,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "booking/booking_record.h"
 #include "booking/clinic_config.h"
@@ -29,6 +32,14 @@ struct IcsInvite {
 // cancelled. UID and SEQUENCE are the same in every form, so each one updates the last.
 std::string booking_ics(const BookingRecord& booking, const ClinicConfig& clinic, UtcSeconds now,
                         const IcsInvite* invite = nullptr);
+
+// A subscribable calendar (METHOD:PUBLISH, X-WR-CALNAME `name`) of `bookings`, each VEVENT
+// with the UID and SEQUENCE of booking_ics, so apps that hold both see one event. The
+// summary names the type and the patient (and the practitioner when the clinic has
+// several): the feed's secret URL is for the clinic's own staff. Cancelled bookings stay
+// as STATUS:CANCELLED, so subscribers remove them.
+std::string schedule_ics(const std::vector<BookingRecord>& bookings, const ClinicConfig& clinic,
+                         std::string_view name, UtcSeconds now);
 
 }  // namespace slotbook::server
 

@@ -14,6 +14,8 @@ std::optional<std::string_view> webhook_type(EventKind kind) {
       return "clinic.updated";
     case EventKind::kBookingReminderRequested:
     case EventKind::kBookingUpdated:
+    case EventKind::kBookingMeetingReady:
+    case EventKind::kCalendarBusyChanged:
       return std::nullopt;
   }
   return std::nullopt;

@@ -14,6 +14,9 @@ namespace slotbook::server::delivery {
 inline constexpr std::string_view kEmail = "email";
 inline constexpr std::string_view kSms = "sms";
 inline constexpr std::string_view kWebhook = "webhook";
+// A booking mirrored into a connected calendar, or its Zoom meeting (calendars/).
+inline constexpr std::string_view kCalendar = "calendar";
+inline constexpr std::string_view kMeeting = "meeting";
 
 // Statuses: pending until sent, failed for good, or cancelled (a reminder of a booking
 // that moved or was cancelled).
@@ -25,6 +28,7 @@ inline constexpr std::string_view kCancelled = "cancelled";
 // Recipients besides webhook ids.
 inline constexpr std::string_view kPatient = "patient";
 inline constexpr std::string_view kClinic = "clinic";
+inline constexpr std::string_view kZoom = "zoom";  // the recipient of meeting jobs
 
 // The purpose of a reminder; other deliveries carry their event's type.
 inline constexpr std::string_view kReminder = "reminder";

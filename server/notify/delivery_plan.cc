@@ -81,7 +81,8 @@ std::string new_delivery_id() {
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
   char prefix[16];
-  std::snprintf(prefix, sizeof prefix, "%011llx", static_cast<unsigned long long>(ms) & 0xfffffffffffULL);
+  std::snprintf(prefix, sizeof prefix, "%011llx",
+                static_cast<unsigned long long>(ms) & 0xfffffffffffULL);
   return "dlv_" + std::string(prefix) + random_code("0123456789abcdef", 13);
 }
 
@@ -102,6 +103,17 @@ std::vector<DeliveryRecord> plan_deliveries(const DomainEvent& event, std::int64
     const BookingRecord& b = *event.after;
     const bool reminder_now = event.kind == EventKind::kBookingReminderRequested;
     const std::string_view purpose = reminder_now ? delivery::kReminder : type;
+    // A video link that came after the confirmation follows on its own.
+    if (event.kind == EventKind::kBookingMeetingReady && is_active(b.status) &&
+        !b.meeting_url.empty() && channels.email && !b.patient_email.empty()) {
+      out.push_back(
+          pending(event, position, delivery::kEmail, type, std::string(delivery::kPatient), now));
+    }
+    if (event.kind == EventKind::kBookingMeetingReady && is_active(b.status) &&
+        !b.meeting_url.empty() && channels.sms && b.sms_opt_in && !b.patient_phone.empty()) {
+      out.push_back(
+          pending(event, position, delivery::kSms, type, std::string(delivery::kPatient), now));
+    }
     if (tells_patient(event.kind) || reminder_now) {
       if (channels.email && !b.patient_email.empty()) {
         out.push_back(pending(event, position, delivery::kEmail, purpose,
@@ -129,6 +141,39 @@ std::vector<DeliveryRecord> plan_deliveries(const DomainEvent& event, std::int64
       if (!subscribed(webhook, event, *hook_type)) continue;
       out.push_back(pending(event, position, delivery::kWebhook, *hook_type, webhook.id, now));
     }
+  }
+  return out;
+}
+
+std::vector<DeliveryRecord> plan_mirror_jobs(
+    const DomainEvent& event, std::int64_t position,
+    const std::vector<CalendarConnectionRecord>& connections, bool zoom, UtcSeconds now) {
+  std::vector<DeliveryRecord> out;
+  if (!event.after) return out;
+  const EventKind kind = event.kind;
+  const bool mirrored =
+      kind == EventKind::kBookingCreated || kind == EventKind::kBookingRescheduled ||
+      kind == EventKind::kBookingCancelled || kind == EventKind::kBookingStatusChanged ||
+      kind == EventKind::kBookingUpdated || kind == EventKind::kBookingMeetingReady;
+  if (!mirrored) return out;
+  const BookingRecord& after = *event.after;
+  auto whose = [&](const std::string& practitioner_id) {
+    return practitioner_id == after.practitioner_id ||
+           (event.before && practitioner_id == event.before->practitioner_id);
+  };
+  for (const CalendarConnectionRecord& c : connections) {
+    if (c.provider == "ics" || c.status != "connected" || !whose(c.practitioner_id)) continue;
+    DeliveryRecord d = pending(event, position, delivery::kCalendar, to_string(kind), c.id, now);
+    d.outbox_position = 0;  // the booking as it is when the job runs
+    out.push_back(std::move(d));
+  }
+  const bool was_zoom = event.before && event.before->meeting_provider == "zoom";
+  if (zoom && (after.meeting_provider == "zoom" || was_zoom) &&
+      kind != EventKind::kBookingMeetingReady && kind != EventKind::kBookingUpdated) {
+    DeliveryRecord d = pending(event, position, delivery::kMeeting, to_string(kind),
+                               std::string(delivery::kZoom), now);
+    d.outbox_position = 0;
+    out.push_back(std::move(d));
   }
   return out;
 }

@@ -38,6 +38,20 @@ std::vector<DeliveryRecord> plan_deliveries(const DomainEvent& event, std::int64
                                             const std::vector<WebhookRecord>& webhooks,
                                             UtcSeconds now);
 
+// The jobs that mirror the event's booking outside (calendars/calendar_writeback.h), for
+// every event that changes what a calendar shows (created, rescheduled, cancelled, status
+// changed, details updated, meeting link arrived):
+// - channel "calendar", recipient a connection id: one per connected Google or Microsoft
+//   calendar of the booking's practitioner before and after the change (`connections`
+//   are theirs; ICS subscriptions and broken connections are skipped);
+// - channel "meeting", recipient "zoom": when the booking is or was a Zoom meeting and
+//   `zoom` (the server has Zoom credentials); not for the link's own arrival.
+// Each job converges the outside copy to the booking as it is when it runs, so their
+// order does not matter and a repeated one does nothing new.
+std::vector<DeliveryRecord> plan_mirror_jobs(
+    const DomainEvent& event, std::int64_t position,
+    const std::vector<CalendarConnectionRecord>& connections, bool zoom, UtcSeconds now);
+
 // Reminders of the event's booking that must go (the dispatcher cancels them): all of
 // them for a cancellation or a status that no longer occupies time; those for another
 // start after a reschedule. nullopt: none. The value is the start to keep (none: keep

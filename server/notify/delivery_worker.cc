@@ -26,14 +26,16 @@ SendOutcome webhook_outcome(const Expected<HttpReply>& reply) {
 
 DeliveryWorker::DeliveryWorker(Storage& storage, ClinicCatalog& catalog, BookingService& bookings,
                                const MessageBuilder& messages, const Clock& clock,
-                               DeliverySettings settings, std::string server_key)
+                               DeliverySettings settings, std::string server_key,
+                               MirrorJobs* mirror)
     : storage_(storage),
       catalog_(catalog),
       bookings_(bookings),
       messages_(messages),
       clock_(clock),
       settings_(std::move(settings)),
-      server_key_(std::move(server_key)) {}
+      server_key_(std::move(server_key)),
+      mirror_(mirror) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
@@ -158,8 +160,25 @@ Status DeliveryWorker::plan(WriteTransaction& tx, const std::vector<OutboxRecord
       auto cancelled = tx.cancel_pending_reminders(event->booking_id(), cancel->keep_for, now);
       if (!cancelled.ok()) return cancelled.error();
     }
-    for (const DeliveryRecord& delivery :
-         plan_deliveries(*event, record.position, config, settings_.channels(), *webhooks, now)) {
+    std::vector<DeliveryRecord> planned =
+        plan_deliveries(*event, record.position, config, settings_.channels(), *webhooks, now);
+    if (mirror_ && event->after) {
+      // The calendars of whoever had the booking and has it now.
+      std::vector<CalendarConnectionRecord> connections;
+      for (const BookingRecord* b : {&*event->after, event->before ? &*event->before : nullptr}) {
+        if (!b || (b != &*event->after && b->practitioner_id == event->after->practitioner_id)) {
+          continue;
+        }
+        auto theirs = tx.calendar_connections(b->practitioner_id);
+        if (!theirs.ok()) return theirs.error();
+        connections.insert(connections.end(), theirs->begin(), theirs->end());
+      }
+      for (DeliveryRecord& job :
+           plan_mirror_jobs(*event, record.position, connections, settings_.zoom, now)) {
+        planned.push_back(std::move(job));
+      }
+    }
+    for (const DeliveryRecord& delivery : planned) {
       if (Status inserted = tx.insert_delivery(delivery); !inserted.ok()) return inserted;
     }
   }
@@ -215,9 +234,13 @@ DeliveryWorker::Prepared DeliveryWorker::prepare(const DeliveryRecord& delivery,
     auto request =
         webhook_request(delivery, *event, clinic.ok() ? clinic->get() : nullptr, **webhook);
     if (!request.ok()) return drop(request.error().message);
-    return sending([request = std::move(*request)] { return webhook_outcome(http_post(request)); });
+    return sending([request = std::move(*request)] { return webhook_outcome(http_send(request)); });
   }
   if (!clinic.ok()) return drop("the clinic is gone");
+  if (delivery.channel == delivery::kCalendar || delivery.channel == delivery::kMeeting) {
+    if (!mirror_) return drop("this server runs no calendar or meeting jobs");
+    return sending([this, delivery] { return mirror_->run(delivery); });
+  }
 
   auto stored = view.booking(delivery.booking_id);
   if (!stored.ok()) return retry(stored.error());
@@ -225,6 +248,11 @@ DeliveryWorker::Prepared DeliveryWorker::prepare(const DeliveryRecord& delivery,
   MessageSubject subject{event && event->after ? *event->after : **stored,
                          event ? event->before : std::nullopt, *clinic,
                          (*stored)->manage_token_sealed};
+  // A video link the provider made after the event is told as soon as it exists.
+  if (subject.booking.meeting_url.empty() &&
+      subject.booking.meeting_provider == (*stored)->meeting_provider) {
+    subject.booking.meeting_url = (*stored)->meeting_url;
+  }
   const UtcSeconds now = clock_.now();
   if (delivery.purpose == delivery::kReminder) {
     // A reminder tells of the booking as it is: gone, moved or started, it has nothing
@@ -299,8 +327,9 @@ DeliveryRecord DeliveryWorker::settle(DeliveryRecord d, const Attempt& attempt) 
     d.status = delivery::kFailed;
   } else {
     d.status = delivery::kPending;
-    d.next_attempt_at =
-        now + std::chrono::ceil<std::chrono::seconds>(settings_.retry.delay_after(d.attempts));
+    auto pause = std::chrono::ceil<std::chrono::seconds>(settings_.retry.delay_after(d.attempts));
+    if (outcome.retry_after) pause = std::max(pause, *outcome.retry_after);
+    d.next_attempt_at = now + pause;
   }
   return d;
 }

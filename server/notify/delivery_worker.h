@@ -36,12 +36,23 @@
 
 namespace slotbook::server {
 
+// Jobs other modules run through the worker's leases, retries and staff API: the
+// "calendar" and "meeting" channels (calendars/calendar_writeback.h). Thread-safe.
+class MirrorJobs {
+ public:
+  virtual ~MirrorJobs() = default;
+  // Brings the outside copy of the delivery's booking up to date; may read and write
+  // storage. kRetry when it may work later, kRejected when it never will.
+  virtual SendOutcome run(const DeliveryRecord& delivery) = 0;
+};
+
 struct DeliverySettings {
   std::optional<SmtpSettings> smtp;  // no email without it
   std::optional<SmsSettings> sms;    // no SMS without it
   std::string envelope_from;         // --mail-from's address
   RetryPolicy retry;
-  int threads = 4;  // senders: mostly waiting on receivers
+  int threads = 4;    // senders: mostly waiting on receivers
+  bool zoom = false;  // Zoom credentials are configured: Zoom meetings are made
   // Webhook URLs to loopback and private addresses are allowed (tests only).
   bool allow_private_webhooks = false;
   // A webhook whose deliveries have failed for this long without a success is disabled.
@@ -62,9 +73,10 @@ class DeliveryWorker {
   // Outcomes of a claim are stored at least this often.
   static constexpr auto kFlushEvery = std::chrono::milliseconds(500);
 
+  // `mirror` (may be null: no calendar or meeting jobs) runs the mirror channels.
   DeliveryWorker(Storage& storage, ClinicCatalog& catalog, BookingService& bookings,
                  const MessageBuilder& messages, const Clock& clock, DeliverySettings settings,
-                 std::string server_key);
+                 std::string server_key, MirrorJobs* mirror = nullptr);
   ~DeliveryWorker();  // stops
 
   void start();
@@ -113,6 +125,7 @@ class DeliveryWorker {
   const Clock& clock_;
   const DeliverySettings settings_;
   const std::string server_key_;
+  MirrorJobs* const mirror_;
 
   // A booking rush: more changes a second than this, and the worker's share of time then.
   static constexpr double kRushEvents = 100;

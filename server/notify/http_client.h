@@ -1,6 +1,6 @@
-// Outgoing HTTP for the notification channels (Twilio's API, webhook endpoints) through
-// libcurl, and the libcurl plumbing the other clients share (global setup, per-thread
-// handles).
+// Outgoing HTTP for the notification channels (Twilio's API, webhook endpoints) and the
+// calendar and video providers (calendars/) through libcurl, and the libcurl plumbing the
+// other clients share (global setup, per-thread handles).
 //
 // Thread-safe once init_http_clients() has run: each thread uses its own easy handles, and
 // each handle keeps its connections open between calls, so a delivery worker posting to
@@ -11,7 +11,10 @@
 #define SLOTBOOK_SERVER_NOTIFY_HTTP_CLIENT_H_
 
 #include <chrono>
+#include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,6 +49,9 @@ class CurlLease {
 };
 
 struct HttpRequest {
+  // "GET", "POST", "PATCH" or "DELETE". GET never sends a body; DELETE sends one only when
+  // `body` is not empty; POST and PATCH always send `body` (possibly empty).
+  std::string method = "POST";
   std::string url;                   // http:// or https:// only
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
@@ -57,20 +63,34 @@ struct HttpRequest {
   // rebinding cannot slip past check_webhook_url. Proxies from the environment are ignored
   // then, since through a proxy the check would see only the proxy's address.
   bool public_addresses_only = false;
+  // The most of the reply body kept; reading stops there (a calendar feed asks for more).
+  std::size_t max_body_bytes = 64 * 1024;
 };
 
-// What the server answered. `body` holds at most the first 64 KiB; reading stops there.
 struct HttpReply {
   long status = 0;
+  // At most request.max_body_bytes of the body; `truncated` when the server sent more.
   std::string body;
+  bool truncated = false;
+  // The Retry-After header in its delay-seconds form (RFC 9110 10.2.3), as 429 and 503
+  // answers carry it; nullopt when absent or in the HTTP-date form.
+  std::optional<std::chrono::seconds> retry_after;
+  // The ETag header's value as sent, quotes and W/ included, for a later If-None-Match;
+  // "" when absent.
+  std::string etag;
 };
 
-// One POST of `request.body`. Any HTTP status is a reply, redirects included (they are not
-// followed). Fails with code "http_transport" (kind kUnavailable: the same request may work
-// later) when there is no HTTP answer at all: timeout, refused connection, DNS, TLS, a
-// refused non-public address, a scheme other than http and https. The message is for
-// people and names no credential.
-Expected<HttpReply> http_post(const HttpRequest& request);
+// One request. Any HTTP status is a reply, redirects included (they are not followed).
+// Fails with code "http_transport" (kind kUnavailable: the same request may work later)
+// when there is no HTTP answer at all: timeout, refused connection, DNS, TLS, a refused
+// non-public address, a scheme other than http and https. Fails with code "http_method"
+// (kind kInvalid, without sending) for a method other than the four above. The message is
+// for people and names no credential.
+Expected<HttpReply> http_send(const HttpRequest& request);
+
+// `text` with every byte other than A-Z a-z 0-9 - . _ ~ percent-encoded (curl_easy_escape):
+// a URL path segment or query value. REQUIRES: `text` is under 8 MB (libcurl's limit).
+std::string url_escape(std::string_view text);
 
 // application/x-www-form-urlencoded text of `fields` in order: name=value pairs joined by
 // "&", every byte other than A-Z a-z 0-9 - . _ ~ percent-encoded (curl_easy_escape, so a

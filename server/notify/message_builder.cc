@@ -17,6 +17,7 @@ std::string template_name(std::string_view purpose, std::string_view recipient) 
   if (purpose == "booking.rescheduled") {
     return clinic ? "clinic_booking_rescheduled" : "booking_rescheduled";
   }
+  if (purpose == "booking.meeting_ready") return "booking_meeting";
   return clinic ? "clinic_booking_cancelled" : "booking_cancelled";
 }
 
@@ -80,6 +81,9 @@ nlohmann::json MessageBuilder::context(const MessageSubject& subject, std::strin
       {"patient_phone", b.patient_phone},
       {"notes", b.notes},
       {"source", b.source},
+      {"meeting_url", b.meeting_url},
+      // A video appointment whose link the provider has yet to make: it follows by email.
+      {"meeting_pending", !b.meeting_provider.empty() && b.meeting_url.empty() ? "yes" : ""},
   };
   if (subject.before) {
     const LocalTimeText previous = when(clinic, subject.before->start_utc, language);

@@ -4,6 +4,8 @@
 #ifndef SLOTBOOK_SERVER_NOTIFY_SEND_OUTCOME_H_
 #define SLOTBOOK_SERVER_NOTIFY_SEND_OUTCOME_H_
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -21,13 +23,18 @@ struct SendOutcome {
   std::string detail;
   // The receiver's own id for what it took, when it gives one (Twilio's message SID).
   std::string receipt;
+  // kRetry: not before this long, as the receiver asked (HTTP Retry-After).
+  std::optional<std::chrono::seconds> retry_after;
 
   static SendOutcome sent(std::string detail = {}, std::string receipt = {}) {
-    return {Kind::kSent, std::move(detail), std::move(receipt)};
+    return {Kind::kSent, std::move(detail), std::move(receipt), std::nullopt};
   }
-  static SendOutcome retry(std::string detail) { return {Kind::kRetry, std::move(detail), {}}; }
+  static SendOutcome retry(std::string detail,
+                           std::optional<std::chrono::seconds> after = std::nullopt) {
+    return {Kind::kRetry, std::move(detail), {}, after};
+  }
   static SendOutcome rejected(std::string detail) {
-    return {Kind::kRejected, std::move(detail), {}};
+    return {Kind::kRejected, std::move(detail), {}, std::nullopt};
   }
 };
 

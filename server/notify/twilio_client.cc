@@ -1,7 +1,5 @@
 #include "notify/twilio_client.h"
 
-#include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 #include "notify/http_client.h"
@@ -17,14 +15,6 @@ std::size_t utf16_units(std::string_view text) {
     units += byte >= 0xF0 ? 2 : 1;        // four-byte sequences need a surrogate pair
   }
   return units;
-}
-
-std::string path_escaped(const std::string& segment) {
-  char* escaped = curl_easy_escape(nullptr, segment.data(), static_cast<int>(segment.size()));
-  if (escaped == nullptr) std::abort();  // out of memory
-  std::string text(escaped);
-  curl_free(escaped);
-  return text;
 }
 
 // Twilio's error body: {"code": 21211, "message": "...", "more_info": "...", "status": 400}.
@@ -54,7 +44,7 @@ SendOutcome send_sms(const SmsSettings& settings, std::string_view to, std::stri
 
   HttpRequest request;
   request.url =
-      base + "/2010-04-01/Accounts/" + path_escaped(settings.account_sid) + "/Messages.json";
+      base + "/2010-04-01/Accounts/" + url_escape(settings.account_sid) + "/Messages.json";
   request.headers = {"Accept: application/json"};
   request.content_type = "application/x-www-form-urlencoded";
   request.body =
@@ -63,7 +53,7 @@ SendOutcome send_sms(const SmsSettings& settings, std::string_view to, std::stri
   request.basic_password = settings.auth_token;
   request.timeout = settings.timeout;
 
-  const auto reply = http_post(request);
+  const auto reply = http_send(request);
   if (!reply.ok()) return SendOutcome::retry(reply.error().message);
   const long status = reply->status;
   if (status >= 200 && status < 300) {

@@ -2,7 +2,7 @@
 // API version 2010-04-01): one POST per message, form-encoded, HTTP Basic with the account
 // SID and auth token.
 //
-// Thread-safe once init_http_clients() has run (it is an http_post).
+// Thread-safe once init_http_clients() has run (it is an http_send).
 #ifndef SLOTBOOK_SERVER_NOTIFY_TWILIO_CLIENT_H_
 #define SLOTBOOK_SERVER_NOTIFY_TWILIO_CLIENT_H_
 

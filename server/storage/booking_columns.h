@@ -19,8 +19,8 @@ inline constexpr const char* kBookingColumns =
     "confirmation_number, patient_name, patient_email, patient_phone, notes, source, "
     "external_reference_id, manage_token_hash, sequence, cancel_reason, cancelled_at, "
     "reminder_sent_at, created_at, updated_at, patient_id, occupied_from, occupied_to, "
-    "patient_language, sms_opt_in, manage_token_sealed";
-inline constexpr int kBookingColumnCount = 27;
+    "patient_language, sms_opt_in, manage_token_sealed, meeting_url, meeting_provider";
+inline constexpr int kBookingColumnCount = 29;
 
 // "?1, ?2, ..." or "$1, $2, ...": `count` placeholders for an INSERT of a column list.
 inline std::string placeholders(int count, char sigil) {
@@ -83,6 +83,8 @@ BookingRecord booking_from_row(const Row& row) {
   b.patient_language = row.text(24);
   b.sms_opt_in = row.integer(25) != 0;
   b.manage_token_sealed = row.text(26);
+  b.meeting_url = row.text(27);
+  b.meeting_provider = row.text(28);
   return b;
 }
 
@@ -99,6 +101,7 @@ void bind_booking_columns(const BookingRecord& b, Bind&& bind) {
   bind(b.created_at), bind(b.updated_at), bind(b.patient_id);
   bind(b.occupancy.from), bind(b.occupancy.to), bind(b.patient_language);
   bind(static_cast<std::int64_t>(b.sms_opt_in ? 1 : 0)), bind(b.manage_token_sealed);
+  bind(b.meeting_url), bind(b.meeting_provider);
 }
 
 }  // namespace slotbook::server

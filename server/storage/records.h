@@ -88,6 +88,70 @@ struct WebhookRecord {
   std::string last_error;
 };
 
+// A practitioner's connected calendar (docs/integrations.md): a Google or Microsoft
+// account reached through OAuth, or a subscribed ICS feed (one row per configured URL,
+// made by the first sync). Its busy times are stored as ExternalBusyRecords.
+struct CalendarConnectionRecord {
+  std::string id;  // "cal_" + random hex
+  std::string clinic_id;
+  std::string practitioner_id;
+  std::string provider;       // "google", "microsoft", "ics"
+  std::string source;         // ics: the feed URL as configured; OAuth providers: ""
+  std::string status;         // "connected"; "broken": the grant was revoked, not used
+  std::string calendar_id;    // the provider's calendar (Google: the primary's id)
+  std::string account_email;  // whose calendar it is, as the provider says
+  // base64 of seal(server key, JSON {"access_token", "refresh_token"}); ics: "".
+  std::string sealed_tokens;
+  UtcSeconds access_expires_at{};
+  UtcSeconds connected_at{};
+  std::optional<UtcSeconds> last_sync_at;     // the last import that succeeded
+  std::optional<UtcSeconds> last_attempt_at;  // the last import tried
+  std::string last_error;                     // of the last attempt; "" when it worked
+  std::string feed_etag;                      // ics: the ETag of the last fetch
+};
+
+// A span a connected calendar says its practitioner is busy: occupancy the engine sees like
+// a booking's, without anything about what it is.
+struct ExternalBusyRecord {
+  std::string connection_id;
+  std::string practitioner_id;
+  TimeWindow span;
+};
+
+// An authorization in progress: what the OAuth redirect's `state` stands for. Single use,
+// short-lived; the PKCE code verifier is kept sealed with the server key.
+struct OAuthStateRecord {
+  std::string state_hash;  // SHA-256 hex of the state sent to the provider
+  std::string clinic_id;
+  std::string practitioner_id;
+  std::string provider;  // "google", "microsoft"
+  std::string redirect_uri;
+  std::string sealed_verifier;  // base64 of seal(server key, code_verifier)
+  std::string requested_by;     // SHA-256 of the staff credential that asked (CSRF binding)
+  UtcSeconds created_at{};
+  UtcSeconds expires_at{};
+};
+
+// A booking mirrored somewhere outside: an event in a connected calendar or a Zoom meeting.
+// Keeping the provider's id is what makes write-back idempotent.
+struct CalendarLinkRecord {
+  std::string booking_id;
+  std::string target;       // a calendar connection id, or "zoom"
+  std::string external_id;  // the provider's event or meeting id
+  std::string meeting_url;  // the join link the provider made, if any
+  TimeWindow written;       // the booking's time as last written there
+  UtcSeconds updated_at{};
+};
+
+// A secret calendar feed URL (GET .../calendar.ics?token=): one per practitioner, and one
+// for the whole clinic (practitioner_id ""). Only the token's hash is kept.
+struct CalendarFeedRecord {
+  std::string clinic_id;
+  std::string practitioner_id;
+  std::string token_hash;
+  UtcSeconds created_at{};
+};
+
 struct BookingFilter {
   std::string clinic_id;
   std::optional<std::string> practitioner_id;

@@ -71,6 +71,25 @@ class ReadView {
   // A value stored with store_secret_if_absent (the server key when the environment has
   // none).
   virtual Expected<std::optional<std::string>> stored_secret(std::string_view name) = 0;
+
+  // Calendar connections of `practitioner_id` (empty: of every practitioner), by id.
+  virtual Expected<std::vector<CalendarConnectionRecord>> calendar_connections(
+      std::string_view practitioner_id) = 0;
+  virtual Expected<std::optional<CalendarConnectionRecord>> calendar_connection(
+      std::string_view id) = 0;
+  // Busy spans from connected calendars of `clinic_id` intersecting `window`, in start
+  // order; only `practitioner_id`'s when it is not empty. Broken connections' spans are
+  // kept (the last state known) and included.
+  virtual Expected<std::vector<ExternalBusyRecord>> external_busy(
+      std::string_view clinic_id, TimeWindow window, std::string_view practitioner_id = {}) = 0;
+  virtual Expected<std::optional<OAuthStateRecord>> oauth_state(std::string_view state_hash) = 0;
+  // Where booking `booking_id` is mirrored, by target.
+  virtual Expected<std::vector<CalendarLinkRecord>> calendar_links(std::string_view booking_id) = 0;
+  // Bookings mirrored into `target` whose written time intersects `window`.
+  virtual Expected<std::vector<CalendarLinkRecord>> calendar_links_into(std::string_view target,
+                                                                        TimeWindow window) = 0;
+  virtual Expected<std::optional<CalendarFeedRecord>> calendar_feed_for_token(
+      std::string_view token_hash) = 0;
 };
 
 // What write() work may change, in addition to reading.
@@ -115,6 +134,25 @@ class WriteTransaction : public ReadView {
   virtual Expected<bool> delete_webhook(std::string_view id) = 0;
   // Stores `value` under `name` unless a value is stored there already.
   virtual Status store_secret_if_absent(std::string_view name, std::string_view value) = 0;
+
+  // Inserts the connection, or replaces the one with its id.
+  virtual Status put_calendar_connection(const CalendarConnectionRecord& connection) = 0;
+  // Deletes connection `id` with its busy spans and links; whether it existed.
+  virtual Expected<bool> delete_calendar_connection(std::string_view id) = 0;
+  // Replaces every busy span of connection `connection_id` with `spans` (the scope must
+  // name the practitioner: this changes occupancy).
+  virtual Status replace_external_busy(std::string_view connection_id, std::string_view clinic_id,
+                                       std::string_view practitioner_id,
+                                       const std::vector<TimeWindow>& spans) = 0;
+  // Stores an authorization in progress and deletes those expired at `now`.
+  virtual Status put_oauth_state(const OAuthStateRecord& state, UtcSeconds now) = 0;
+  // Whether it existed (a state is used once).
+  virtual Expected<bool> delete_oauth_state(std::string_view state_hash) = 0;
+  // Inserts the link, or replaces the one for its booking and target.
+  virtual Status put_calendar_link(const CalendarLinkRecord& link) = 0;
+  virtual Status delete_calendar_link(std::string_view booking_id, std::string_view target) = 0;
+  // Inserts the feed, or replaces the token of the feed for its clinic and practitioner.
+  virtual Status put_calendar_feed(const CalendarFeedRecord& feed) = 0;
 };
 
 // What insert_booking and update_booking fail with when the store itself refuses an

@@ -70,6 +70,32 @@ std::optional<std::string> from_base64(std::string_view text) {
   return raw;
 }
 
+std::string to_base64url(std::string_view bytes) {
+  std::string text = to_base64(bytes);
+  while (!text.empty() && text.back() == '=') text.pop_back();
+  for (char& c : text) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return text;
+}
+
+std::optional<std::string> from_base64url(std::string_view text) {
+  if (text.size() % 4 == 1) return std::nullopt;  // no length of bytes encodes to that
+  std::string standard(text);
+  for (char& c : standard) {
+    if (c == '-') {
+      c = '+';
+    } else if (c == '_') {
+      c = '/';
+    } else if (c == '+' || c == '/' || c == '=') {
+      return std::nullopt;  // the other alphabet, or padding
+    }
+  }
+  standard.append((4 - standard.size() % 4) % 4, '=');
+  return from_base64(standard);
+}
+
 std::string random_bytes(int count) {
   std::string out(static_cast<std::size_t>(count), '\0');
   fill_random(reinterpret_cast<unsigned char*>(out.data()), count);
@@ -79,14 +105,7 @@ std::string random_bytes(int count) {
 std::string random_token(int bytes) {
   std::vector<unsigned char> raw(static_cast<std::size_t>(bytes));
   fill_random(raw.data(), bytes);
-  std::string b64 =
-      to_base64(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
-  while (!b64.empty() && b64.back() == '=') b64.pop_back();
-  for (char& c : b64) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  return b64;
+  return to_base64url(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
 }
 
 std::string random_code(std::string_view alphabet, int length) {
@@ -110,6 +129,11 @@ std::string new_booking_id() {
 std::string sha256_hex(std::string_view data) {
   auto digest = sha256(data);
   return to_hex(digest.data(), digest.size());
+}
+
+std::string sha256_bytes(std::string_view data) {
+  auto digest = sha256(data);
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 bool constant_time_equals(std::string_view a, std::string_view b) {

@@ -18,6 +18,10 @@ std::string random_token(int bytes);
 // Standard base64 with padding (RFC 4648 section 4), and back (nullopt: not base64).
 std::string to_base64(std::string_view bytes);
 std::optional<std::string> from_base64(std::string_view text);
+// URL-safe base64 without padding (RFC 4648 section 5: "-" and "_" for "+" and "/"), as
+// JWTs and PKCE use it, and back (nullopt: not unpadded base64url).
+std::string to_base64url(std::string_view bytes);
+std::optional<std::string> from_base64url(std::string_view text);
 
 // `length` characters drawn uniformly from `alphabet` (at most 256 characters).
 std::string random_code(std::string_view alphabet, int length);
@@ -26,6 +30,8 @@ std::string new_booking_id();
 
 // Lower-case hex SHA-256 of `data` (how manage tokens are stored).
 std::string sha256_hex(std::string_view data);
+// The 32 raw bytes of the SHA-256 of `data`.
+std::string sha256_bytes(std::string_view data);
 
 // Whether `a` equals `b`, in time that depends on neither's content: both are hashed
 // first, so lengths do not leak either. For API keys and token hashes.

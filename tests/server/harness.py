@@ -128,13 +128,14 @@ class Server:
     `db` to open the same database again (restarts, several processes on one database)."""
 
     def __init__(self, db=None, clinics=(FIXTURE,), api_key=API_KEY, args=(),
-                 fake_start=FAKE_START):
+                 fake_start=FAKE_START, env=None):
         self.dir = tempfile.mkdtemp(prefix="slotbook-server-test-")
         self.db = db or fresh_db()
         self.clinics = list(clinics)
         self.api_key = api_key
         self.args = list(args)
         self.fake_start = fake_start  # where the server's clock starts (then it runs)
+        self.env = dict(env or {})  # added to the environment (credentials)
         self.proc = None
         self.port = None
         self.log_path = os.path.join(self.dir, "server.log")
@@ -161,6 +162,7 @@ class Server:
         env.pop("CALENDAR_API_KEY", None)
         if self.api_key is not None:
             env["CALENDAR_API_KEY"] = self.api_key
+        env.update(self.env)
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=env)
         return self

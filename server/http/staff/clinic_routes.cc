@@ -2,6 +2,7 @@
 #include "http/staff/staff_dialect.h"
 
 #include "booking/booking_view.h"
+#include "calendars/calendar_service.h"
 
 namespace slotbook::server {
 namespace {
@@ -29,18 +30,48 @@ void list_events(AppContext& app, const Request& req, Response& res) {
   Json events = Json::array();
   for (const BookingRecord& b : rows) {
     const std::string type = type_display_name(b, **clinic);
+    const Json link = b.meeting_url.empty() ? Json() : Json(b.meeting_url);
     events.push_back({{"id", b.id},
                       {"summary", "Appointment: " + b.patient_name},
                       {"description", "Patient: " + b.patient_name + "\nPhone: " + b.patient_phone +
                                           "\nType: " + type},
                       {"start", instant_text(b.start_utc)},
                       {"end", instant_text(b.end_utc)},
-                      {"location", nullptr},
-                      {"hangout_link", nullptr},
+                      {"location", link},
+                      {"hangout_link", link},
                       {"practitioner_id", b.practitioner_id},
-                      {"status", to_string(b.status)}});
+                      {"status", to_string(b.status)},
+                      {"source", "slotbook"}});
   }
-  send_json(res, 200, Json{{"success", true}, {"events", std::move(events)}});
+  // The connected calendars' own events, read live; slotbook's copies of its bookings are
+  // listed once, above.
+  const std::string only = req.get_param_value("practitioner_id");
+  const ZoneRules& zone = (*clinic)->checked().zone;
+  const TimeWindow window{to_seconds(zone.to_instant(LocalTime(*start))),
+                          to_seconds(zone.to_instant(LocalTime(*end + date::days(1))))};
+  Json errors_seen = Json::array();
+  for (const Practitioner& p : (*clinic)->checked().practitioners) {
+    if (!only.empty() && p.id != only) continue;
+    std::vector<std::string> failures;
+    for (const CalendarEvent& e :
+         app.calendars.provider_events(p.id, window.from, window.to, &failures)) {
+      if (!e.slotbook_booking_id.empty() || e.status == "cancelled") continue;
+      events.push_back({{"id", e.id},
+                        {"summary", e.summary},
+                        {"description", e.description.empty() ? Json() : Json(e.description)},
+                        {"start", instant_text(e.start)},
+                        {"end", instant_text(e.end)},
+                        {"location", e.location.empty() ? Json() : Json(e.location)},
+                        {"hangout_link", e.hangout_link.empty() ? Json() : Json(e.hangout_link)},
+                        {"practitioner_id", p.id},
+                        {"status", e.status.empty() ? "confirmed" : e.status},
+                        {"source", "calendar"}});
+    }
+    for (std::string& failure : failures) errors_seen.push_back(p.id + ": " + failure);
+  }
+  Json out{{"success", true}, {"events", std::move(events)}};
+  if (!errors_seen.empty()) out["error"] = errors_seen;
+  send_json(res, 200, out);
 }
 
 void get_clinic_config(AppContext& app, const Request& req, Response& res) {

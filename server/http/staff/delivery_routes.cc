@@ -65,8 +65,9 @@ void list_deliveries(AppContext& app, const Request& req, Response& res) {
   filter.booking_id = fields.text("booking_id", false, 64);
   filter.channel = fields.text("channel", false, 16);
   if (filter.channel && *filter.channel != delivery::kEmail && *filter.channel != delivery::kSms &&
-      *filter.channel != delivery::kWebhook) {
-    fields.fail("channel", "must be email, sms or webhook");
+      *filter.channel != delivery::kWebhook && *filter.channel != delivery::kCalendar &&
+      *filter.channel != delivery::kMeeting) {
+    fields.fail("channel", "must be email, sms, webhook, calendar or meeting");
   }
   filter.recipient = fields.text("recipient", false, 64);
   filter.limit = static_cast<int>(fields.integer("limit", false, 1, 500).value_or(100));

@@ -34,6 +34,12 @@ std::string_view title(std::string_view code, std::string_view field_hint) {
       {"webhook_not_found", "Webhook not found"},
       {"invalid_webhook", "Invalid webhook"},
       {"too_many_webhooks", "Too many webhooks"},
+      {"secret_key_required", "Calendar connections need a server key"},
+      {"provider_not_configured", "Calendar provider not configured"},
+      {"unknown_provider", "Unknown calendar provider"},
+      {"invalid_state_token", "Failed to authenticate with Google"},
+      {"authorization_failed", "Failed to authenticate with Google"},
+      {"feed_not_found", "Calendar feed not found"},
   };
   if (code == "validation_failed") {
     if (field_hint.find("date") != std::string_view::npos) return "Invalid date format";

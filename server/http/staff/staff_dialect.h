@@ -51,6 +51,7 @@ void register_staff_availability_routes(Router& server, AppContext& app);
 void register_staff_appointment_routes(Router& server, AppContext& app);
 void register_staff_clinic_routes(Router& server, AppContext& app);
 void register_staff_delivery_routes(Router& server, AppContext& app);
+void register_staff_calendar_routes(Router& server, AppContext& app);
 
 }  // namespace slotbook::server
 

@@ -100,7 +100,7 @@ CREATE TABLE deliveries (
   clinic_id       TEXT COLLATE "C" NOT NULL,
   booking_id      TEXT COLLATE "C" NOT NULL,
   outbox_position BIGINT NOT NULL,
-  channel         TEXT NOT NULL CHECK (channel IN ('email','sms','webhook')),
+  channel         TEXT NOT NULL CHECK (channel IN ('email','sms','webhook','calendar','meeting')),
   purpose         TEXT NOT NULL,
   recipient       TEXT COLLATE "C" NOT NULL,
   status          TEXT NOT NULL CHECK (status IN ('pending','sent','failed','cancelled')),
@@ -135,6 +135,69 @@ CREATE INDEX bookings_by_token ON bookings (manage_token_hash) WHERE manage_toke
 CREATE TABLE server_secrets (
   name  TEXT COLLATE "C" PRIMARY KEY,
   value TEXT NOT NULL
+);
+)sql",
+      // The calendars of practitioners (calendars/): connections with their sealed tokens,
+      // the busy times they report, authorizations in progress, bookings mirrored into
+      // them, secret feed URLs; and each booking's video meeting link.
+      R"sql(
+ALTER TABLE bookings ADD COLUMN meeting_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE bookings ADD COLUMN meeting_provider TEXT NOT NULL DEFAULT '';
+CREATE TABLE calendar_connections (
+  id                TEXT COLLATE "C" PRIMARY KEY,
+  clinic_id         TEXT NOT NULL,
+  practitioner_id   TEXT NOT NULL,
+  provider          TEXT NOT NULL CHECK (provider IN ('google','microsoft','ics')),
+  source            TEXT NOT NULL,
+  status            TEXT NOT NULL CHECK (status IN ('connected','broken')),
+  calendar_id       TEXT NOT NULL,
+  account_email     TEXT NOT NULL,
+  sealed_tokens     TEXT NOT NULL,
+  access_expires_at BIGINT NOT NULL,
+  connected_at      BIGINT NOT NULL,
+  last_sync_at      BIGINT,
+  last_attempt_at   BIGINT,
+  last_error        TEXT NOT NULL,
+  feed_etag         TEXT NOT NULL,
+  UNIQUE (practitioner_id, provider, source)
+);
+CREATE TABLE calendar_busy (
+  connection_id   TEXT NOT NULL,
+  clinic_id       TEXT NOT NULL,
+  practitioner_id TEXT NOT NULL,
+  start_utc       BIGINT NOT NULL,
+  end_utc         BIGINT NOT NULL
+);
+CREATE INDEX calendar_busy_by_practitioner ON calendar_busy (clinic_id, practitioner_id, start_utc);
+CREATE INDEX calendar_busy_by_connection ON calendar_busy (connection_id);
+CREATE TABLE oauth_states (
+  state_hash      TEXT COLLATE "C" PRIMARY KEY,
+  clinic_id       TEXT NOT NULL,
+  practitioner_id TEXT NOT NULL,
+  provider        TEXT NOT NULL,
+  redirect_uri    TEXT NOT NULL,
+  sealed_verifier TEXT NOT NULL,
+  requested_by    TEXT NOT NULL,
+  created_at      BIGINT NOT NULL,
+  expires_at      BIGINT NOT NULL
+);
+CREATE TABLE calendar_links (
+  booking_id    TEXT COLLATE "C" NOT NULL,
+  target        TEXT COLLATE "C" NOT NULL,
+  external_id   TEXT NOT NULL,
+  meeting_url   TEXT NOT NULL,
+  written_from  BIGINT NOT NULL,
+  written_to    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL,
+  PRIMARY KEY (booking_id, target)
+);
+CREATE INDEX calendar_links_by_target ON calendar_links (target, written_from);
+CREATE TABLE calendar_feeds (
+  clinic_id       TEXT COLLATE "C" NOT NULL,
+  practitioner_id TEXT COLLATE "C" NOT NULL,
+  token_hash      TEXT NOT NULL UNIQUE,
+  created_at      BIGINT NOT NULL,
+  PRIMARY KEY (clinic_id, practitioner_id)
 );
 )sql",
   };

@@ -16,6 +16,7 @@
 
 #include "slotbook/limits.h"
 #include "storage/booking_columns.h"
+#include "storage/calendar_columns.h"
 #include "storage/delivery_columns.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/schema.h"
@@ -110,6 +111,10 @@ Expected<std::vector<Record>> rows_of(Expected<PgResult> result, FromRow from_ro
 
 const auto kDeliveryFromRow = [](const PgRow& row) { return delivery_from_row(row); };
 const auto kWebhookFromRow = [](const PgRow& row) { return webhook_from_row(row); };
+const auto kConnectionFromRow = [](const PgRow& row) { return connection_from_row(row); };
+const auto kOAuthStateFromRow = [](const PgRow& row) { return oauth_state_from_row(row); };
+const auto kLinkFromRow = [](const PgRow& row) { return link_from_row(row); };
+const auto kFeedFromRow = [](const PgRow& row) { return feed_from_row(row); };
 
 Status done(const Expected<PgResult>& result) {
   return result.ok() ? Status() : Status(result.error());
@@ -272,7 +277,7 @@ class PgTransaction final : public WriteTransaction {
         "UPDATE bookings SET practitioner_id = $2, appointment_type = $3, start_utc = $4, "
         "end_utc = $5, status = $6, notes = $7, sequence = $8, cancel_reason = $9, "
         "cancelled_at = $10, reminder_sent_at = $11, updated_at = $12, occupied_from = $13, "
-        "occupied_to = $14 WHERE id = $1",
+        "occupied_to = $14, meeting_url = $15, meeting_provider = $16 WHERE id = $1",
         PgParams()
             .add(b.id)
             .add(b.practitioner_id)
@@ -287,7 +292,9 @@ class PgTransaction final : public WriteTransaction {
             .add(b.reminder_sent_at)
             .add(b.updated_at)
             .add(b.occupancy.from)
-            .add(b.occupancy.to));
+            .add(b.occupancy.to)
+            .add(b.meeting_url)
+            .add(b.meeting_provider));
     if (!r.ok()) {
       const bool overlap = c_.last_sqlstate() == kExclusionViolation;
       Status undone = c_.exec("ROLLBACK TO SAVEPOINT update_booking");
@@ -479,6 +486,167 @@ class PgTransaction final : public WriteTransaction {
     return done(c_.query(
         "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
         PgParams().add(name).add(value)));
+  }
+
+  Expected<std::vector<CalendarConnectionRecord>> calendar_connections(
+      std::string_view practitioner_id) override {
+    return rows_of<CalendarConnectionRecord>(
+        c_.query(std::string("SELECT ") + kConnectionColumns +
+                     " FROM calendar_connections WHERE $1 = '' OR practitioner_id = $1 "
+                     "ORDER BY id",
+                 PgParams().add(practitioner_id)),
+        kConnectionFromRow);
+  }
+
+  Expected<std::optional<CalendarConnectionRecord>> calendar_connection(
+      std::string_view id) override {
+    return first_row(
+        rows_of<CalendarConnectionRecord>(c_.query(std::string("SELECT ") + kConnectionColumns +
+                                                       " FROM calendar_connections WHERE id = $1",
+                                                   PgParams().add(id)),
+                                          kConnectionFromRow));
+  }
+
+  Expected<std::vector<ExternalBusyRecord>> external_busy(
+      std::string_view clinic_id, TimeWindow window, std::string_view practitioner_id) override {
+    return rows_of<ExternalBusyRecord>(
+        c_.query("SELECT connection_id, practitioner_id, start_utc, end_utc FROM calendar_busy "
+                 "WHERE clinic_id = $1 AND start_utc < $3 AND end_utc > $2 AND "
+                 "($4 = '' OR practitioner_id = $4) ORDER BY start_utc, connection_id",
+                 PgParams().add(clinic_id).add(window.from).add(window.to).add(practitioner_id)),
+        [](const PgRow& row) {
+          return ExternalBusyRecord{row.text(0), row.text(1), TimeWindow{row.time(2), row.time(3)}};
+        });
+  }
+
+  Expected<std::optional<OAuthStateRecord>> oauth_state(std::string_view state_hash) override {
+    return first_row(
+        rows_of<OAuthStateRecord>(c_.query(std::string("SELECT ") + kOAuthStateColumns +
+                                               " FROM oauth_states WHERE state_hash = $1",
+                                           PgParams().add(state_hash)),
+                                  kOAuthStateFromRow));
+  }
+
+  Expected<std::vector<CalendarLinkRecord>> calendar_links(std::string_view booking_id) override {
+    return rows_of<CalendarLinkRecord>(
+        c_.query(std::string("SELECT ") + kLinkColumns +
+                     " FROM calendar_links WHERE booking_id = $1 ORDER BY target",
+                 PgParams().add(booking_id)),
+        kLinkFromRow);
+  }
+
+  Expected<std::vector<CalendarLinkRecord>> calendar_links_into(std::string_view target,
+                                                                TimeWindow window) override {
+    return rows_of<CalendarLinkRecord>(
+        c_.query(std::string("SELECT ") + kLinkColumns +
+                     " FROM calendar_links WHERE target = $1 AND written_from < $3 AND "
+                     "written_to > $2 ORDER BY written_from",
+                 PgParams().add(target).add(window.from).add(window.to)),
+        kLinkFromRow);
+  }
+
+  Expected<std::optional<CalendarFeedRecord>> calendar_feed_for_token(
+      std::string_view token_hash) override {
+    return first_row(rows_of<CalendarFeedRecord>(
+        c_.query(
+            std::string("SELECT ") + kFeedColumns + " FROM calendar_feeds WHERE token_hash = $1",
+            PgParams().add(token_hash)),
+        kFeedFromRow));
+  }
+
+  Status put_calendar_connection(const CalendarConnectionRecord& c) override {
+    static const std::string sql =
+        std::string("INSERT INTO calendar_connections (") + kConnectionColumns + ") VALUES (" +
+        placeholders(kConnectionColumnCount, '$') +
+        ") ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, calendar_id = "
+        "EXCLUDED.calendar_id, account_email = EXCLUDED.account_email, sealed_tokens = "
+        "EXCLUDED.sealed_tokens, access_expires_at = EXCLUDED.access_expires_at, connected_at = "
+        "EXCLUDED.connected_at, last_sync_at = EXCLUDED.last_sync_at, last_attempt_at = "
+        "EXCLUDED.last_attempt_at, last_error = EXCLUDED.last_error, feed_etag = "
+        "EXCLUDED.feed_etag";
+    PgParams params;
+    bind_connection_columns(c, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Expected<bool> delete_calendar_connection(std::string_view id) override {
+    for (const char* sql : {"DELETE FROM calendar_busy WHERE connection_id = $1",
+                            "DELETE FROM calendar_links WHERE target = $1"}) {
+      if (Status status = done(c_.query(sql, PgParams().add(id))); !status.ok()) {
+        return status.error();
+      }
+    }
+    auto r = c_.query("DELETE FROM calendar_connections WHERE id = $1", PgParams().add(id));
+    if (!r.ok()) return r.error();
+    return r->affected() > 0;
+  }
+
+  Status replace_external_busy(std::string_view connection_id, std::string_view clinic_id,
+                               std::string_view practitioner_id,
+                               const std::vector<TimeWindow>& spans) override {
+    Status cleared = done(c_.query("DELETE FROM calendar_busy WHERE connection_id = $1",
+                                   PgParams().add(connection_id)));
+    if (!cleared.ok() || spans.empty()) return cleared;
+    std::string starts = "{", ends = "{";
+    for (const TimeWindow& span : spans) {
+      starts += (starts.size() > 1 ? "," : "") + std::to_string(to_unix(span.from));
+      ends += (ends.size() > 1 ? "," : "") + std::to_string(to_unix(span.to));
+    }
+    return done(c_.query(
+        "INSERT INTO calendar_busy (connection_id, clinic_id, practitioner_id, start_utc, end_utc) "
+        "SELECT $1, $2, $3, s, e FROM unnest($4::bigint[], $5::bigint[]) AS spans(s, e)",
+        PgParams()
+            .add(connection_id)
+            .add(clinic_id)
+            .add(practitioner_id)
+            .add(starts + "}")
+            .add(ends + "}")));
+  }
+
+  Status put_oauth_state(const OAuthStateRecord& state, UtcSeconds now) override {
+    Status expired =
+        done(c_.query("DELETE FROM oauth_states WHERE expires_at <= $1", PgParams().add(now)));
+    if (!expired.ok()) return expired;
+    static const std::string sql = std::string("INSERT INTO oauth_states (") + kOAuthStateColumns +
+                                   ") VALUES (" + placeholders(kOAuthStateColumnCount, '$') + ")";
+    PgParams params;
+    bind_oauth_state_columns(state, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Expected<bool> delete_oauth_state(std::string_view state_hash) override {
+    auto r = c_.query("DELETE FROM oauth_states WHERE state_hash = $1", PgParams().add(state_hash));
+    if (!r.ok()) return r.error();
+    return r->affected() > 0;
+  }
+
+  Status put_calendar_link(const CalendarLinkRecord& link) override {
+    static const std::string sql =
+        std::string("INSERT INTO calendar_links (") + kLinkColumns + ") VALUES (" +
+        placeholders(kLinkColumnCount, '$') +
+        ") ON CONFLICT (booking_id, target) DO UPDATE SET external_id = EXCLUDED.external_id, "
+        "meeting_url = EXCLUDED.meeting_url, written_from = EXCLUDED.written_from, written_to = "
+        "EXCLUDED.written_to, updated_at = EXCLUDED.updated_at";
+    PgParams params;
+    bind_link_columns(link, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Status delete_calendar_link(std::string_view booking_id, std::string_view target) override {
+    return done(c_.query("DELETE FROM calendar_links WHERE booking_id = $1 AND target = $2",
+                         PgParams().add(booking_id).add(target)));
+  }
+
+  Status put_calendar_feed(const CalendarFeedRecord& feed) override {
+    return done(c_.query(
+        std::string("INSERT INTO calendar_feeds (") + kFeedColumns +
+            ") VALUES ($1, $2, $3, $4) ON CONFLICT (clinic_id, practitioner_id) DO UPDATE SET "
+            "token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at",
+        PgParams()
+            .add(feed.clinic_id)
+            .add(feed.practitioner_id)
+            .add(feed.token_hash)
+            .add(feed.created_at)));
   }
 
   Status append_outbox(const OutboxRecord& r) override {

@@ -9,6 +9,7 @@
 
 #include "slotbook/limits.h"
 #include "storage/booking_columns.h"
+#include "storage/calendar_columns.h"
 #include "storage/delivery_columns.h"
 #include "storage/sqlite/connection.h"
 #include "storage/sqlite/schema.h"
@@ -58,6 +59,10 @@ Expected<std::vector<Record>> collect(SqliteStatement& stmt, FromRow from_row) {
 
 const auto kDeliveryFromRow = [](const SqliteStatement& s) { return delivery_from_row(s); };
 const auto kWebhookFromRow = [](const SqliteStatement& s) { return webhook_from_row(s); };
+const auto kConnectionFromRow = [](const SqliteStatement& s) { return connection_from_row(s); };
+const auto kOAuthStateFromRow = [](const SqliteStatement& s) { return oauth_state_from_row(s); };
+const auto kLinkFromRow = [](const SqliteStatement& s) { return link_from_row(s); };
+const auto kFeedFromRow = [](const SqliteStatement& s) { return feed_from_row(s); };
 
 // Both reads and writes run their queries through this one class.
 class SqliteTransaction final : public WriteTransaction {
@@ -220,13 +225,14 @@ class SqliteTransaction final : public WriteTransaction {
         "UPDATE bookings SET practitioner_id = ?2, appointment_type = ?3, start_utc = ?4, "
         "end_utc = ?5, status = ?6, notes = ?7, sequence = ?8, cancel_reason = ?9, "
         "cancelled_at = ?10, reminder_sent_at = ?11, updated_at = ?12, occupied_from = ?13, "
-        "occupied_to = ?14 WHERE id = ?1");
+        "occupied_to = ?14, meeting_url = ?15, meeting_provider = ?16 WHERE id = ?1");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, b.id).bind(2, b.practitioner_id).bind(3, b.appointment_type);
     stmt->bind(4, b.start_utc).bind(5, b.end_utc).bind(6, to_string(b.status)).bind(7, b.notes);
     stmt->bind(8, static_cast<std::int64_t>(b.sequence)).bind(9, b.cancel_reason);
     stmt->bind(10, b.cancelled_at).bind(11, b.reminder_sent_at).bind(12, b.updated_at);
     stmt->bind(13, b.occupancy.from).bind(14, b.occupancy.to);
+    stmt->bind(15, b.meeting_url).bind(16, b.meeting_provider);
     return stmt->run();
   }
 
@@ -420,6 +426,163 @@ class SqliteTransaction final : public WriteTransaction {
         "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
     if (!stmt.ok()) return stmt.error();
     stmt->bind(1, name).bind(2, value);
+    return stmt->run();
+  }
+
+  Expected<std::vector<CalendarConnectionRecord>> calendar_connections(
+      std::string_view practitioner_id) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kConnectionColumns +
+                           " FROM calendar_connections WHERE ?1 = '' OR practitioner_id = ?1 "
+                           "ORDER BY id");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, practitioner_id);
+    return collect<CalendarConnectionRecord>(*stmt, kConnectionFromRow);
+  }
+
+  Expected<std::optional<CalendarConnectionRecord>> calendar_connection(
+      std::string_view id) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kConnectionColumns +
+                           " FROM calendar_connections WHERE id = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, id);
+    return first_row(collect<CalendarConnectionRecord>(*stmt, kConnectionFromRow));
+  }
+
+  Expected<std::vector<ExternalBusyRecord>> external_busy(
+      std::string_view clinic_id, TimeWindow window, std::string_view practitioner_id) override {
+    auto stmt = c_.prepare(
+        "SELECT connection_id, practitioner_id, start_utc, end_utc FROM calendar_busy "
+        "WHERE clinic_id = ?1 AND start_utc < ?3 AND end_utc > ?2 AND "
+        "(?4 = '' OR practitioner_id = ?4) ORDER BY start_utc, connection_id");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, clinic_id).bind(2, window.from).bind(3, window.to).bind(4, practitioner_id);
+    return collect<ExternalBusyRecord>(*stmt, [](const SqliteStatement& row) {
+      return ExternalBusyRecord{row.text(0), row.text(1), TimeWindow{row.time(2), row.time(3)}};
+    });
+  }
+
+  Expected<std::optional<OAuthStateRecord>> oauth_state(std::string_view state_hash) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kOAuthStateColumns +
+                           " FROM oauth_states WHERE state_hash = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, state_hash);
+    return first_row(collect<OAuthStateRecord>(*stmt, kOAuthStateFromRow));
+  }
+
+  Expected<std::vector<CalendarLinkRecord>> calendar_links(std::string_view booking_id) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kLinkColumns +
+                           " FROM calendar_links WHERE booking_id = ? ORDER BY target");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, booking_id);
+    return collect<CalendarLinkRecord>(*stmt, kLinkFromRow);
+  }
+
+  Expected<std::vector<CalendarLinkRecord>> calendar_links_into(std::string_view target,
+                                                                TimeWindow window) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kLinkColumns +
+                           " FROM calendar_links WHERE target = ?1 AND written_from < ?3 AND "
+                           "written_to > ?2 ORDER BY written_from");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, target).bind(2, window.from).bind(3, window.to);
+    return collect<CalendarLinkRecord>(*stmt, kLinkFromRow);
+  }
+
+  Expected<std::optional<CalendarFeedRecord>> calendar_feed_for_token(
+      std::string_view token_hash) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kFeedColumns +
+                           " FROM calendar_feeds WHERE token_hash = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, token_hash);
+    return first_row(collect<CalendarFeedRecord>(*stmt, kFeedFromRow));
+  }
+
+  Status put_calendar_connection(const CalendarConnectionRecord& c) override {
+    auto stmt = c_.prepare(std::string("INSERT OR REPLACE INTO calendar_connections (") +
+                           kConnectionColumns + ") VALUES (" +
+                           placeholders(kConnectionColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_connection_columns(c, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  Expected<bool> delete_calendar_connection(std::string_view id) override {
+    for (const char* sql : {"DELETE FROM calendar_busy WHERE connection_id = ?",
+                            "DELETE FROM calendar_links WHERE target = ?"}) {
+      auto stmt = c_.prepare(sql);
+      if (!stmt.ok()) return stmt.error();
+      stmt->bind(1, id);
+      if (Status status = stmt->run(); !status.ok()) return status.error();
+    }
+    auto stmt = c_.prepare("DELETE FROM calendar_connections WHERE id = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, id);
+    if (Status status = stmt->run(); !status.ok()) return status.error();
+    return sqlite3_changes(c_.handle()) > 0;
+  }
+
+  Status replace_external_busy(std::string_view connection_id, std::string_view clinic_id,
+                               std::string_view practitioner_id,
+                               const std::vector<TimeWindow>& spans) override {
+    auto clear = c_.prepare("DELETE FROM calendar_busy WHERE connection_id = ?");
+    if (!clear.ok()) return clear.error();
+    clear->bind(1, connection_id);
+    if (Status status = clear->run(); !status.ok()) return status;
+    for (const TimeWindow& span : spans) {
+      auto stmt = c_.prepare(
+          "INSERT INTO calendar_busy (connection_id, clinic_id, practitioner_id, start_utc, "
+          "end_utc) VALUES (?, ?, ?, ?, ?)");
+      if (!stmt.ok()) return stmt.error();
+      stmt->bind(1, connection_id).bind(2, clinic_id).bind(3, practitioner_id);
+      stmt->bind(4, span.from).bind(5, span.to);
+      if (Status status = stmt->run(); !status.ok()) return status;
+    }
+    return Status();
+  }
+
+  Status put_oauth_state(const OAuthStateRecord& state, UtcSeconds now) override {
+    auto expired = c_.prepare("DELETE FROM oauth_states WHERE expires_at <= ?");
+    if (!expired.ok()) return expired.error();
+    expired->bind(1, now);
+    if (Status status = expired->run(); !status.ok()) return status;
+    auto stmt = c_.prepare(std::string("INSERT INTO oauth_states (") + kOAuthStateColumns +
+                           ") VALUES (" + placeholders(kOAuthStateColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_oauth_state_columns(state, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  Expected<bool> delete_oauth_state(std::string_view state_hash) override {
+    auto stmt = c_.prepare("DELETE FROM oauth_states WHERE state_hash = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, state_hash);
+    if (Status status = stmt->run(); !status.ok()) return status.error();
+    return sqlite3_changes(c_.handle()) > 0;
+  }
+
+  Status put_calendar_link(const CalendarLinkRecord& link) override {
+    auto stmt = c_.prepare(std::string("INSERT OR REPLACE INTO calendar_links (") + kLinkColumns +
+                           ") VALUES (" + placeholders(kLinkColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_link_columns(link, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  Status delete_calendar_link(std::string_view booking_id, std::string_view target) override {
+    auto stmt = c_.prepare("DELETE FROM calendar_links WHERE booking_id = ? AND target = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, booking_id).bind(2, target);
+    return stmt->run();
+  }
+
+  Status put_calendar_feed(const CalendarFeedRecord& feed) override {
+    auto stmt = c_.prepare(std::string("INSERT OR REPLACE INTO calendar_feeds (") + kFeedColumns +
+                           ") VALUES (?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, feed.clinic_id).bind(2, feed.practitioner_id).bind(3, feed.token_hash);
+    stmt->bind(4, feed.created_at);
     return stmt->run();
   }
 

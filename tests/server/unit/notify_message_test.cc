@@ -27,7 +27,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kPatientTemplates = {"booking_confirmed", "booking_rescheduled",
-                                                    "booking_cancelled", "booking_reminder"};
+                                                    "booking_cancelled", "booking_reminder",
+                                                    "booking_meeting"};
 const std::vector<std::string> kClinicTemplates = {
     "clinic_booking_created", "clinic_booking_rescheduled", "clinic_booking_cancelled"};
 // 60 characters, like a real manage link.

@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "http_test_server.h"
 #include "notify/address_guard.h"
 #include "notify/http_client.h"
 #include "notify/phone_number.h"
@@ -312,119 +313,17 @@ TEST_CASE("loopback SMTP hosts are recognised without DNS") {
   CHECK_FALSE(is_loopback_url("not a url"));
 }
 
-// ---- Against servers on 127.0.0.1 ----
+// ---- Against servers on 127.0.0.1 (http_test_server.h) ----
 
-constexpr int kServerWaitMs = 5000;  // every wait of the test servers is bounded by this
-
-bool wait_readable(int fd, int timeout_ms) {
-  pollfd entry{fd, POLLIN, 0};
-  return poll(&entry, 1, timeout_ms) == 1;
-}
-
-// A free TCP port on 127.0.0.1 (bound, read and released; fine for a test).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t size = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-// An HTTP server for one request: accepts one connection, reads the request (headers and a
-// Content-Length body), answers `reply` verbatim and closes. With an empty `reply` it never
-// answers and keeps the connection until the client gives up.
-class OneRequestServer {
- public:
-  explicit OneRequestServer(std::string reply) : reply_(std::move(reply)) {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    REQUIRE(listen(listener_, 1) == 0);
-    socklen_t size = sizeof address;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~OneRequestServer() {
-    if (thread_.joinable()) thread_.join();
-    close(listener_);
-  }
-
-  std::string url(const std::string& path = "/") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  // What the client sent, once the server is done.
-  const std::string& request() {
-    if (thread_.joinable()) thread_.join();
-    return request_;
-  }
-
- private:
-  void serve() {
-    if (!wait_readable(listener_, kServerWaitMs)) return;
-    const int connection = accept(listener_, nullptr, nullptr);
-    if (connection < 0) return;
-    read_request(connection);
-    if (reply_.empty()) {
-      char discard[256];
-      while (wait_readable(connection, kServerWaitMs) &&
-             recv(connection, discard, sizeof discard, 0) > 0) {
-      }
-    } else {
-      send(connection, reply_.data(), reply_.size(), MSG_NOSIGNAL);
-    }
-    close(connection);
-  }
-
-  void read_request(int connection) {
-    std::size_t wanted = std::string::npos;  // the whole request's size, once headers are in
-    char buffer[4096];
-    while (request_.size() < wanted && wait_readable(connection, kServerWaitMs)) {
-      const ssize_t got = recv(connection, buffer, sizeof buffer, 0);
-      if (got <= 0) return;
-      request_.append(buffer, static_cast<std::size_t>(got));
-      const std::size_t end = request_.find("\r\n\r\n");
-      if (wanted == std::string::npos && end != std::string::npos) {
-        wanted = end + 4 + content_length(request_.substr(0, end));
-      }
-    }
-  }
-
-  static std::size_t content_length(const std::string& head) {
-    std::string lower = head;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const std::size_t at = lower.find("\r\ncontent-length:");
-    return at == std::string::npos ? 0 : std::stoul(head.substr(at + 17));
-  }
-
-  std::string reply_;
-  int listener_ = -1;
-  int port_ = 0;
-  std::string request_;
-  std::thread thread_;
-};
-
-std::string http_reply(int status, const std::string& reason, const std::string& body) {
-  return "HTTP/1.1 " + std::to_string(status) + " " + reason +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n" + body;
-}
-
-TEST_CASE("http_post sends the request and returns status and body") {
+TEST_CASE("http_send sends the request and returns status and body") {
   init_curl_once();
-  OneRequestServer server(http_reply(202, "Accepted", R"({"ok":true})"));
+  CannedHttpServer server(http_reply(202, "Accepted", R"({"ok":true})"));
   HttpRequest request;
   request.url = server.url("/hooks/1?x=y");
   request.headers = {"webhook-id: msg_1"};
   request.content_type = "application/json";
   request.body = R"({"type":"booking.created"})";
-  auto reply = http_post(request);
+  auto reply = http_send(request);
   REQUIRE(reply.ok());
   CHECK(reply->status == 202);
   CHECK(reply->body == R"({"ok":true})");
@@ -438,12 +337,12 @@ TEST_CASE("http_post sends the request and returns status and body") {
 
 TEST_CASE("redirects are answers, not followed") {
   init_curl_once();
-  OneRequestServer server(
+  CannedHttpServer server(
       "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\nContent-Length: 0\r\n"
       "Connection: close\r\n\r\n");
   HttpRequest request;
   request.url = server.url();
-  auto reply = http_post(request);
+  auto reply = http_send(request);
   REQUIRE(reply.ok());
   CHECK(reply->status == 302);
 }
@@ -455,21 +354,21 @@ TEST_CASE("public_addresses_only refuses loopback at connect time") {
     HttpRequest request;
     request.url = url;
     request.public_addresses_only = true;
-    auto reply = http_post(request);
+    auto reply = http_send(request);
     REQUIRE_FALSE(reply.ok());
     CHECK(reply.error().code == "http_transport");
     CHECK(reply.error().message.find("not a public") != std::string::npos);
   }
 }
 
-TEST_CASE("http_post fails as transport when nobody answers in time") {
+TEST_CASE("http_send fails as transport when nobody answers in time") {
   init_curl_once();
-  OneRequestServer silent("");
+  CannedHttpServer silent("");
   HttpRequest request;
   request.url = silent.url();
   request.timeout = std::chrono::milliseconds(300);
   const auto start = std::chrono::steady_clock::now();
-  auto reply = http_post(request);
+  auto reply = http_send(request);
   const auto took = std::chrono::steady_clock::now() - start;
   REQUIRE_FALSE(reply.ok());
   CHECK(reply.error().code == "http_transport");
@@ -478,15 +377,99 @@ TEST_CASE("http_post fails as transport when nobody answers in time") {
   CHECK(took < std::chrono::seconds(3));
 
   request.url = "http://127.0.0.1:" + std::to_string(free_port()) + "/";  // refused
-  auto refused = http_post(request);
+  auto refused = http_send(request);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == "http_transport");
 
   request.url = "ftp://127.0.0.1/";
-  CHECK_FALSE(http_post(request).ok());
+  CHECK_FALSE(http_send(request).ok());
 }
 
-SmsSettings sms_settings(const OneRequestServer& server) {
+TEST_CASE("http_send sends GET without a body and DELETE and PATCH by name") {
+  init_curl_once();
+  {
+    CannedHttpServer server(http_reply(200, "OK", "{}"));
+    HttpRequest request;
+    request.method = "GET";
+    request.url = server.url("/calendars/primary");
+    request.body = "ignored";
+    REQUIRE(http_send(request).ok());
+    const std::string& sent = server.request();
+    CHECK(starts_with(sent, "GET /calendars/primary HTTP/1.1\r\n"));
+    CHECK(ends_with(sent, "\r\n\r\n"));
+    CHECK(sent.find("Content-Length") == std::string::npos);
+  }
+  {
+    CannedHttpServer server("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+    HttpRequest request;
+    request.method = "DELETE";
+    request.url = server.url("/events/e1");
+    auto reply = http_send(request);
+    REQUIRE(reply.ok());
+    CHECK(reply->status == 204);
+    const std::string& sent = server.request();
+    CHECK(starts_with(sent, "DELETE /events/e1 HTTP/1.1\r\n"));
+    CHECK(ends_with(sent, "\r\n\r\n"));
+  }
+  {
+    CannedHttpServer server(http_reply(200, "OK", "{}"));
+    HttpRequest request;
+    request.method = "PATCH";
+    request.url = server.url("/events/e1");
+    request.content_type = "application/json";
+    request.body = R"({"summary":"x"})";
+    REQUIRE(http_send(request).ok());
+    const std::string& sent = server.request();
+    CHECK(starts_with(sent, "PATCH /events/e1 HTTP/1.1\r\n"));
+    CHECK(ends_with(sent, "\r\n\r\n" + request.body));
+  }
+  HttpRequest unknown;
+  unknown.method = "PUT";
+  unknown.url = "http://127.0.0.1:9/";
+  auto refused = http_send(unknown);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == "http_method");
+}
+
+TEST_CASE("http_send reads Retry-After in seconds and ETag, and stops at max_body_bytes") {
+  init_curl_once();
+  {
+    CannedHttpServer server(
+        "HTTP/1.1 429 Too Many Requests\r\nretry-after:  120 \r\nETag: W/\"v1\"\r\n"
+        "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    HttpRequest request;
+    request.url = server.url();
+    auto reply = http_send(request);
+    REQUIRE(reply.ok());
+    CHECK(reply->status == 429);
+    REQUIRE(reply->retry_after.has_value());
+    CHECK(*reply->retry_after == std::chrono::seconds(120));
+    CHECK(reply->etag == "W/\"v1\"");
+  }
+  {
+    CannedHttpServer server(
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: Fri, 31 Dec 1999 23:59:59 GMT\r\n"
+        "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    HttpRequest request;
+    request.url = server.url();
+    auto reply = http_send(request);
+    REQUIRE(reply.ok());
+    CHECK_FALSE(reply->retry_after.has_value());
+    CHECK(reply->etag.empty());
+  }
+  {
+    CannedHttpServer server(http_reply(200, "OK", std::string(1000, 'x')));
+    HttpRequest request;
+    request.url = server.url();
+    request.max_body_bytes = 100;
+    auto reply = http_send(request);
+    REQUIRE(reply.ok());
+    CHECK(reply->body == std::string(100, 'x'));
+    CHECK(reply->truncated);
+  }
+}
+
+SmsSettings sms_settings(const CannedHttpServer& server) {
   SmsSettings settings;
   settings.api_url = server.url("/");  // with a trailing slash, which must not double
   settings.account_sid = "AC0123456789abcdef";
@@ -498,7 +481,7 @@ SmsSettings sms_settings(const OneRequestServer& server) {
 
 TEST_CASE("send_sms posts To, From and Body to the account's Messages resource") {
   init_curl_once();
-  OneRequestServer twilio(
+  CannedHttpServer twilio(
       http_reply(201, "Created", R"({"sid":"SM0123","status":"queued","body":"x"})"));
   const SendOutcome outcome = send_sms(sms_settings(twilio), "+14155552671", "See you at 3 pm!");
   CHECK(outcome.kind == Kind::kSent);
@@ -516,7 +499,7 @@ TEST_CASE("send_sms posts To, From and Body to the account's Messages resource")
 
 TEST_CASE("the account SID is escaped as one path segment") {
   init_curl_once();
-  OneRequestServer twilio(http_reply(201, "Created", R"({"sid":"SM1"})"));
+  CannedHttpServer twilio(http_reply(201, "Created", R"({"sid":"SM1"})"));
   SmsSettings settings = sms_settings(twilio);
   settings.account_sid = "AC1/../x y";
   CHECK(send_sms(settings, "+14155552671", "Hi").kind == Kind::kSent);
@@ -526,7 +509,7 @@ TEST_CASE("the account SID is escaped as one path segment") {
 TEST_CASE("Twilio's refusals are final, its overload and outages are retried") {
   init_curl_once();
   {
-    OneRequestServer twilio(http_reply(
+    CannedHttpServer twilio(http_reply(
         400, "Bad Request",
         R"({"code":21211,"message":"The 'To' number is not a valid phone number.","status":400})"));
     const SendOutcome outcome = send_sms(sms_settings(twilio), "+14155552671", "Hi");
@@ -537,11 +520,11 @@ TEST_CASE("Twilio's refusals are final, its overload and outages are retried") {
   }
   for (int status : {429, 500, 503, 401}) {
     INFO(status);
-    OneRequestServer twilio(http_reply(status, "Nope", R"({"code":20003,"message":"x"})"));
+    CannedHttpServer twilio(http_reply(status, "Nope", R"({"code":20003,"message":"x"})"));
     CHECK(send_sms(sms_settings(twilio), "+14155552671", "Hi").kind == Kind::kRetry);
   }
   {
-    OneRequestServer twilio(http_reply(503, "Service Unavailable", "<html>down</html>"));
+    CannedHttpServer twilio(http_reply(503, "Service Unavailable", "<html>down</html>"));
     const SendOutcome outcome = send_sms(sms_settings(twilio), "+14155552671", "Hi");
     CHECK(outcome.kind == Kind::kRetry);
     CHECK(outcome.detail.find("503") != std::string::npos);

@@ -1,0 +1,425 @@
+// Practitioners' calendars (docs/integrations.md, docs/api.md "Calendars"):
+//   seed 000  GET /api/calendar/status, GET /api/calendar/auth-url,
+//             POST /api/calendar/auth-callback {code, state}, DELETE /api/calendar/disconnect
+//   seed 001  GET /calendar/google/auth-url, GET /calendar/outlook/auth-url,
+//             POST /calendar/google/exchange-token, POST /calendar/outlook/exchange-token
+//   staff     POST /api/v1/practitioners/{id}/calendar/sync,
+//             POST /api/v1/practitioners/{id}/calendar-feed, POST
+//             /api/v1/clinics/{id}/calendar-feed
+//   public    GET  /calendar/oauth/callback?code&state (the provider's redirect),
+//             GET  /api/v1/practitioners/{id}/calendar.ics?token=,
+//             GET  /api/v1/clinics/{id}/calendar.ics?token=
+// Every staff endpoint takes practitioner_id (query or body); it may be left out when the
+// clinic has one practitioner.
+#include "http/staff/staff_dialect.h"
+
+#include <spdlog/spdlog.h>
+
+#include "booking/booking_view.h"
+#include "calendars/calendar_service.h"
+#include "http/api_key.h"
+#include "http/detail_dialect.h"
+#include "ics/ics_calendar.h"
+#include "tokens/tokens.h"
+
+namespace slotbook::server {
+namespace {
+
+constexpr const char* kIdPattern = "([A-Za-z0-9_.-]{1,64})";
+
+std::string provider_word(std::string_view provider) {
+  return provider == kMicrosoft ? "Microsoft" : "Google";
+}
+
+// The credential that asks, as an authorization is bound to it.
+std::string credential_of(const AppContext& app) { return sha256_hex(app.settings.api_key); }
+
+std::string field_or_param(const Request& req, const nlohmann::json& body, const char* name) {
+  std::string value = req.get_param_value(name);
+  if (value.empty() && body.contains(name) && body[name].is_string()) {
+    value = body[name].get<std::string>();
+  }
+  return value;
+}
+
+struct PractitionerCall {
+  std::shared_ptr<const ClinicConfig> clinic;
+  std::string practitioner_id;
+};
+
+// The clinic and the practitioner a staff call is about; nullopt after answering.
+std::optional<PractitionerCall> practitioner_call(AppContext& app, const Request& req,
+                                                  const nlohmann::json& body, Response& res,
+                                                  std::string practitioner_id = {}) {
+  auto clinic = staff_clinic(app, req, body);
+  if (!clinic.ok()) {
+    staff_failure(res, clinic.error());
+    return std::nullopt;
+  }
+  if (practitioner_id.empty()) practitioner_id = field_or_param(req, body, "practitioner_id");
+  const auto& practitioners = (*clinic)->checked().practitioners;
+  if (practitioner_id.empty() && practitioners.size() == 1) practitioner_id = practitioners[0].id;
+  if (practitioner_id.empty()) {
+    staff_fields(res,
+                 {{"practitioner_id", "name the practitioner whose calendar this is", "missing"}});
+    return std::nullopt;
+  }
+  const bool known = std::any_of(practitioners.begin(), practitioners.end(),
+                                 [&](const Practitioner& p) { return p.id == practitioner_id; });
+  if (!known) {
+    staff_error(res, 404, "unknown_practitioner",
+                "no practitioner " + practitioner_id + " in clinic " + (*clinic)->id());
+    return std::nullopt;
+  }
+  return PractitionerCall{*clinic, practitioner_id};
+}
+
+Json connection_json(const CalendarConnectionRecord& c, UtcSeconds now) {
+  Json out = {
+      {"id", c.id},
+      {"provider", c.provider},
+      {"status", c.status},
+      {"calendar_id", c.calendar_id.empty() ? Json() : Json(c.calendar_id)},
+      {"email", c.account_email.empty() ? Json() : Json(c.account_email)},
+      {"connected_at", instant_text(c.connected_at)},
+      {"last_sync", optional_instant_json(c.last_sync_at)},
+      {"last_attempt", optional_instant_json(c.last_attempt_at)},
+      {"sync_age_seconds", c.last_sync_at ? Json((now - *c.last_sync_at).count()) : Json()},
+      {"last_error", c.last_error.empty() ? Json() : Json(c.last_error)},
+  };
+  // A feed URL may hold a secret of its own: only its host is shown.
+  if (c.provider == kIcs) {
+    const std::string url = ics_fetch_url(c.source);
+    const auto host_start = url.find("://");
+    const auto host_end = url.find('/', host_start == std::string::npos ? 0 : host_start + 3);
+    out["source_host"] = host_start == std::string::npos
+                             ? ""
+                             : url.substr(host_start + 3, host_end - host_start - 3);
+  }
+  return out;
+}
+
+// Seed 000's status: the practitioner's Google connection (else Microsoft) at the top,
+// every connection under "connections".
+void calendar_status(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto who = practitioner_call(app, req, call.body, res);
+  if (!who) return;
+  auto connections = app.calendars.connections(who->practitioner_id);
+  if (!connections.ok()) return staff_failure(res, connections.error());
+  const UtcSeconds now = app.clock.now();
+  const CalendarConnectionRecord* main = nullptr;
+  for (std::string_view provider : {kGoogle, kMicrosoft}) {
+    for (const CalendarConnectionRecord& c : *connections) {
+      if (!main && c.provider == provider) main = &c;
+    }
+  }
+  Json all = Json::array();
+  for (const CalendarConnectionRecord& c : *connections) all.push_back(connection_json(c, now));
+  Json out = {
+      {"connected", main != nullptr && main->status == kConnected},
+      {"calendar_id", main ? Json(main->calendar_id) : Json()},
+      {"email", main ? Json(main->account_email) : Json()},
+      {"connected_at", main ? Json(instant_text(main->connected_at)) : Json()},
+      {"last_sync", main ? optional_instant_json(main->last_sync_at) : Json()},
+      {"provider", main ? Json(main->provider) : Json()},
+      {"status", main ? Json(main->status) : Json("not_connected")},
+      {"practitioner_id", who->practitioner_id},
+      {"connections", std::move(all)},
+  };
+  send_json(res, 200, out);
+}
+
+// Provider from ?provider= (seed 000 is Google's; "outlook" and "microsoft" name Microsoft).
+std::string provider_param(const Request& req, const nlohmann::json& body,
+                           std::string fallback = std::string(kGoogle)) {
+  std::string provider = field_or_param(req, body, "provider");
+  if (provider.empty()) provider = field_or_param(req, body, "calendar_type");
+  if (provider.empty()) return fallback;
+  return provider == "outlook" ? std::string(kMicrosoft) : provider;
+}
+
+void auth_url(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto who = practitioner_call(app, req, call.body, res);
+  if (!who) return;
+  auto started = app.calendars.start_authorization(
+      *who->clinic, who->practitioner_id, provider_param(req, call.body), "", credential_of(app));
+  if (!started.ok()) return staff_failure(res, started.error());
+  send_json(res, 200, Json{{"auth_url", started->auth_url}, {"state", started->state}});
+}
+
+void auth_callback(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  std::vector<FieldError> errors;
+  FieldReader fields(call.body, "", &errors);
+  auto code = fields.text("code", true, 4096);
+  auto state = fields.text("state", true, 256);
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto connected = app.calendars.complete_authorization(*code, *state, credential_of(app));
+  if (!connected.ok()) {
+    const Failure& f = connected.error();
+    if (f.kind == FailureKind::kInvalid) {
+      return send_json(res, 400,
+                       Json{{"success", false},
+                            {"error", "Failed to authenticate with Google"},
+                            {"details", f.code == "invalid_state_token"
+                                            ? "Invalid or expired state: " + f.message
+                                            : "Invalid authorization code: " + f.message},
+                            {"code", f.code}});
+    }
+    return staff_failure(res, f);
+  }
+  send_json(res, 200,
+            Json{{"success", true},
+                 {"message", "Calendar connected successfully"},
+                 {"calendar_id", connected->calendar_id},
+                 {"email", connected->account_email},
+                 {"provider", connected->provider},
+                 {"practitioner_id", connected->practitioner_id}});
+}
+
+void disconnect(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto who = practitioner_call(app, req, call.body, res);
+  if (!who) return;
+  const std::string provider = provider_param(req, call.body, "");
+  auto dropped = app.calendars.disconnect(who->clinic->id(), who->practitioner_id, provider);
+  if (!dropped.ok()) return staff_failure(res, dropped.error());
+  send_json(res, 200,
+            Json{{"success", true},
+                 {"message", *dropped > 0 ? "Calendar disconnected" : "No calendar was connected"},
+                 {"disconnected", *dropped}});
+}
+
+void sync_now(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  auto who = practitioner_call(app, req, call.body, res, req.matches[1].str());
+  if (!who) return;
+  auto synced = app.calendars.sync_now(who->practitioner_id);
+  if (!synced.ok()) return staff_failure(res, synced.error());
+  Json all = Json::array();
+  for (const CalendarConnectionRecord& c : *synced) {
+    all.push_back(connection_json(c, app.clock.now()));
+  }
+  send_json(res, 200, Json{{"success", true}, {"connections", std::move(all)}});
+}
+
+void rotate_feed(AppContext& app, const Request& req, Response& res, bool whole_clinic) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  PractitionerCall who;
+  if (whole_clinic) {
+    auto clinic = app.queries.named_or_only_clinic(req.matches[1].str());
+    if (!clinic.ok()) return staff_failure(res, clinic.error());
+    who.clinic = *clinic;
+  } else {
+    auto found = practitioner_call(app, req, call.body, res, req.matches[1].str());
+    if (!found) return;
+    who = *found;
+  }
+  auto link = app.calendars.rotate_feed(*who.clinic, who.practitioner_id);
+  if (!link.ok()) return staff_failure(res, link.error());
+  send_json(
+      res, 201,
+      Json{{"success", true},
+           {"feed_url", link->url},
+           {"token", link->token},
+           {"practitioner_id", who.practitioner_id.empty() ? Json() : Json(who.practitioner_id)},
+           {"clinic_id", who.clinic->id()}});
+}
+
+void serve_feed(AppContext& app, const Request& req, Response& res, bool whole_clinic) {
+  const std::string id = req.matches[1].str();
+  auto scope = app.calendars.open_feed(whole_clinic ? id : "", whole_clinic ? "" : id,
+                                       req.get_param_value("token"));
+  if (!scope.ok()) return send_failure(res, scope.error());
+  const ClinicConfig& clinic = *scope->clinic;
+  const std::string name =
+      clinic_display_name(clinic) + (scope->practitioner_id.empty()
+                                         ? ""
+                                         : ": " + clinic.practitioner_name(scope->practitioner_id));
+  res.set_header("Cache-Control", "private, max-age=300");
+  res.set_content(schedule_ics(scope->bookings, clinic, name, app.clock.now()),
+                  "text/calendar; charset=utf-8");
+}
+
+// The provider sends the practitioner's browser here after consent.
+void oauth_redirect(AppContext& app, const Request& req, Response& res) {
+  auto page = [&res](int status, const std::string& title, const std::string& text) {
+    res.status = status;
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_content(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
+        "name=\"viewport\" content=\"width=device-width\"><title>" +
+            title +
+            "</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;"
+            "margin:4rem auto;padding:0 1rem;color:#1f2933}</style></head><body><h1>" +
+            title + "</h1><p>" + text + "</p></body></html>",
+        "text/html; charset=utf-8");
+  };
+  if (req.has_param("error")) {
+    return page(400, "Calendar not connected",
+                "The calendar provider did not grant access. Ask the clinic for a new link.");
+  }
+  const std::string code = req.get_param_value("code");
+  const std::string state = req.get_param_value("state");
+  if (code.empty() || state.empty() || code.size() > 4096 || state.size() > 256) {
+    return page(400, "Calendar not connected", "This link is incomplete.");
+  }
+  auto connected = app.calendars.complete_authorization(code, state, "");
+  if (!connected.ok()) {
+    spdlog::info("calendar authorization not completed: {}", connected.error().message);
+    const bool unavailable = connected.error().kind == FailureKind::kUnavailable;
+    return page(unavailable ? 502 : 400, "Calendar not connected",
+                unavailable ? "The calendar provider did not answer. Please try again in a minute."
+                            : "This link was already used or has expired. Ask the clinic for a "
+                              "new one.");
+  }
+  page(200, "Calendar connected",
+       "Your " + provider_word(connected->provider) +
+           " calendar is connected. Its busy times now keep patients from booking them. You "
+           "can close this page.");
+}
+
+// Seed 001: the detail dialect, a redirect_uri the caller chooses.
+bool detail_key(AppContext& app, const Request& req, const nlohmann::json* body, Response& res) {
+  if (has_api_key(req, body, app.settings.api_key)) return true;
+  send_detail(res, 401, "Not authenticated");
+  return false;
+}
+
+void send_detail_failure(Response& res, const Failure& f) {
+  if (f.kind == FailureKind::kStorage) return send_failure(res, f);
+  const int status = f.kind == FailureKind::kNotFound      ? 404
+                     : f.kind == FailureKind::kUnavailable ? 502
+                                                           : 400;
+  send_detail(res, status, f.message);
+}
+
+void seed001_auth_url(AppContext& app, const Request& req, Response& res,
+                      std::string_view provider) {
+  if (!detail_key(app, req, nullptr, res)) return;
+  const std::string redirect_uri = req.get_param_value("redirect_uri");
+  if (redirect_uri.empty()) {
+    return send_validation(res, "query", {{"redirect_uri", "Field required", "missing"}});
+  }
+  if (redirect_uri.rfind("https://", 0) != 0 && redirect_uri.rfind("http://", 0) != 0) {
+    return send_validation(res, "query",
+                           {{"redirect_uri", "must be an http or https URL", "value_error"}});
+  }
+  auto clinic = app.queries.named_or_only_clinic(req.get_param_value("clinic_id"));
+  if (!clinic.ok()) return send_detail_failure(res, clinic.error());
+  std::string practitioner_id = req.get_param_value("practitioner_id");
+  const auto& practitioners = (*clinic)->checked().practitioners;
+  if (practitioner_id.empty() && practitioners.size() == 1) practitioner_id = practitioners[0].id;
+  if (std::none_of(practitioners.begin(), practitioners.end(),
+                   [&](const Practitioner& p) { return p.id == practitioner_id; })) {
+    return send_detail(res, 404, "Practitioner not found");
+  }
+  auto started = app.calendars.start_authorization(**clinic, practitioner_id, std::string(provider),
+                                                   redirect_uri, credential_of(app));
+  if (!started.ok()) return send_detail_failure(res, started.error());
+  send_json(res, 200, Json{{"auth_url", started->auth_url}, {"state", started->state}});
+}
+
+void seed001_exchange(AppContext& app, const Request& req, Response& res) {
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (!detail_key(app, req, body.is_object() ? &body : nullptr, res)) return;
+  if (!body.is_object()) return send_detail(res, 400, "the body must be a JSON object");
+  std::vector<FieldError> errors;
+  FieldReader fields(body, "", &errors);
+  auto code = fields.text("code", true, 4096);
+  auto state = fields.text("state", true, 256);
+  if (!errors.empty()) return send_validation(res, "body", errors);
+  auto connected = app.calendars.complete_authorization(*code, *state, credential_of(app));
+  if (!connected.ok()) return send_detail_failure(res, connected.error());
+  // The tokens stay sealed in the server: the answer keeps the seed's shape, but the
+  // refresh token never leaves, and the access token is not needed by the caller either
+  // (sync-booking uses the stored connection).
+  send_json(res, 200,
+            Json{{"access_token", nullptr},
+                 {"refresh_token", nullptr},
+                 {"expires_in", (connected->access_expires_at - app.clock.now()).count()},
+                 {"token_type", "Bearer"},
+                 {"connected", true},
+                 {"calendar_id", connected->calendar_id},
+                 {"email", connected->account_email},
+                 {"practitioner_id", connected->practitioner_id}});
+}
+
+// Seed 001: the booking's event in the practitioner's Google or Outlook calendar, now.
+// The connection's stored tokens are used; an access_token in the body is ignored.
+void seed001_sync_booking(AppContext& app, const Request& req, Response& res) {
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (!detail_key(app, req, body.is_object() ? &body : nullptr, res)) return;
+  if (!body.is_object()) return send_detail(res, 400, "the body must be a JSON object");
+  std::vector<FieldError> errors;
+  FieldReader fields(body, "", &errors);
+  auto booking_id = fields.text("booking_id", true, 64);
+  auto calendar_type = fields.text("calendar_type", true, 16);
+  if (calendar_type && *calendar_type != "google" && *calendar_type != "outlook") {
+    fields.fail("calendar_type", "must be google or outlook");
+  }
+  if (!errors.empty()) return send_validation(res, "body", errors);
+  const std::string provider =
+      *calendar_type == "outlook" ? std::string(kMicrosoft) : std::string(kGoogle);
+  auto synced = app.calendars.sync_booking(*booking_id, provider);
+  if (!synced.ok()) {
+    if (synced.error().code == "booking_not_found")
+      return send_detail(res, 404, "Booking not found");
+    return send_detail_failure(res, synced.error());
+  }
+  send_json(
+      res, 200,
+      Json{{"event_id", synced->event_id},
+           {"meeting_link", synced->meeting_link.empty() ? Json() : Json(synced->meeting_link)},
+           {"status", "confirmed"}});
+}
+
+}  // namespace
+
+void register_staff_calendar_routes(Router& server, AppContext& app) {
+  server.Get("/api/calendar/status",
+             [&app](const Request& req, Response& res) { calendar_status(app, req, res); });
+  server.Get("/api/calendar/auth-url",
+             [&app](const Request& req, Response& res) { auth_url(app, req, res); });
+  server.Post("/api/calendar/auth-callback",
+              [&app](const Request& req, Response& res) { auth_callback(app, req, res); });
+  server.Delete("/api/calendar/disconnect",
+                [&app](const Request& req, Response& res) { disconnect(app, req, res); });
+  server.Get("/calendar/oauth/callback",
+             [&app](const Request& req, Response& res) { oauth_redirect(app, req, res); });
+  server.Get("/calendar/google/auth-url", [&app](const Request& req, Response& res) {
+    seed001_auth_url(app, req, res, kGoogle);
+  });
+  server.Get("/calendar/outlook/auth-url", [&app](const Request& req, Response& res) {
+    seed001_auth_url(app, req, res, kMicrosoft);
+  });
+  for (const char* path : {"/calendar/google/exchange-token", "/calendar/outlook/exchange-token"}) {
+    server.Post(path,
+                [&app](const Request& req, Response& res) { seed001_exchange(app, req, res); });
+  }
+  server.Post("/calendar/sync-booking",
+              [&app](const Request& req, Response& res) { seed001_sync_booking(app, req, res); });
+  const std::string id(kIdPattern);
+  server.Post("/api/v1/practitioners/" + id + "/calendar/sync",
+              [&app](const Request& req, Response& res) { sync_now(app, req, res); });
+  server.Post("/api/v1/practitioners/" + id + "/calendar-feed",
+              [&app](const Request& req, Response& res) { rotate_feed(app, req, res, false); });
+  server.Post("/api/v1/clinics/" + id + "/calendar-feed",
+              [&app](const Request& req, Response& res) { rotate_feed(app, req, res, true); });
+  server.Get("/api/v1/practitioners/" + id + "/calendar\\.ics",
+             [&app](const Request& req, Response& res) { serve_feed(app, req, res, false); });
+  server.Get("/api/v1/clinics/" + id + "/calendar\\.ics",
+             [&app](const Request& req, Response& res) { serve_feed(app, req, res, true); });
+}
+
+}  // namespace slotbook::server
