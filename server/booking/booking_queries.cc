@@ -1,5 +1,7 @@
 #include "booking/booking_queries.h"
 
+#include <algorithm>
+
 #include <limits>
 
 #include "booking/clinic_catalog.h"
@@ -192,6 +194,26 @@ Expected<std::unique_ptr<Availability>> BookingQueries::availability(
                        ": ask for fewer days, one practitioner or a longer appointment type");
   }
   out->slots = std::move(slots).value();
+  return out;
+}
+
+Expected<std::vector<BookingQueries::GridStart>> BookingQueries::day_grid(
+    const AvailabilityRequest& request) {
+  auto free = availability(request);
+  if (!free.ok()) return free.error();
+  const Availability& a = **free;
+  const std::vector<std::string> only = {*request.practitioner_id};
+  // The same question of the day with nothing booked: the grid itself.
+  const Snapshot empty = engine_snapshot({a.clinic.get(), nullptr, "", &only});
+  auto grid = list_slots(empty, a.query);
+  if (!grid.ok()) return invalid(std::string(to_string(grid.error().code)), grid.error().message);
+  std::vector<GridStart> out;
+  for (const Slot& slot : grid->slots) {
+    const bool available =
+        std::any_of(a.slots.slots.begin(), a.slots.slots.end(),
+                    [&](const Slot& free_slot) { return free_slot.start == slot.start; });
+    out.push_back({slot.start, available});
+  }
   return out;
 }
 

@@ -98,6 +98,16 @@ class BookingQueries {
   // (slot, practitioner) pairs: one request may not build an answer of hundreds of MB.
   Expected<std::unique_ptr<Availability>> availability(const AvailabilityRequest& request);
 
+  // Every start the engine's grid has on `request.start_date` for one practitioner, as the
+  // day would be without any booking or busy time, each with whether it is free now (seed
+  // 003's availability by date). Starts the rules exclude anyway (past, notice, outside
+  // hours) are not listed. REQUIRES: request.practitioner_id. Failures as availability.
+  struct GridStart {
+    Instant start;
+    bool available = false;
+  };
+  Expected<std::vector<GridStart>> day_grid(const AvailabilityRequest& request);
+
   // Whether the database answers.
   Status health();
 

@@ -518,6 +518,22 @@ Expected<BookingDecision> BookingService::set_meeting_link(std::string_view id,
                         });
 }
 
+Expected<BookingDecision> BookingService::set_meeting_provider(std::string_view id,
+                                                               std::string_view provider) {
+  return change_booking(id, only_its_own,
+                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+                          BookingRecord& b = d.booking;
+                          if (!occupies_time(b.status)) {
+                            return invalid_state("a " + std::string(to_string(b.status)) +
+                                                 " booking gets no meeting");
+                          }
+                          if (b.meeting_provider == provider) return Status();
+                          b.meeting_provider = std::string(provider);
+                          b.meeting_url.clear();
+                          return Status();
+                        });
+}
+
 namespace {
 
 // Why `booking` cannot stay under `clinic` as configured now; empty when it can.

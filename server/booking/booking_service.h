@@ -153,6 +153,10 @@ class BookingService {
   // Failures: booking_not_found, storage.
   Expected<BookingDecision> set_meeting_link(std::string_view id, std::string_view provider,
                                              std::string_view url);
+  // Makes the booking's video meeting `provider`'s ("zoom", "google_meet", "teams"), its
+  // link to come from that provider (seed 003's create-*-meeting). Failures:
+  // booking_not_found, invalid_state (not occupying time), storage.
+  Expected<BookingDecision> set_meeting_provider(std::string_view id, std::string_view provider);
   // Records that a reminder went out at `sent_at` (booking.reminder_sent).
   Expected<BookingDecision> record_reminder_sent(std::string_view id, UtcSeconds sent_at);
 

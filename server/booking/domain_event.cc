@@ -129,7 +129,10 @@ std::optional<EventKind> classify_change(const BookingRecord& before, const Book
   }
   if (after.status != before.status) return EventKind::kBookingStatusChanged;
   if (after.reminder_sent_at != before.reminder_sent_at) return EventKind::kBookingReminderSent;
-  if (after.meeting_url != before.meeting_url) return EventKind::kBookingMeetingReady;
+  if (after.meeting_url != before.meeting_url ||
+      after.meeting_provider != before.meeting_provider) {
+    return EventKind::kBookingMeetingReady;
+  }
   if (after.notes != before.notes) return EventKind::kBookingUpdated;
   return std::nullopt;
 }

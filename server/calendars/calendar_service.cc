@@ -245,6 +245,65 @@ std::vector<CalendarEvent> CalendarService::provider_events(const std::string& p
   return out;
 }
 
+namespace {
+
+// The connected calendar a booking's practitioner has with `provider` ("": Google, else
+// Microsoft); "" when none.
+std::string connection_for(const std::vector<CalendarConnectionRecord>& connections,
+                           const std::string& provider) {
+  for (std::string_view wanted : {provider.empty() ? kGoogle : std::string_view(provider),
+                                  provider.empty() ? kMicrosoft : std::string_view(provider)}) {
+    for (const CalendarConnectionRecord& c : connections) {
+      if (c.provider == wanted && c.status == kConnected) return c.id;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+Expected<CalendarWriteBack::Mirrored> CalendarService::make_meeting(const std::string& booking_id,
+                                                                    VideoProvider video) {
+  std::string practitioner_id;
+  std::vector<CalendarConnectionRecord> theirs;
+  Status read = storage_.read([&](ReadView& view) -> Status {
+    auto booking = view.booking(booking_id);
+    if (!booking.ok()) return booking.error();
+    if (!*booking) return not_found("booking_not_found", "no booking " + booking_id);
+    practitioner_id = (*booking)->practitioner_id;
+    auto found = view.calendar_connections(practitioner_id);
+    if (!found.ok()) return found.error();
+    theirs = std::move(*found);
+    return Status();
+  });
+  if (!read.ok()) return read.error();
+  const std::string provider = video == VideoProvider::kGoogleMeet ? std::string(kGoogle)
+                               : video == VideoProvider::kTeams    ? std::string(kMicrosoft)
+                                                                   : "";
+  const std::string connection_id = connection_for(theirs, provider);
+  if (video == VideoProvider::kZoom && !settings_.zoom_configured()) {
+    return invalid(
+        "zoom_not_configured",
+        "set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET to make Zoom meetings");
+  }
+  if (video != VideoProvider::kZoom && connection_id.empty()) {
+    return invalid("calendar_not_connected",
+                   "no " + (provider.empty() ? std::string("Google or Microsoft") : provider) +
+                       " calendar is connected for practitioner " + practitioner_id);
+  }
+  CalendarWriteBack::Mirrored made =
+      video == VideoProvider::kNone ? writeback_.mirror_to_calendar(booking_id, connection_id)
+                                    : writeback_.make_meeting(booking_id, video, connection_id);
+  if (made.outcome.kind == SendOutcome::Kind::kRejected && made.external_id.empty()) {
+    return invalid_state(made.outcome.detail);
+  }
+  if (made.outcome.kind != SendOutcome::Kind::kSent) {
+    return Failure{FailureKind::kUnavailable, "provider_unavailable",
+                   "the provider did not take it: " + made.outcome.detail};
+  }
+  return made;
+}
+
 Expected<CalendarService::SyncedBooking> CalendarService::sync_booking(
     const std::string& booking_id, const std::string& provider) {
   std::string connection_id;
@@ -256,9 +315,7 @@ Expected<CalendarService::SyncedBooking> CalendarService::sync_booking(
     practitioner_id = (*booking)->practitioner_id;
     auto found = view.calendar_connections(practitioner_id);
     if (!found.ok()) return found.error();
-    for (const CalendarConnectionRecord& c : *found) {
-      if (c.provider == provider && c.status == kConnected) connection_id = c.id;
-    }
+    connection_id = connection_for(*found, provider);
     return Status();
   });
   if (!read.ok()) return read.error();

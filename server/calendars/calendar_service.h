@@ -102,6 +102,14 @@ class CalendarService {
   };
   Expected<SyncedBooking> sync_booking(const std::string& booking_id, const std::string& provider);
 
+  // Gives booking `booking_id` a `video` meeting now (seed 003): Zoom through the server's
+  // Zoom app, Meet or Teams through the practitioner's connected Google or Microsoft
+  // calendar, or (kNone) just the booking's event in a connected calendar. Failures:
+  // booking_not_found, calendar_not_connected / zoom_not_configured (kInvalid),
+  // invalid_state, provider_unavailable (kUnavailable).
+  Expected<CalendarWriteBack::Mirrored> make_meeting(const std::string& booking_id,
+                                                     VideoProvider video);
+
   // A new secret feed URL for the practitioner ("" : the clinic), replacing the last one.
   Expected<CalendarFeedLink> rotate_feed(const ClinicConfig& clinic,
                                          const std::string& practitioner_id);

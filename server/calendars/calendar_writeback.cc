@@ -203,6 +203,15 @@ CalendarWriteBack::Mirrored CalendarWriteBack::mirror_to_zoom(const std::string&
   return converge_zoom(loaded);
 }
 
+CalendarWriteBack::Mirrored CalendarWriteBack::make_meeting(const std::string& booking_id,
+                                                            VideoProvider video,
+                                                            const std::string& connection_id) {
+  auto set = bookings_.set_meeting_provider(booking_id, to_string(video));
+  if (!set.ok()) return {SendOutcome::rejected(set.error().message), {}, {}, {}, {}};
+  if (video == VideoProvider::kZoom) return mirror_to_zoom(booking_id);
+  return mirror_to_calendar(booking_id, connection_id);
+}
+
 ProviderResult<std::string> CalendarWriteBack::zoom_token() {
   std::lock_guard<std::mutex> guard(zoom_mutex_);
   const UtcSeconds now = clock_.now();
@@ -296,7 +305,8 @@ CalendarWriteBack::Mirrored CalendarWriteBack::converge_zoom(Loaded& loaded) {
   link.updated_at = clock_.now();
   store_link(link);
   store_meeting_link(b, created->join_url);
-  return {SendOutcome::sent("meeting created", created->id), created->id, created->join_url};
+  return {SendOutcome::sent("meeting created", created->id), created->id, created->join_url,
+          created->password, created->start_url};
 }
 
 void CalendarWriteBack::store_link(const CalendarLinkRecord& link) {

@@ -43,12 +43,25 @@ class CalendarWriteBack final : public MirrorJobs {
   // (POST /calendar/sync-booking, /api/create-*-meeting): the provider's id and the join
   // link, if any.
   struct Mirrored {
+    Mirrored(SendOutcome outcome, std::string external_id = {}, std::string meeting_url = {},
+             std::string password = {}, std::string host_url = {})
+        : outcome(std::move(outcome)),
+          external_id(std::move(external_id)),
+          meeting_url(std::move(meeting_url)),
+          password(std::move(password)),
+          host_url(std::move(host_url)) {}
     SendOutcome outcome;
     std::string external_id;
     std::string meeting_url;
+    std::string password;  // Zoom: the meeting's passcode
+    std::string host_url;  // Zoom: the host's start link, when the meeting was made now
   };
   Mirrored mirror_to_calendar(const std::string& booking_id, const std::string& connection_id);
   Mirrored mirror_to_zoom(const std::string& booking_id);
+  // Makes the booking a `video` meeting (zoom; google_meet or teams through the
+  // connection `connection_id`) and mirrors it now.
+  Mirrored make_meeting(const std::string& booking_id, VideoProvider video,
+                        const std::string& connection_id);
 
  private:
   struct Loaded;

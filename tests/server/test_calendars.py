@@ -206,6 +206,23 @@ class VideoAndFeeds(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         self.assertNotIn("meeting", r.json()["booking"])
 
+    def test_seed_003_availability_by_date_lists_every_grid_start(self):
+        self.assertEqual(book(self.server, "2027-01-20T15:00:00Z").status, 201)  # 10:00 AM
+        r = self.server.staff("GET", "/api/practitioners/dr-a/availability?date=2027-01-20")
+        self.assertEqual(r.status, 200, r)
+        body = r.json()
+        self.assertEqual((body["practitionerId"], body["date"]), ("dr-a", "2027-01-20"))
+        slots = {s["time"]: s["available"] for s in body["timeSlots"]}
+        self.assertEqual(body["timeSlots"][0], {"time": "08:00 AM", "available": True})
+        self.assertFalse(slots["10:00 AM"])
+        self.assertFalse(slots["10:30 AM"])  # the 10-minute buffer after 10:00
+        self.assertTrue(slots["11:00 AM"])
+        self.assertIn("05:30 PM", slots)
+        bad = self.server.staff("GET", "/api/practitioners/dr-a/availability?date=20-01-2027")
+        self.assertEqual(bad.status, 400, bad)
+        self.assertEqual(self.server.staff("GET", "/api/practitioners/nobody/availability"
+                                                  "?date=2027-01-20").status, 404)
+
     def test_secret_feeds_of_a_practitioner_and_the_clinic(self):
         b = book(self.server, "2027-01-14T15:00:00Z", name="Feed Patient").json()["booking"]
         r = self.server.staff("POST", "/api/v1/practitioners/dr-a/calendar-feed")
@@ -408,6 +425,29 @@ class GoogleCalendar(unittest.TestCase):
                          [("School run", "Elm Street")])
         self.assertEqual(len(listed["events"]), 2)  # the booking's Google copy is not a third
 
+    def test_seed_003_meet_and_calendar_event_for_an_existing_booking(self):
+        connect(self.server, self.google)
+        b = book(self.server, "2027-01-15T17:00:00Z").json()["booking"]
+        r = self.server.staff("POST", "/api/create-google-meet", {
+            "appointmentId": b["id"], "hostEmail": "dr.a@private.example",
+            "guestEmail": "pat@example.com", "summary": "Consultation", "description": "",
+            "startDateTime": "2027-01-15T12:00:00", "duration": 30})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(set(r.json()), {"meetingId", "meetingUrl", "eventId"})
+        self.assertTrue(r.json()["meetingUrl"].startswith("https://meet.google.com/"))
+        self.assertTrue(r.json()["meetingUrl"].endswith(r.json()["meetingId"]))
+        event = self.google.event(self.ACCOUNT, r.json()["eventId"])
+        self.assertEqual(event["hangoutLink"], r.json()["meetingUrl"])
+        other = book(self.server, "2027-01-15T18:00:00Z").json()["booking"]
+        e = self.server.staff("POST", "/api/create-calendar-event", {
+            "appointmentId": other["id"], "userEmail": "pat@example.com", "title": "Visit",
+            "date": "2027-01-15", "time": "13:00:00", "duration": 30})
+        self.assertEqual((e.status, e.json()["success"]), (200, True), e)
+        self.assertEqual(self.google.event(self.ACCOUNT, e.json()["eventId"])["id"],
+                         e.json()["eventId"])
+        missing = self.server.staff("POST", "/api/create-google-meet", {"appointmentId": "b_x"})
+        self.assertEqual(missing.status, 404, missing)
+
     def test_a_revoked_grant_breaks_the_connection_and_booking_goes_on(self):
         connect(self.server, self.google)
         self.google.revoke(self.ACCOUNT)
@@ -567,6 +607,20 @@ class ZoomMeetings(unittest.TestCase):
             server.staff("DELETE", f"/api/calendar/appointments/{b['id']}")
             wait_until(lambda: not zoom.meetings(), what="the meeting deleted")
             self.assertEqual(len(zoom.meetings(include_deleted=True)), 1)  # never two
+            # Seed 003: a meeting for a booking made in person.
+            in_person = book(server, "2027-01-15T15:00:00Z").json()["booking"]
+            made = server.staff("POST", "/api/create-zoom-meeting", {
+                "appointmentId": in_person["id"], "hostEmail": "dr.a@private.example",
+                "guestEmail": "pat@example.com", "topic": "Consultation", "agenda": "",
+                "startTime": "2027-01-15T10:00:00", "durationMinutes": 30})
+            self.assertEqual(made.status, 200, made)
+            self.assertEqual(set(made.json()), {"id", "join_url", "password", "host_url"})
+            self.assertEqual(zoom.meeting(made.json()["id"])["join_url"], made.json()["join_url"])
+            appointment = server.staff("GET", f"/api/calendar/appointments/{in_person['id']}")
+            self.assertEqual(appointment.json()["appointment"]["meeting"],
+                             {"provider": "zoom", "join_url": made.json()["join_url"]})
+            time.sleep(1)  # the outbox job that follows finds the meeting made: no second one
+            self.assertEqual(len(zoom.meetings()), 1)
         finally:
             server.stop()
             zoom.stop()

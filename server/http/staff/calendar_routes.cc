@@ -384,6 +384,103 @@ void seed001_sync_booking(AppContext& app, const Request& req, Response& res) {
            {"status", "confirmed"}});
 }
 
+// Seed 003: "09:00 AM".
+std::string twelve_hour(const ClinicConfig& clinic, Instant start) {
+  const LocalTime local = clinic.checked().zone.to_local(start);
+  const auto minutes =
+      std::chrono::duration_cast<std::chrono::minutes>(local - date::floor<date::days>(local))
+          .count();
+  const int hour = static_cast<int>(minutes / 60), minute = static_cast<int>(minutes % 60);
+  char text[16];
+  std::snprintf(text, sizeof text, "%02d:%02d %s", hour % 12 == 0 ? 12 : hour % 12, minute,
+                hour < 12 ? "AM" : "PM");
+  return text;
+}
+
+void seed003_availability(AppContext& app, const Request& req, Response& res) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  const std::string practitioner_id = req.matches[1].str();
+  std::vector<FieldError> errors;
+  nlohmann::json params = nlohmann::json::object();
+  if (req.has_param("date")) params["date"] = req.get_param_value("date");
+  FieldReader fields(params, "", &errors);
+  auto day = fields.date("date", true);
+  if (!errors.empty()) return staff_fields(res, errors);
+  auto clinic_id = app.queries.clinic_of_practitioner(practitioner_id);
+  if (!clinic_id.ok()) return staff_failure(res, clinic_id.error());
+  if (clinic_id->empty()) {
+    return staff_error(res, 404, "unknown_practitioner", "no practitioner " + practitioner_id);
+  }
+  auto clinic = app.queries.clinic(*clinic_id);
+  if (!clinic.ok()) return staff_failure(res, clinic.error());
+  std::string type = req.get_param_value("appointment_type");
+  const Practitioner* p = (*clinic)->checked().find_practitioner(practitioner_id);
+  if (type.empty() && p && !p->appointment_types.empty()) type = p->appointment_types.front();
+  auto resolved = (*clinic)->resolve_type(type);
+  if (!resolved.ok()) return staff_failure(res, resolved.error());
+  AvailabilityRequest request;
+  request.clinic_id = *clinic_id;
+  request.appointment_type = *resolved;
+  request.practitioner_id = practitioner_id;
+  request.start_date = request.end_date = *day;
+  auto grid = app.queries.day_grid(request);
+  if (!grid.ok()) return staff_failure(res, grid.error());
+  Json slots = Json::array();
+  for (const BookingQueries::GridStart& g : *grid) {
+    slots.push_back({{"time", twelve_hour(**clinic, g.start)}, {"available", g.available}});
+  }
+  send_json(res, 200,
+            Json{{"practitionerId", practitioner_id},
+                 {"date", format_date(*day)},
+                 {"timeSlots", std::move(slots)},
+                 {"appointment_type", *resolved},
+                 {"timezone", (*clinic)->timezone()}});
+}
+
+// Seed 003's meeting endpoints: the booking (appointmentId) gets the meeting now; the
+// request's own times and titles are the booking's already, so they are not read.
+void seed003_meeting(AppContext& app, const Request& req, Response& res, VideoProvider video) {
+  StaffCall call = begin_staff_call(app, req, res);
+  if (!call.ok) return;
+  const nlohmann::json& id =
+      call.body.contains("appointmentId") ? call.body["appointmentId"] : nlohmann::json();
+  if (!id.is_string() && !id.is_number_integer()) {
+    return staff_fields(res, {{"appointmentId", "the booking id the meeting is for", "missing"}});
+  }
+  const std::string booking_id = id.is_string() ? id.get<std::string>() : id.dump();
+  auto made = app.calendars.make_meeting(booking_id, video);
+  if (!made.ok()) return staff_failure(res, made.error());
+  const std::string& url = made->meeting_url;
+  switch (video) {
+    case VideoProvider::kZoom: {
+      std::string password = made->password;
+      if (const auto at = url.find("pwd="); password.empty() && at != std::string::npos) {
+        password = url.substr(at + 4, url.find('&', at) - at - 4);
+      }
+      return send_json(res, 200,
+                       Json{{"id", made->external_id},
+                            {"join_url", url},
+                            {"password", password},
+                            {"host_url", made->host_url.empty() ? Json() : Json(made->host_url)}});
+    }
+    case VideoProvider::kGoogleMeet: {
+      const std::string code = url.substr(url.find_last_of('/') + 1);
+      return send_json(res, 200,
+                       Json{{"meetingId", code},
+                            {"meetingUrl", url.empty() ? Json() : Json(url)},
+                            {"eventId", made->external_id}});
+    }
+    case VideoProvider::kTeams:
+      return send_json(res, 200,
+                       Json{{"id", made->external_id},
+                            {"joinUrl", url.empty() ? Json() : Json(url)},
+                            {"subject", call.body.value("subject", nlohmann::json())}});
+    default:
+      return send_json(res, 200, Json{{"eventId", made->external_id}, {"success", true}});
+  }
+}
+
 }  // namespace
 
 void register_staff_calendar_routes(Router& server, AppContext& app) {
@@ -406,6 +503,18 @@ void register_staff_calendar_routes(Router& server, AppContext& app) {
   for (const char* path : {"/calendar/google/exchange-token", "/calendar/outlook/exchange-token"}) {
     server.Post(path,
                 [&app](const Request& req, Response& res) { seed001_exchange(app, req, res); });
+  }
+  server.Get("/api/practitioners/([A-Za-z0-9_.-]{1,64})/availability",
+             [&app](const Request& req, Response& res) { seed003_availability(app, req, res); });
+  const std::pair<const char*, VideoProvider> meetings[] = {
+      {"/api/create-zoom-meeting", VideoProvider::kZoom},
+      {"/api/create-google-meet", VideoProvider::kGoogleMeet},
+      {"/api/create-teams-meeting", VideoProvider::kTeams},
+      {"/api/create-calendar-event", VideoProvider::kNone}};
+  for (const auto& [path, video] : meetings) {
+    server.Post(path, [&app, video = video](const Request& req, Response& res) {
+      seed003_meeting(app, req, res, video);
+    });
   }
   server.Post("/calendar/sync-booking",
               [&app](const Request& req, Response& res) { seed001_sync_booking(app, req, res); });
