@@ -262,34 +262,40 @@ std::string connection_for(const std::vector<CalendarConnectionRecord>& connecti
 
 }  // namespace
 
-Expected<CalendarWriteBack::Mirrored> CalendarService::make_meeting(const std::string& booking_id,
-                                                                    VideoProvider video) {
-  std::string practitioner_id;
-  std::vector<CalendarConnectionRecord> theirs;
+Expected<CalendarService::BookingCalendars> CalendarService::booking_calendars(
+    const std::string& booking_id) {
+  BookingCalendars out;
   Status read = storage_.read([&](ReadView& view) -> Status {
     auto booking = view.booking(booking_id);
     if (!booking.ok()) return booking.error();
     if (!*booking) return not_found("booking_not_found", "no booking " + booking_id);
-    practitioner_id = (*booking)->practitioner_id;
-    auto found = view.calendar_connections(practitioner_id);
+    out.practitioner_id = (*booking)->practitioner_id;
+    auto found = view.calendar_connections(out.practitioner_id);
     if (!found.ok()) return found.error();
-    theirs = std::move(*found);
+    out.connections = std::move(*found);
     return Status();
   });
   if (!read.ok()) return read.error();
-  const std::string provider = video == VideoProvider::kGoogleMeet ? std::string(kGoogle)
-                               : video == VideoProvider::kTeams    ? std::string(kMicrosoft)
-                                                                   : "";
-  const std::string connection_id = connection_for(theirs, provider);
+  return out;
+}
+
+Expected<CalendarWriteBack::Mirrored> CalendarService::make_meeting(const std::string& booking_id,
+                                                                    VideoProvider video) {
   if (video == VideoProvider::kZoom && !settings_.zoom_configured()) {
     return invalid(
         "zoom_not_configured",
         "set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET to make Zoom meetings");
   }
+  auto theirs = booking_calendars(booking_id);
+  if (!theirs.ok()) return theirs.error();
+  const std::string provider = video == VideoProvider::kGoogleMeet ? std::string(kGoogle)
+                               : video == VideoProvider::kTeams    ? std::string(kMicrosoft)
+                                                                   : "";
+  const std::string connection_id = connection_for(theirs->connections, provider);
   if (video != VideoProvider::kZoom && connection_id.empty()) {
     return invalid("calendar_not_connected",
                    "no " + (provider.empty() ? std::string("Google or Microsoft") : provider) +
-                       " calendar is connected for practitioner " + practitioner_id);
+                       " calendar is connected for practitioner " + theirs->practitioner_id);
   }
   CalendarWriteBack::Mirrored made =
       video == VideoProvider::kNone ? writeback_.mirror_to_calendar(booking_id, connection_id)
@@ -306,22 +312,13 @@ Expected<CalendarWriteBack::Mirrored> CalendarService::make_meeting(const std::s
 
 Expected<CalendarService::SyncedBooking> CalendarService::sync_booking(
     const std::string& booking_id, const std::string& provider) {
-  std::string connection_id;
-  std::string practitioner_id;
-  Status read = storage_.read([&](ReadView& view) -> Status {
-    auto booking = view.booking(booking_id);
-    if (!booking.ok()) return booking.error();
-    if (!*booking) return not_found("booking_not_found", "no booking " + booking_id);
-    practitioner_id = (*booking)->practitioner_id;
-    auto found = view.calendar_connections(practitioner_id);
-    if (!found.ok()) return found.error();
-    connection_id = connection_for(*found, provider);
-    return Status();
-  });
-  if (!read.ok()) return read.error();
+  auto theirs = booking_calendars(booking_id);
+  if (!theirs.ok()) return theirs.error();
+  const std::string connection_id = connection_for(theirs->connections, provider);
   if (connection_id.empty()) {
-    return invalid("calendar_not_connected",
-                   "no " + provider + " calendar is connected for practitioner " + practitioner_id);
+    return invalid(
+        "calendar_not_connected",
+        "no " + provider + " calendar is connected for practitioner " + theirs->practitioner_id);
   }
   const auto mirrored = writeback_.mirror_to_calendar(booking_id, connection_id);
   if (mirrored.outcome.kind != SendOutcome::Kind::kSent) {

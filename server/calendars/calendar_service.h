@@ -120,6 +120,13 @@ class CalendarService {
                                         const std::string& token);
 
  private:
+  struct BookingCalendars {
+    std::string practitioner_id;
+    std::vector<CalendarConnectionRecord> connections;
+  };
+  // The booking's practitioner and their connections. Failures: booking_not_found, storage.
+  Expected<BookingCalendars> booking_calendars(const std::string& booking_id);
+
   Storage& storage_;
   ClinicCatalog& catalog_;
   const Clock& clock_;

@@ -22,7 +22,7 @@ export const TEST_API_KEY = 'test-calendar-key-0123456789';
 // Overridable to run the same tests against another build of the server or clinic.
 const serverBinary = process.env.SLOTBOOK_BOOKING_SERVER || path.join(repoRoot, 'build', 'bin', 'booking-server');
 const webRoot = path.join(repoRoot, 'build', 'web');
-const demoClinic = process.env.SLOTBOOK_DEMO_CLINIC || path.join(repoRoot, 'data', 'demo-clinic.json');
+export const demoClinic = process.env.SLOTBOOK_DEMO_CLINIC || path.join(repoRoot, 'data', 'demo-clinic.json');
 
 // The server (libfaketime) and every browser (Playwright's clock) start their clocks at this
 // instant and let them run, so no test depends on the day it runs: a Monday, 08:50 in New
@@ -41,8 +41,9 @@ function fakeClockEnv() {
 
 /** Starts build/bin/booking-server; resolves to {url, stop()} once it prints its address. */
 // `realClock`: the machine's clock instead of FAKE_START (benchmarks time with it).
-export async function startServer({ allowOrigins = [], realClock = false } = {}) {
-  for (const file of [serverBinary, demoClinic, path.join(webRoot, 'booking-widget.js')]) {
+// `clinic`: another clinic configuration file than the demo clinic.
+export async function startServer({ allowOrigins = [], realClock = false, clinic = demoClinic } = {}) {
+  for (const file of [serverBinary, clinic, path.join(webRoot, 'booking-widget.js')]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build first`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-web-test-'));
@@ -50,7 +51,7 @@ export async function startServer({ allowOrigins = [], realClock = false } = {})
     '--db',
     path.join(dir, 'bookings.db'),
     '--clinic',
-    demoClinic,
+    clinic,
     '--web-root',
     webRoot,
     '--host',
@@ -220,8 +221,8 @@ export async function fillPatient(
 /** Runs `body` with the server and browsers it starts, always cleaning up. */
 // The usual start of a browser test: a fresh server and browser (both stopped by `defer`),
 // the demo site open (after `beforeLoad(page)`, e.g. an init script), its first times shown.
-export async function openDemoSite(defer, { beforeLoad } = {}) {
-  const server = await startServer();
+export async function openDemoSite(defer, { beforeLoad, clinic } = {}) {
+  const server = await startServer(clinic ? { clinic } : {});
   defer(server.stop);
   const browser = await launchBrowser();
   defer(browser.close);

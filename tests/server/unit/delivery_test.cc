@@ -327,3 +327,72 @@ TEST_CASE("claims lease each due delivery to one worker at a time") {
 }
 
 }  // namespace slotbook::server::testing
+
+namespace slotbook::server::testing {
+namespace {
+
+CalendarConnectionRecord connection(const char* id, const char* practitioner, const char* provider,
+                                    const char* status = "connected") {
+  CalendarConnectionRecord c;
+  c.id = id;
+  c.practitioner_id = practitioner;
+  c.provider = provider;
+  c.status = status;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("mirror jobs go to the connected calendars of the practitioners before and after") {
+  BookingRecord before = patient_booking("2027-01-14T15:00:00Z");
+  BookingRecord after = before;
+  after.practitioner_id = "dr-b";
+  const DomainEvent moved = booking_event(EventKind::kBookingRescheduled, before, after, kNow);
+  const std::vector<CalendarConnectionRecord> connections = {
+      connection("cal_a", "dr-a", "google"), connection("cal_b", "dr-b", "microsoft"),
+      connection("cal_feed", "dr-b", "ics"), connection("cal_broken", "dr-a", "google", "broken"),
+      connection("cal_c", "dr-c", "google")};
+  CHECK(describe(plan_mirror_jobs(moved, 3, connections, true, kNow)) ==
+        std::vector<std::string>{"calendar booking.rescheduled cal_a",
+                                 "calendar booking.rescheduled cal_b"});
+  // The same event planned twice makes the same dedupe keys (inserted once).
+  const auto once = plan_mirror_jobs(moved, 3, connections, true, kNow);
+  const auto twice = plan_mirror_jobs(moved, 3, connections, true, kNow);
+  CHECK(once[0].dedupe_key == twice[0].dedupe_key);
+}
+
+TEST_CASE("a zoom meeting job only for zoom bookings and never for the link's own arrival") {
+  BookingRecord b = patient_booking("2027-01-14T15:00:00Z");
+  b.meeting_provider = "zoom";
+  const DomainEvent created = booking_event(EventKind::kBookingCreated, std::nullopt, b, kNow);
+  CHECK(describe(plan_mirror_jobs(created, 1, {}, true, kNow)) ==
+        std::vector<std::string>{"meeting booking.created zoom"});
+  CHECK(plan_mirror_jobs(created, 1, {}, false, kNow).empty());  // no Zoom credentials
+  BookingRecord linked = b;
+  linked.meeting_url = "https://zoom.us/j/1";
+  const DomainEvent ready = booking_event(EventKind::kBookingMeetingReady, b, linked, kNow);
+  CHECK(plan_mirror_jobs(ready, 2, {}, true, kNow).empty());
+  BookingRecord in_person = patient_booking("2027-01-14T15:00:00Z");
+  CHECK(plan_mirror_jobs(booking_event(EventKind::kBookingCreated, std::nullopt, in_person, kNow),
+                         1, {}, true, kNow)
+            .empty());
+  const DomainEvent reminded =
+      booking_event(EventKind::kBookingReminderSent, b, b, kNow);
+  CHECK(plan_mirror_jobs(reminded, 1, {connection("cal_a", "dr-a", "google")}, true, kNow).empty());
+}
+
+TEST_CASE("a meeting link that arrives later is told by email") {
+  PlanFixture f;
+  BookingRecord b = patient_booking("2027-01-14T15:00:00Z");
+  b.meeting_provider = "zoom";
+  BookingRecord linked = b;
+  linked.meeting_url = "https://zoom.us/j/1";
+  const DomainEvent ready = booking_event(EventKind::kBookingMeetingReady, b, linked, kNow);
+  CHECK(describe(plan_deliveries(ready, 4, f.clinic.get(), {true, false}, {}, kNow)) ==
+        std::vector<std::string>{"email booking.meeting_ready patient"});
+  CHECK(plan_deliveries(booking_event(EventKind::kBookingMeetingReady, linked, b, kNow), 4,
+                        f.clinic.get(), {true, false}, {}, kNow)
+            .empty());  // the link went (the type changed): nothing to tell
+}
+
+}  // namespace slotbook::server::testing

@@ -137,3 +137,117 @@ TEST_CASE("a time the engine accepts but the store refuses is answered as confli
 
 }  // namespace
 }  // namespace slotbook::server::testing
+
+namespace slotbook::server::testing {
+
+TEST_CASE("calendar connections, their busy spans, links, states and feeds are kept") {
+  ServiceFixture f;
+  REQUIRE(f.service(*f.storage).put_clinic(test_clinic_json()).ok());
+  CalendarConnectionRecord c;
+  c.id = "cal_1";
+  c.clinic_id = "testclinic";
+  c.practitioner_id = "dr-a";
+  c.provider = "google";
+  c.status = "connected";
+  c.sealed_tokens = "c2VhbGVk";
+  c.connected_at = utc("2027-01-11T14:00:00Z");
+  const std::vector<TimeWindow> spans = {
+      {utc("2027-01-12T15:00:00Z"), utc("2027-01-12T16:00:00Z")},
+      {utc("2027-01-13T15:00:00Z"), utc("2027-01-13T16:00:00Z")}};
+  REQUIRE(f.storage
+              ->write({"testclinic", {"dr-a"}},
+                      [&](WriteTransaction& tx) -> Status {
+                        if (Status st = tx.put_calendar_connection(c); !st.ok()) return st;
+                        if (Status st = tx.replace_external_busy("cal_1", "testclinic", "dr-a", spans);
+                            !st.ok()) {
+                          return st;
+                        }
+                        c.last_error = "a second put replaces";
+                        return tx.put_calendar_connection(c);
+                      })
+              .ok());
+  REQUIRE(f.storage
+              ->read([&](ReadView& view) -> Status {
+                auto all = view.calendar_connections("");
+                REQUIRE(all.ok());
+                REQUIRE(all->size() == 1);
+                CHECK(all->front().last_error == "a second put replaces");
+                CHECK(view.calendar_connections("dr-b")->empty());
+                // An empty practitioner means every one (not "the one named ''").
+                auto busy = view.external_busy(
+                    "testclinic", {utc("2027-01-12T00:00:00Z"), utc("2027-01-13T00:00:00Z")}, {});
+                REQUIRE(busy.ok());
+                REQUIRE(busy->size() == 1);
+                CHECK(busy->front().span.from == spans[0].from);
+                CHECK(view.external_busy("testclinic",
+                                         {utc("2027-01-12T00:00:00Z"), utc("2027-01-14T00:00:00Z")},
+                                         "dr-a")
+                          ->size() == 2);
+                CHECK(view.external_busy("testclinic",
+                                         {utc("2027-01-12T00:00:00Z"), utc("2027-01-14T00:00:00Z")},
+                                         "dr-b")
+                          ->empty());
+                return Status();
+              })
+              .ok());
+
+  CalendarLinkRecord link{"b_1", "cal_1", "evt-1", "https://meet.example/x",
+                          spans[0], utc("2027-01-11T14:00:00Z")};
+  OAuthStateRecord state{"hash", "testclinic", "dr-a", "google", "https://x/cb", "sealed", "by",
+                         utc("2027-01-11T14:00:00Z"), utc("2027-01-11T14:10:00Z")};
+  REQUIRE(f.storage
+              ->write({},
+                      [&](WriteTransaction& tx) -> Status {
+                        if (Status st = tx.put_calendar_link(link); !st.ok()) return st;
+                        link.external_id = "evt-2";
+                        if (Status st = tx.put_calendar_link(link); !st.ok()) return st;
+                        if (Status st = tx.put_oauth_state(state, utc("2027-01-11T14:00:00Z"));
+                            !st.ok()) {
+                          return st;
+                        }
+                        return tx.put_calendar_feed(
+                            {"testclinic", "dr-a", "feedhash", utc("2027-01-11T14:00:00Z")});
+                      })
+              .ok());
+  REQUIRE(f.storage
+              ->read([&](ReadView& view) -> Status {
+                auto links = view.calendar_links("b_1");
+                REQUIRE(links->size() == 1);
+                CHECK(links->front().external_id == "evt-2");
+                CHECK(view.calendar_links_into("cal_1", spans[0])->size() == 1);
+                CHECK(view.calendar_links_into("cal_1", spans[1])->empty());
+                CHECK((*view.oauth_state("hash"))->redirect_uri == "https://x/cb");
+                CHECK((*view.calendar_feed_for_token("feedhash"))->practitioner_id == "dr-a");
+                CHECK_FALSE(*view.calendar_feed_for_token("other"));
+                return Status();
+              })
+              .ok());
+  // A later state sweeps the expired one; a deleted connection takes its spans and links.
+  REQUIRE(f.storage
+              ->write({"testclinic", {"dr-a"}},
+                      [&](WriteTransaction& tx) -> Status {
+                        OAuthStateRecord later = state;
+                        later.state_hash = "later";
+                        later.expires_at = utc("2027-01-11T15:00:00Z");
+                        if (Status st = tx.put_oauth_state(later, utc("2027-01-11T14:30:00Z"));
+                            !st.ok()) {
+                          return st;
+                        }
+                        CHECK(*tx.delete_calendar_connection("cal_1"));
+                        CHECK_FALSE(*tx.delete_calendar_connection("cal_1"));
+                        return Status();
+                      })
+              .ok());
+  REQUIRE(f.storage
+              ->read([&](ReadView& view) -> Status {
+                CHECK_FALSE(*view.oauth_state("hash"));
+                CHECK(*view.oauth_state("later"));
+                CHECK(view.calendar_links("b_1")->empty());
+                CHECK(view.external_busy("testclinic", {UtcSeconds::min(), UtcSeconds::max()}, {})
+                          ->empty());
+                return Status();
+              })
+              .ok());
+}
+
+}  // namespace slotbook::server::testing

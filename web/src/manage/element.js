@@ -7,6 +7,7 @@ import { defaultServer, sharedEngine } from '../widget/assets.js';
 import { Availability } from '../widget/availability.js';
 import { h, replaceChildren, uid } from '../widget/dom.js';
 import { localizer, pageLanguage } from '../widget/i18n.js';
+import { meetingDetail } from '../widget/meeting.js';
 import { SlotPicker } from '../widget/picker.js';
 import { Shell } from '../widget/shell.js';
 
@@ -126,6 +127,7 @@ export class BookingManager extends HTMLElement {
           l10n.t('appointment'),
           `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`,
         ),
+        booking.meeting && row(l10n.t('videoMeeting'), meetingDetail(booking.meeting, l10n)),
         booking.patient && booking.patient.name && row(l10n.t('name'), booking.patient.name),
       ),
       this.actions,

@@ -7,6 +7,7 @@ import { ApiError, BookingApi, idempotencyKey } from './api.js';
 import { defaultServer, sharedEngine } from './assets.js';
 import { Availability } from './availability.js';
 import { h, replaceChildren, uid } from './dom.js';
+import { meetingDetail } from './meeting.js';
 import { PatientForm } from './form.js';
 import { localizer, pageLanguage } from './i18n.js';
 import { SlotPicker } from './picker.js';
@@ -537,6 +538,7 @@ export class BookingWidget extends HTMLElement {
             l10n.t('appointment'),
             `${type.name || type.id} ${l10n.t('with', { name: booking.practitioner_name || this.availability.practitionerName(booking.practitioner_id) })}`,
           ),
+          booking.meeting && row(l10n.t('videoMeeting'), meetingDetail(booking.meeting, l10n)),
         ),
         h(
           'div',

@@ -92,6 +92,7 @@ button.secondary, a.button { background: var(--_bg); color: var(--_accent); }
 button.secondary:hover, a.button:hover { background: var(--_accent-soft); }
 button:disabled, button[aria-disabled="true"] { opacity: .55; cursor: not-allowed; }
 button.link { font: inherit; font-size: 14px; font-weight: 600; background: none; border: 0; padding: 6px 0; color: var(--_accent); cursor: pointer; text-decoration: underline; text-underline-offset: 3px; }
+.details a { color: var(--_accent); text-underline-offset: 3px; }
 .summary { background: var(--_surface); border-radius: var(--_radius); padding: 12px 14px; margin: 12px 0 16px; border-left: 4px solid var(--_accent); }
 .summary strong { display: block; font-size: 16px; }
 .summary .muted { color: var(--_muted); font-size: 14px; }
