@@ -376,8 +376,7 @@ TEST_CASE("a zoom meeting job only for zoom bookings and never for the link's ow
   CHECK(plan_mirror_jobs(booking_event(EventKind::kBookingCreated, std::nullopt, in_person, kNow),
                          1, {}, true, kNow)
             .empty());
-  const DomainEvent reminded =
-      booking_event(EventKind::kBookingReminderSent, b, b, kNow);
+  const DomainEvent reminded = booking_event(EventKind::kBookingReminderSent, b, b, kNow);
   CHECK(plan_mirror_jobs(reminded, 1, {connection("cal_a", "dr-a", "google")}, true, kNow).empty());
 }
 

@@ -158,7 +158,8 @@ TEST_CASE("calendar connections, their busy spans, links, states and feeds are k
               ->write({"testclinic", {"dr-a"}},
                       [&](WriteTransaction& tx) -> Status {
                         if (Status st = tx.put_calendar_connection(c); !st.ok()) return st;
-                        if (Status st = tx.replace_external_busy("cal_1", "testclinic", "dr-a", spans);
+                        if (Status st =
+                                tx.replace_external_busy("cal_1", "testclinic", "dr-a", spans);
                             !st.ok()) {
                           return st;
                         }
@@ -191,10 +192,17 @@ TEST_CASE("calendar connections, their busy spans, links, states and feeds are k
               })
               .ok());
 
-  CalendarLinkRecord link{"b_1", "cal_1", "evt-1", "https://meet.example/x",
-                          spans[0], utc("2027-01-11T14:00:00Z")};
-  OAuthStateRecord state{"hash", "testclinic", "dr-a", "google", "https://x/cb", "sealed", "by",
-                         utc("2027-01-11T14:00:00Z"), utc("2027-01-11T14:10:00Z")};
+  CalendarLinkRecord link{
+      "b_1", "cal_1", "evt-1", "https://meet.example/x", spans[0], utc("2027-01-11T14:00:00Z")};
+  OAuthStateRecord state{"hash",
+                         "testclinic",
+                         "dr-a",
+                         "google",
+                         "https://x/cb",
+                         "sealed",
+                         "by",
+                         utc("2027-01-11T14:00:00Z"),
+                         utc("2027-01-11T14:10:00Z")};
   REQUIRE(f.storage
               ->write({},
                       [&](WriteTransaction& tx) -> Status {
