@@ -280,6 +280,18 @@ def shared_server(args=(), **server_kwargs):
 
 # ---- dates relative to the servers' clock ----------------------------------------------
 
+def wait_until(predicate, timeout=20, what="a condition"):
+    """The first truthy value of `predicate()`, polled every 50 ms; AssertionError naming
+    `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
 def server_now():
     """The servers' current instant: FAKE_START plus the time since this module loaded
     (tests take minutes, so within a day of FAKE_START)."""

@@ -14,7 +14,7 @@ import unittest
 import urllib.parse
 
 from calendar_fakes import FakeGoogle, FakeMicrosoft, FakeZoom, IcsHost
-from harness import FIXTURE, POSTGRES, Server, booking_body
+from harness import FIXTURE, POSTGRES, Server, booking_body, wait_until
 from notify_fakes import MailServer
 
 SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # base64 of 32 test bytes
@@ -34,16 +34,6 @@ RECURRING_ICS = "\r\n".join([
     "DTEND;TZID=Europe/London:20270119T200000", "SUMMARY:Hospital rounds (moved)",
     "END:VEVENT",
     "END:VCALENDAR", ""])
-
-
-def wait_until(predicate, timeout=20, what="a condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
 def clinic_file(ics_urls=(), extra_types=()):

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import icalendar
 
 from harness import (FAKE_START, FIXTURE, POSTGRES, Server, booking_body, future_date,
-                     server_now, utc_instant)
+                     server_now, utc_instant, wait_until)
 from notify_fakes import (HttpReceiver, MailServer, twilio_form,
                           verify_standard_webhook)
 
@@ -86,16 +86,6 @@ def deliveries(server, **query):
     r = server.staff("GET", "/api/v1/deliveries" + ("?" + q if q else ""))
     assert r.status == 200, r
     return r.json()["deliveries"]
-
-
-def wait_until(predicate, timeout=20, what="a condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not hold within {timeout}s")
 
 
 class Email(unittest.TestCase):

@@ -27,7 +27,7 @@ import unittest
 from datetime import datetime, timedelta, timezone
 
 import harness
-from harness import FIXTURE, ZONE, Server, booking_body, utc_instant
+from harness import FIXTURE, ZONE, Server, booking_body, utc_instant, wait_until
 
 DOC = os.path.join(harness.HERE, os.pardir, os.pardir, "docs", "webhooks.md")
 FENCE = re.compile(r"^```(python|js|javascript)[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
@@ -67,16 +67,6 @@ def free_port():
 
 def new_secret():
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-
-
-def wait_until(predicate, timeout=20, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
 def sign(secret, msg_id, timestamp, body):
