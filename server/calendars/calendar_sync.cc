@@ -78,6 +78,7 @@ void CalendarSync::sync_due() {
     spdlog::error("calendar sync: {}", read.error().message);
     return;
   }
+  any_connections_ = !connections.empty();
   const UtcSeconds now = clock_.now();
   for (const CalendarConnectionRecord& connection : connections) {
     if (!due(connection, now)) continue;
@@ -97,6 +98,7 @@ Status CalendarSync::sync_practitioner(const std::string& practitioner_id) {
     return Status();
   });
   if (!read.ok()) return read;
+  if (!connections.empty()) any_connections_ = true;
   for (const CalendarConnectionRecord& connection : connections) {
     if (connection.status != kConnected) continue;
     if (Status synced = sync(connection, settings_.timeout); !synced.ok()) return synced;
@@ -106,6 +108,7 @@ Status CalendarSync::sync_practitioner(const std::string& practitioner_id) {
 
 void CalendarSync::refresh_stale(const std::string& clinic_id,
                                  const std::vector<std::string>& practitioner_ids) {
+  if (!any_connections_) return;
   std::vector<CalendarConnectionRecord> stale;
   const UtcSeconds now = clock_.now();
   Status read = storage_.read([&](ReadView& view) -> Status {

@@ -22,6 +22,7 @@
 #ifndef SLOTBOOK_SERVER_CALENDARS_CALENDAR_SYNC_H_
 #define SLOTBOOK_SERVER_CALENDARS_CALENDAR_SYNC_H_
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -53,7 +54,8 @@ class CalendarSync {
   Status sync_practitioner(const std::string& practitioner_id);
   // Syncs the connections of `clinic_id`'s practitioners `practitioner_ids` (empty: all)
   // that have not been attempted within the interval, each bounded by
-  // kBeforeBookingTimeout. Never fails: the last synced state is what counts then.
+  // kBeforeBookingTimeout. Never fails: the last synced state is what counts then. Reads
+  // nothing when the last pass found no connection anywhere.
   void refresh_stale(const std::string& clinic_id,
                      const std::vector<std::string>& practitioner_ids);
 
@@ -85,6 +87,9 @@ class CalendarSync {
   ConnectionAccess& access_;
   std::mutex mutex_;
   std::set<std::string> in_flight_;
+  // Whether the last pass saw any connection: when none, a booking reads nothing more (a
+  // connection made since is synced by the next pass, at most 30 s later).
+  std::atomic<bool> any_connections_{true};
 };
 
 }  // namespace slotbook::server

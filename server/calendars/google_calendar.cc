@@ -117,20 +117,6 @@ bool is_base32hex(char c) { return (c >= 'a' && c <= 'v') || (c >= '0' && c <= '
 
 }  // namespace
 
-ProviderResult<std::string> primary_calendar_id(std::string_view api_url,
-                                                std::string_view access_token,
-                                                std::chrono::milliseconds timeout) {
-  auto reply = send_to_provider(
-      kProvider, json_request("GET", calendar_path(api_url, "primary"), access_token, timeout),
-      {access_token});
-  if (!reply.ok()) return reply.error();
-  auto calendar = json_object_of(kProvider, reply->body);
-  if (!calendar.ok()) return calendar.error();
-  std::string id = string_field(*calendar, "id");
-  if (id.empty()) return unexpected_answer(kProvider, "a calendar without an id");
-  return id;
-}
-
 ProviderResult<std::vector<BusySpan>> free_busy(std::string_view api_url,
                                                 std::string_view access_token,
                                                 std::string_view calendar_id, UtcSeconds from,

@@ -28,16 +28,6 @@ namespace slotbook::server::gcal {
 
 inline constexpr std::string_view kGoogleApiUrl = "https://www.googleapis.com";
 
-// The primary calendar's id (the account's email address): GET
-// /calendar/v3/calendars/primary, its "id".
-// Note: Google allows calendars.get only with the calendar.readonly, calendar or
-// calendar.calendars(.readonly) scopes, which kGoogleScopes does not ask for, so with those
-// scopes this fails kRejected (403). "primary" works as a calendar id in every other call
-// here, and email_from_id_token (oauth.h) gives the address.
-ProviderResult<std::string> primary_calendar_id(std::string_view api_url,
-                                                std::string_view access_token,
-                                                std::chrono::milliseconds timeout);
-
 // The calendar's busy spans in [from, to): POST /calendar/v3/freeBusy with timeMin, timeMax
 // (RFC 3339 UTC) and items [{id: calendar_id}]; the answer's calendars[calendar_id].busy.
 // Google has already left out free (transparent) and cancelled events and expanded

@@ -30,7 +30,8 @@ inline constexpr std::string_view kMicrosoftTokenUrl =
 inline constexpr std::string_view kZoomTokenUrl = "https://zoom.us/oauth/token";
 
 // What the user is asked to grant. Google: the sign-in identity plus free/busy and event
-// access (not the calendar list: see gcal::primary_calendar_id). Microsoft: a refresh token
+// access (not the calendar itself: "primary" names it, email_from_id_token gives its
+// address). Microsoft: a refresh token
 // (offline_access), the identity, the profile (/me) and the calendars.
 inline constexpr std::string_view kGoogleScopes =
     "openid email https://www.googleapis.com/auth/calendar.freebusy "

@@ -42,6 +42,14 @@ std::string field_or_param(const Request& req, const nlohmann::json& body, const
   return value;
 }
 
+// The practitioner `requested` names in `clinic`, or the clinic's only one when `requested`
+// is empty; "" when there is no such practitioner.
+std::string named_practitioner(const ClinicConfig& clinic, const std::string& requested) {
+  const auto& practitioners = clinic.checked().practitioners;
+  if (requested.empty()) return practitioners.size() == 1 ? practitioners[0].id : "";
+  return clinic.checked().find_practitioner(requested) ? requested : "";
+}
+
 struct PractitionerCall {
   std::shared_ptr<const ClinicConfig> clinic;
   std::string practitioner_id;
@@ -57,21 +65,18 @@ std::optional<PractitionerCall> practitioner_call(AppContext& app, const Request
     return std::nullopt;
   }
   if (practitioner_id.empty()) practitioner_id = field_or_param(req, body, "practitioner_id");
-  const auto& practitioners = (*clinic)->checked().practitioners;
-  if (practitioner_id.empty() && practitioners.size() == 1) practitioner_id = practitioners[0].id;
-  if (practitioner_id.empty()) {
+  const std::string known = named_practitioner(**clinic, practitioner_id);
+  if (known.empty() && practitioner_id.empty()) {
     staff_fields(res,
                  {{"practitioner_id", "name the practitioner whose calendar this is", "missing"}});
     return std::nullopt;
   }
-  const bool known = std::any_of(practitioners.begin(), practitioners.end(),
-                                 [&](const Practitioner& p) { return p.id == practitioner_id; });
-  if (!known) {
+  if (known.empty()) {
     staff_error(res, 404, "unknown_practitioner",
                 "no practitioner " + practitioner_id + " in clinic " + (*clinic)->id());
     return std::nullopt;
   }
-  return PractitionerCall{*clinic, practitioner_id};
+  return PractitionerCall{*clinic, known};
 }
 
 Json connection_json(const CalendarConnectionRecord& c, UtcSeconds now) {
@@ -317,13 +322,9 @@ void seed001_auth_url(AppContext& app, const Request& req, Response& res,
   }
   auto clinic = app.queries.named_or_only_clinic(req.get_param_value("clinic_id"));
   if (!clinic.ok()) return send_detail_failure(res, clinic.error());
-  std::string practitioner_id = req.get_param_value("practitioner_id");
-  const auto& practitioners = (*clinic)->checked().practitioners;
-  if (practitioner_id.empty() && practitioners.size() == 1) practitioner_id = practitioners[0].id;
-  if (std::none_of(practitioners.begin(), practitioners.end(),
-                   [&](const Practitioner& p) { return p.id == practitioner_id; })) {
-    return send_detail(res, 404, "Practitioner not found");
-  }
+  const std::string practitioner_id =
+      named_practitioner(**clinic, req.get_param_value("practitioner_id"));
+  if (practitioner_id.empty()) return send_detail(res, 404, "Practitioner not found");
   auto started = app.calendars.start_authorization(**clinic, practitioner_id, std::string(provider),
                                                    redirect_uri, credential_of(app));
   if (!started.ok()) return send_detail_failure(res, started.error());
