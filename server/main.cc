@@ -12,6 +12,8 @@
 //                  [--graph-api-url URL] [--zoom-token-url URL] [--zoom-api-url URL]
 //                  [--jitsi-url URL] [--calendar-sync-seconds S] [--allow-private-feeds]
 //   booking-server migrate --db FILE|URI
+//   booking-server user add|list|disable ..., booking-server key add|list|revoke ...
+//                  (staff accounts and API keys: account_commands.h)
 //
 // --db is a SQLite file or a PostgreSQL connection URI (storage/open_storage.h). `migrate`
 // brings the database's schema up to date and exits (the server also does it on start).
@@ -41,6 +43,8 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "account_commands.h"
+#include "accounts/account_service.h"
 #include "booking/booking_queries.h"
 #include "booking/booking_service.h"
 #include "booking/clinic_catalog.h"
@@ -340,8 +344,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_flag("--allow-private-feeds", options.allow_private_feeds,
                "allow ICS feed URLs on loopback and private addresses (tests)");
+  AccountCommands account_commands(cli);
   CLI11_PARSE(cli, argc, argv);
   if (*migrate_command) return migrate(migrate_db);
+  if (int exit_code = 0; account_commands.run(&exit_code)) return exit_code;
   if (options.db.empty()) {
     std::fprintf(stderr, "--db is required\nRun with --help for more information.\n");
     return 106;  // CLI11's exit code for a missing required option
@@ -458,16 +464,15 @@ int main(int argc, char** argv) {
   RateLimiter rate_limiter(options.rate_limit);
   const char* api_key = std::getenv("CALENDAR_API_KEY");
   BookingQueries queries(storage, catalog, zones, clock);
-  AppContext app{clock,
-                 queries,
-                 bookings,
-                 snapshots,
-                 deliveries,
-                 calendars,
-                 rate_limiter,
-                 ServerSettings{options.allowed_origins, options.web_root, api_key ? api_key : ""}};
-  if (app.settings.api_key.empty()) {
-    spdlog::warn("CALENDAR_API_KEY is not set: staff and partner endpoints answer 401");
+  AccountService accounts(storage, clock, api_key ? api_key : "");
+  AppContext app{
+      clock,     queries,      bookings,
+      snapshots, deliveries,   calendars,
+      accounts,  rate_limiter, ServerSettings{options.allowed_origins, options.web_root, ""}};
+  if (!api_key || !*api_key) {
+    spdlog::info(
+        "CALENDAR_API_KEY is not set: staff and partner endpoints take named API keys "
+        "and staff sessions only");
   }
 
   HttpServerOptions http;
@@ -497,6 +502,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   deliveries_configured->envelope_from = sender->address;
+  app.settings.public_url = public_url;  // before serving: cookie flags and Origin checks
   calendar_settings.public_url = public_url;
   PeriodicTask calendar_syncing(calendar_pass, [&calendar_sync] { calendar_sync.sync_due(); });
   const MessageBuilder messages(*templates,

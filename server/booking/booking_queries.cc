@@ -147,6 +147,61 @@ Expected<std::vector<BookingRecord>> BookingQueries::occupying_on_dates(const Cl
   return out;
 }
 
+Expected<std::vector<std::shared_ptr<const ClinicConfig>>> BookingQueries::clinics() {
+  std::vector<std::shared_ptr<const ClinicConfig>> out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto ids = view.clinic_ids();
+    if (!ids.ok()) return ids.error();
+    for (const std::string& id : *ids) {
+      auto clinic = catalog_.get(view, id);
+      if (!clinic.ok()) return clinic.error();
+      out.push_back(std::move(*clinic));
+    }
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  return out;
+}
+
+Expected<BookingQueries::Schedule> BookingQueries::schedule(const ClinicConfig& clinic,
+                                                            LocalDate first, LocalDate last,
+                                                            std::string_view practitioner_id) {
+  const ZoneRules& zone = clinic.checked().zone;
+  BookingFilter filter;
+  filter.clinic_id = clinic.id();
+  if (!practitioner_id.empty()) filter.practitioner_id = std::string(practitioner_id);
+  filter.start_from = to_seconds(zone.to_instant(LocalTime(first)));
+  filter.start_before = to_seconds(zone.to_instant(LocalTime(last + date::days(1))));
+  filter.limit = std::numeric_limits<int>::max();
+  Schedule out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    std::int64_t total = 0;
+    auto rows = view.list_bookings(filter, &total);
+    if (!rows.ok()) return rows.error();
+    out.bookings = std::move(*rows);
+    auto busy = view.external_busy(clinic.id(), TimeWindow{filter.start_from, filter.start_before},
+                                   practitioner_id);
+    if (!busy.ok()) return busy.error();
+    out.busy = std::move(*busy);
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  return out;
+}
+
+Expected<std::vector<BookingRecord>> BookingQueries::search(const ClinicConfig& clinic,
+                                                            std::string_view text, int limit) {
+  std::vector<BookingRecord> out;
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto found = view.search_bookings(clinic.id(), text, limit);
+    if (!found.ok()) return found.error();
+    out = std::move(*found);
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  return out;
+}
+
 Expected<std::unique_ptr<Availability>> BookingQueries::availability(
     const AvailabilityRequest& request) {
   auto out = std::make_unique<Availability>();

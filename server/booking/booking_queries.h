@@ -70,6 +70,8 @@ class BookingQueries {
 
   // Failure: clinic_not_found (kNotFound).
   Expected<std::shared_ptr<const ClinicConfig>> clinic(std::string_view id);
+  // Every clinic stored, by id.
+  Expected<std::vector<std::shared_ptr<const ClinicConfig>>> clinics();
   // The clinic named `id`, or the only clinic stored when `id` is empty. Failures:
   // clinic_not_found; clinic_id_required (kInvalid) when several clinics exist.
   Expected<std::shared_ptr<const ClinicConfig>> named_or_only_clinic(std::string_view id);
@@ -91,6 +93,20 @@ class BookingQueries {
   // Bookings that occupy time starting on the local dates [first, last].
   Expected<std::vector<BookingRecord>> occupying_on_dates(const ClinicConfig& clinic,
                                                           LocalDate first, LocalDate last);
+
+  // A schedule: every booking (cancelled ones too) starting on the local dates
+  // [first, last], in start order, and the connected calendars' busy spans over those
+  // days; only `practitioner_id`'s when it is not empty.
+  struct Schedule {
+    std::vector<BookingRecord> bookings;
+    std::vector<ExternalBusyRecord> busy;
+  };
+  Expected<Schedule> schedule(const ClinicConfig& clinic, LocalDate first, LocalDate last,
+                              std::string_view practitioner_id);
+  // Bookings of the clinic whose patient name, email or phone contains `text`, or whose
+  // confirmation number is `text` (case ignored); newest start first, at most `limit`.
+  Expected<std::vector<BookingRecord>> search(const ClinicConfig& clinic, std::string_view text,
+                                              int limit);
 
   // Free slots. Failures: clinic_not_found; the engine's unknown_appointment_type and
   // unknown_practitioner (kNotFound); invalid_range and range_too_large (kInvalid); and

@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "booking/audit_trail.h"
 #include "booking/clinic_bounds.h"
 #include "booking/clinic_catalog.h"
 #include "booking/occupancy.h"
@@ -256,7 +257,7 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       Status inserted = tx.insert_booking(b);
       if (inserted.ok()) {
         events.push_back(booking_event(EventKind::kBookingCreated, std::nullopt, b, now));
-        Status appended = tx.append_outbox(outbox_record(events.back()));
+        Status appended = record_event(tx, events.back(), request.actor);
         if (!appended.ok()) return appended;
       } else if (is_occupancy_conflict(inserted.error())) {
         decision.refusal = Refusal::kConflict;  // storage refused the overlap
@@ -285,7 +286,7 @@ Expected<BookingDecision> BookingService::change_booking(
     std::string_view id,
     const std::function<std::vector<std::string>(const BookingRecord&, const ClinicConfig&)>&
         practitioners_touched,
-    const Change& change, std::optional<EventKind> event) {
+    const Change& change, const Actor& actor, std::optional<EventKind> event) {
   const UtcSeconds now = clock_.now();
   for (int attempt = 0; attempt < kScopeAttempts; ++attempt) {
     // Read the booking to learn what to lock, then re-read it under the lock.
@@ -341,7 +342,7 @@ Expected<BookingDecision> BookingService::change_booking(
         return Status();
       }
       events.push_back(booking_event(*kind, before, after, now));
-      return tx.append_outbox(outbox_record(events.back()));
+      return record_event(tx, events.back(), actor);
     });
     if (!status.ok()) return status.error();
     if (moved_meanwhile) continue;
@@ -366,7 +367,7 @@ Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d
     return invalid_state("a " + std::string(to_string(b.status)) +
                          " booking cannot be rescheduled");
   }
-  if (request.by_patient && !patient_may_change(b, now)) {
+  if (request.actor.is_patient() && !patient_may_change(b, now)) {
     return invalid_state("the appointment has already started");
   }
   if (request.notes) b.notes = *request.notes;
@@ -431,7 +432,8 @@ Expected<BookingDecision> BookingService::update(std::string_view id,
     return touched_by(request, b, clinic);
   };
   return change_booking(
-      id, touched, [&](WriteTransaction& tx, BookingDecision& d, UtcSeconds now) -> Status {
+      id, touched,
+      [&](WriteTransaction& tx, BookingDecision& d, UtcSeconds now) -> Status {
         const bool moves_or_edits =
             request.start || request.practitioner_id || request.appointment_type || request.notes;
         if (moves_or_edits || !status) {
@@ -439,7 +441,8 @@ Expected<BookingDecision> BookingService::update(std::string_view id,
           if (!moved.ok() || d.refusal != Refusal::kNone) return moved;
         }
         return status ? apply_status(d, now, *status) : Status();
-      });
+      },
+      request.actor);
 }
 
 namespace {
@@ -447,34 +450,54 @@ std::vector<std::string> only_its_own(const BookingRecord&, const ClinicConfig&)
 }  // namespace
 
 Expected<BookingDecision> BookingService::cancel(std::string_view id, std::string_view reason,
-                                                 bool by_patient) {
-  return change_booking(id, only_its_own,
-                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
-                          BookingRecord& b = d.booking;
-                          if (b.status == BookingStatus::kCancelled) return Status();
-                          if (!is_active(b.status)) {
-                            return invalid_state("a " + std::string(to_string(b.status)) +
-                                                 " booking cannot be cancelled");
-                          }
-                          if (by_patient && !patient_may_change(b, now)) {
-                            return invalid_state("the appointment has already started");
-                          }
-                          b.status = BookingStatus::kCancelled;
-                          b.cancel_reason = std::string(reason);
-                          b.cancelled_at = now;
-                          b.sequence += 1;
-                          return Status();
-                        });
+                                                 const Actor& actor) {
+  return change_booking(
+      id, only_its_own,
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
+        BookingRecord& b = d.booking;
+        if (b.status == BookingStatus::kCancelled) return Status();
+        if (!is_active(b.status)) {
+          return invalid_state("a " + std::string(to_string(b.status)) +
+                               " booking cannot be cancelled");
+        }
+        if (actor.is_patient() && !patient_may_change(b, now)) {
+          return invalid_state("the appointment has already started");
+        }
+        b.status = BookingStatus::kCancelled;
+        b.cancel_reason = std::string(reason);
+        b.cancelled_at = now;
+        b.sequence += 1;
+        return Status();
+      },
+      actor);
 }
 
-Expected<BookingDecision> BookingService::set_status(std::string_view id, BookingStatus status) {
-  return change_booking(id, only_its_own,
-                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
-                          return apply_status(d, now, status);
-                        });
+Expected<BookingDecision> BookingService::set_status(std::string_view id, BookingStatus status,
+                                                     const Actor& actor) {
+  return change_booking(
+      id, only_its_own,
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
+        return apply_status(d, now, status);
+      },
+      actor);
 }
 
-Expected<BookingDecision> BookingService::request_reminder(std::string_view id) {
+Expected<BookingDecision> BookingService::request_confirmation(std::string_view id,
+                                                               const Actor& actor) {
+  return change_booking(
+      id, only_its_own,
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+        if (!is_active(d.booking.status)) {
+          return invalid_state("a " + std::string(to_string(d.booking.status)) +
+                               " booking is not confirmed again");
+        }
+        return Status();
+      },
+      actor, EventKind::kBookingConfirmationRequested);
+}
+
+Expected<BookingDecision> BookingService::request_reminder(std::string_view id,
+                                                           const Actor& actor) {
   return change_booking(
       id, only_its_own,
       [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
@@ -484,54 +507,64 @@ Expected<BookingDecision> BookingService::request_reminder(std::string_view id) 
         }
         return Status();
       },
-      EventKind::kBookingReminderRequested);
+      actor, EventKind::kBookingReminderRequested);
 }
 
-Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id) {
-  return change_booking(id, only_its_own,
-                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
-                          if (!occupies_time(d.booking.status)) {
-                            return invalid_state("a cancelled booking gets no reminder");
-                          }
-                          d.booking.reminder_sent_at = now;
-                          return Status();
-                        });
+Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id,
+                                                             const Actor& actor) {
+  return change_booking(
+      id, only_its_own,
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
+        if (!occupies_time(d.booking.status)) {
+          return invalid_state("a cancelled booking gets no reminder");
+        }
+        d.booking.reminder_sent_at = now;
+        return Status();
+      },
+      actor);
 }
 
 Expected<BookingDecision> BookingService::record_reminder_sent(std::string_view id,
                                                                UtcSeconds sent_at) {
-  return change_booking(id, only_its_own,
-                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
-                          d.booking.reminder_sent_at = sent_at;
-                          return Status();
-                        });
+  return change_booking(
+      id, only_its_own,
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+        d.booking.reminder_sent_at = sent_at;
+        return Status();
+      },
+      Actor::system());
 }
 
 Expected<BookingDecision> BookingService::set_meeting_link(std::string_view id,
                                                            std::string_view provider,
                                                            std::string_view url) {
-  return change_booking(id, only_its_own,
-                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
-                          // Moved to a type of another provider meanwhile: not this link.
-                          if (d.booking.meeting_provider == provider) d.booking.meeting_url = url;
-                          return Status();
-                        });
+  return change_booking(
+      id, only_its_own,
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+        // Moved to a type of another provider meanwhile: not this link.
+        if (d.booking.meeting_provider == provider) d.booking.meeting_url = url;
+        return Status();
+      },
+      Actor::system());
 }
 
 Expected<BookingDecision> BookingService::set_meeting_provider(std::string_view id,
-                                                               std::string_view provider) {
-  return change_booking(id, only_its_own,
-                        [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
-                          BookingRecord& b = d.booking;
-                          if (!occupies_time(b.status)) {
-                            return invalid_state("a " + std::string(to_string(b.status)) +
-                                                 " booking gets no meeting");
-                          }
-                          if (b.meeting_provider == provider) return Status();
-                          b.meeting_provider = std::string(provider);
-                          b.meeting_url.clear();
-                          return Status();
-                        });
+                                                               std::string_view provider,
+                                                               const Actor& actor) {
+  return change_booking(
+      id, only_its_own,
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+        BookingRecord& b = d.booking;
+        if (!occupies_time(b.status)) {
+          return invalid_state("a " + std::string(to_string(b.status)) +
+                               " booking gets no meeting");
+        }
+        if (b.meeting_provider == provider) return Status();
+        b.meeting_provider = std::string(provider);
+        b.meeting_url.clear();
+        return Status();
+      },
+      actor);
 }
 
 namespace {
@@ -553,10 +586,94 @@ std::string orphaned_because(const BookingRecord& booking, const ClinicConfig& c
 
 constexpr std::size_t kOrphansNamed = 5;  // in a refusal's message; the count says the rest
 
+// What storing a checked configuration would change, read inside the transaction.
+struct ConfigPlan {
+  std::int64_t version_before = 0;  // 0: the clinic is new
+  std::string config_before;        // its configuration JSON; "" when new
+  std::vector<std::pair<BookingRecord, std::string>> orphans;  // with why
+  std::vector<BookingRecord> narrowed;  // smaller buffers free time around them
+  std::vector<BookingRecord> upcoming;  // the rest, as they are
+};
+
+Expected<ConfigPlan> plan_config(ReadView& tx, ClinicCatalog& catalog, const ClinicConfig& checked,
+                                 UtcSeconds now) {
+  const std::string& id = checked.id();
+  // A practitioner belongs to one clinic: partner traffic is routed by practitioner id.
+  auto clinic_ids = tx.clinic_ids();
+  if (!clinic_ids.ok()) return clinic_ids.error();
+  for (const std::string& other_id : *clinic_ids) {
+    if (other_id == id) continue;
+    auto other = catalog.get(tx, other_id);
+    if (!other.ok()) return other.error();
+    for (const Practitioner& p : checked.checked().practitioners) {
+      if ((*other)->checked().find_practitioner(p.id)) {
+        return invalid("practitioner_id_taken", "practitioner id '" + p.id +
+                                                    "' is already clinic '" + other_id +
+                                                    "''s: practitioner ids are unique");
+      }
+    }
+  }
+  ConfigPlan plan;
+  auto before = tx.clinic(id);
+  if (!before.ok()) return before.error();
+  if (before->has_value()) {
+    plan.version_before = (*before)->version;
+    plan.config_before = (*before)->config_json;
+  }
+  // Bookings still to come that the new configuration would leave without a practitioner
+  // or type: refused by name, or cancelled when the caller says so.
+  auto upcoming = tx.occupying_bookings(id, TimeWindow{now, UtcSeconds::max()});
+  if (!upcoming.ok()) return upcoming.error();
+  for (BookingRecord& b : *upcoming) {
+    // One that already started is history, not a patient's plan: never orphaned.
+    std::string why = b.start_utc < now ? "" : orphaned_because(b, checked);
+    if (!why.empty()) {
+      plan.orphans.emplace_back(std::move(b), std::move(why));
+      continue;
+    }
+    const TimeWindow occupancy = narrowed_occupancy(b, checked);
+    if (occupancy.from != b.occupancy.from || occupancy.to != b.occupancy.to) {
+      b.occupancy = occupancy;
+      plan.narrowed.push_back(b);
+    }
+    plan.upcoming.push_back(std::move(b));
+  }
+  return plan;
+}
+
+Failure orphans_refusal(const ConfigPlan& plan) {
+  const auto& orphans = plan.orphans;
+  std::string message = std::to_string(orphans.size()) + " upcoming booking" +
+                        (orphans.size() == 1 ? "" : "s") + " would be orphaned:";
+  for (std::size_t i = 0; i < orphans.size() && i < kOrphansNamed; ++i) {
+    message += (i ? "; " : " ") + orphans[i].first.id + " (" +
+               orphans[i].first.confirmation_number + ": " + orphans[i].second + ")";
+  }
+  if (orphans.size() > kOrphansNamed) message += "; ...";
+  return invalid(
+      "bookings_in_the_way",
+      message + ". Move or cancel them first, or repeat with force=true to cancel them.");
+}
+
+// Whether the appointment itself (not its buffers, not its grid) lies inside its
+// practitioner's working hours under `clinic`: the engine validates it as an ad hoc
+// booking of its length, asked for exactly the notice ahead of its start, so only the
+// hours (and closures) can refuse it.
+bool inside_hours(const BookingRecord& b, const ClinicConfig& clinic) {
+  const Snapshot& snapshot = clinic.checked();
+  const int minutes = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::minutes>(b.end_utc - b.start_utc).count());
+  const Instant start(b.start_utc);
+  const Instant asked = start - std::chrono::minutes(snapshot.rules.min_notice_minutes);
+  const Refusal refusal = validate_booking(
+      snapshot, BookingRequest{"", b.practitioner_id, start, asked, AdHocDuration{minutes, 1}});
+  return refusal != Refusal::kOutsideHours;
+}
+
 }  // namespace
 
 Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
-    const nlohmann::json& config, bool cancel_orphans) {
+    const nlohmann::json& config, bool cancel_orphans, const Actor& actor) {
   auto checked = ClinicConfig::from_json(config, zones_);
   if (!checked.ok()) return checked.error();
   if (Status bounded = check_clinic_bounds(*checked); !bounded.ok()) return bounded.error();
@@ -567,57 +684,10 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
   std::vector<DomainEvent> events;
   Status status = storage_.write(WriteScope{id, {}, {}}, [&](WriteTransaction& tx) -> Status {
     events.clear();  // `work` may run again
-    // A practitioner belongs to one clinic: partner traffic is routed by practitioner id.
-    auto clinic_ids = tx.clinic_ids();
-    if (!clinic_ids.ok()) return clinic_ids.error();
-    for (const std::string& other_id : *clinic_ids) {
-      if (other_id == id) continue;
-      auto other = catalog_.get(tx, other_id);
-      if (!other.ok()) return other.error();
-      for (const Practitioner& p : checked->checked().practitioners) {
-        if ((*other)->checked().find_practitioner(p.id)) {
-          return invalid("practitioner_id_taken", "practitioner id '" + p.id +
-                                                      "' is already clinic '" + other_id +
-                                                      "''s: practitioner ids are unique");
-        }
-      }
-    }
-    auto before = tx.clinic(id);
-    if (!before.ok()) return before.error();
-    const std::int64_t version_before = before->has_value() ? (*before)->version : 0;
-    // Bookings still to come that the new configuration would leave without a
-    // practitioner or type: refused by name, or cancelled when the caller says so.
-    auto upcoming = tx.occupying_bookings(id, TimeWindow{now, UtcSeconds::max()});
-    if (!upcoming.ok()) return upcoming.error();
-    std::vector<std::pair<BookingRecord, std::string>> orphans;
-    std::vector<BookingRecord> narrowed;  // smaller buffers free time around them
-    for (BookingRecord& b : *upcoming) {
-      // One that already started is history, not a patient's plan: never orphaned.
-      std::string why = b.start_utc < now ? "" : orphaned_because(b, *checked);
-      if (!why.empty()) {
-        orphans.emplace_back(std::move(b), std::move(why));
-        continue;
-      }
-      const TimeWindow occupancy = narrowed_occupancy(b, *checked);
-      if (occupancy.from != b.occupancy.from || occupancy.to != b.occupancy.to) {
-        b.occupancy = occupancy;
-        narrowed.push_back(std::move(b));
-      }
-    }
-    if (!orphans.empty() && !cancel_orphans) {
-      std::string message = std::to_string(orphans.size()) + " upcoming booking" +
-                            (orphans.size() == 1 ? "" : "s") + " would be orphaned:";
-      for (std::size_t i = 0; i < orphans.size() && i < kOrphansNamed; ++i) {
-        message += (i ? "; " : " ") + orphans[i].first.id + " (" +
-                   orphans[i].first.confirmation_number + ": " + orphans[i].second + ")";
-      }
-      if (orphans.size() > kOrphansNamed) message += "; ...";
-      return invalid("bookings_in_the_way",
-                     message +
-                         ". Move or cancel them first, or repeat with force=true to "
-                         "cancel them.");
-    }
-    for (auto& [booking, why] : orphans) {
+    auto plan = plan_config(tx, catalog_, *checked, now);
+    if (!plan.ok()) return plan.error();
+    if (!plan->orphans.empty() && !cancel_orphans) return orphans_refusal(*plan);
+    for (auto& [booking, why] : plan->orphans) {
       const BookingRecord was = booking;
       booking.status = BookingStatus::kCancelled;
       booking.cancel_reason = "the clinic changed its configuration: " + why;
@@ -626,9 +696,9 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
       booking.updated_at = now;
       if (Status st = tx.update_booking(booking); !st.ok()) return st;
       events.push_back(booking_event(EventKind::kBookingCancelled, was, booking, now));
-      if (Status st = tx.append_outbox(outbox_record(events.back())); !st.ok()) return st;
+      if (Status st = record_event(tx, events.back(), actor); !st.ok()) return st;
     }
-    for (const BookingRecord& booking : narrowed) {
+    for (const BookingRecord& booking : plan->narrowed) {
       if (Status st = tx.update_booking(booking); !st.ok()) return st;
     }
     Status put = tx.put_clinic(id, text, now);
@@ -639,13 +709,38 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::put_clinic(
     if (!version.ok()) return version.error();
     if (!version->has_value()) return storage_failure("clinic " + id + " vanished while stored");
     stored = std::make_shared<const ClinicConfig>(checked->with_version(**version));
-    if (stored->version() == version_before) return Status();  // identical: no change
-    events.push_back(clinic_config_event(id, version_before, stored->version(), now));
-    return tx.append_outbox(outbox_record(events.back()));
+    if (stored->version() == plan->version_before) return Status();  // identical: no change
+    events.push_back(clinic_config_event(id, plan->version_before, stored->version(), now));
+    if (Status st = record_event(tx, events.back(), actor); !st.ok()) return st;
+    return tx.append_audit(setting_audit(std::string(to_string(EventKind::kClinicConfigChanged)),
+                                         id, "clinic", id, actor, plan->config_before, text, now));
   });
   if (!status.ok()) return status.error();
   events_.publish(events);
   return stored;
+}
+
+Expected<BookingService::ConfigPreview> BookingService::preview_clinic(const nlohmann::json& config,
+                                                                       bool cancel_orphans) {
+  auto checked = ClinicConfig::from_json(config, zones_);
+  if (!checked.ok()) return checked.error();
+  if (Status bounded = check_clinic_bounds(*checked); !bounded.ok()) return bounded.error();
+  const UtcSeconds now = clock_.now();
+  ConfigPreview preview;
+  preview.clinic = std::make_shared<const ClinicConfig>(std::move(*checked));
+  Status status = storage_.read([&](ReadView& view) -> Status {
+    auto plan = plan_config(view, catalog_, *preview.clinic, now);
+    if (!plan.ok()) return plan.error();
+    if (!plan->orphans.empty() && !cancel_orphans) return orphans_refusal(*plan);
+    for (BookingRecord& b : plan->upcoming) {
+      if (b.start_utc >= now && !inside_hours(b, *preview.clinic)) {
+        preview.outside_hours.push_back(std::move(b));
+      }
+    }
+    return Status();
+  });
+  if (!status.ok()) return status.error();
+  return preview;
 }
 
 }  // namespace slotbook::server

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/actor.h"
 #include "booking/booking_status.h"
 #include "booking/clinic_config.h"
 #include "booking/domain_event.h"
@@ -56,6 +57,7 @@ struct NewBooking {
   std::string external_reference_id;
   BookingStatus status = BookingStatus::kConfirmed;  // or kPending (staff)
   bool issue_manage_token = true;
+  Actor actor = Actor::system();  // who books (the audit log)
 };
 
 // The outcome of a booking or reschedule the engine was asked about.
@@ -93,7 +95,8 @@ struct RescheduleRequest {
   std::optional<std::string> practitioner_id;
   std::optional<std::string> appointment_type;
   std::optional<std::string> notes;
-  bool by_patient = false;  // patients cannot change an appointment that has started
+  // Who asks; a patient cannot change an appointment that has started.
+  Actor actor = Actor::system();
 };
 
 class BookingService {
@@ -130,24 +133,32 @@ class BookingService {
 
   // Cancels (frees the slot). Cancelling a cancelled booking returns it unchanged.
   // Failures: booking_not_found, invalid_state, storage.
-  Expected<BookingDecision> cancel(std::string_view id, std::string_view reason, bool by_patient);
+  Expected<BookingDecision> cancel(std::string_view id, std::string_view reason,
+                                   const Actor& actor);
 
   // Staff status transitions: pending -> confirmed | cancelled, confirmed -> completed |
   // cancelled | no_show (completed and no_show once the appointment has started).
   // Anything else is invalid_state.
-  Expected<BookingDecision> set_status(std::string_view id, BookingStatus status);
+  Expected<BookingDecision> set_status(std::string_view id, BookingStatus status,
+                                       const Actor& actor = Actor::system());
 
   // A staff edit: reschedule (`request`) and then, if given, a status transition, in one
-  // transaction: if either is refused or invalid, nothing is stored.
+  // transaction: if either is refused or invalid, nothing is stored. request.actor asks.
   Expected<BookingDecision> update(std::string_view id, const RescheduleRequest& request,
                                    std::optional<BookingStatus> status);
 
   // Asks for a reminder now (booking.reminder_requested; the delivery worker sends it).
   // Failures: booking_not_found, invalid_state (not occupying time), storage.
-  Expected<BookingDecision> request_reminder(std::string_view id);
+  Expected<BookingDecision> request_reminder(std::string_view id,
+                                             const Actor& actor = Actor::system());
+  // Asks for the confirmation to be sent to the patient again, as the booking is now
+  // (booking.confirmation_requested). Failures: booking_not_found, invalid_state (not
+  // active), storage.
+  Expected<BookingDecision> request_confirmation(std::string_view id, const Actor& actor);
   // Records that staff reminded the patient themselves, now (booking.reminder_sent).
   // Failures: booking_not_found, invalid_state (not occupying time), storage.
-  Expected<BookingDecision> mark_reminder_sent(std::string_view id);
+  Expected<BookingDecision> mark_reminder_sent(std::string_view id,
+                                               const Actor& actor = Actor::system());
   // Stores the join link `provider` made for the booking's video meeting
   // (booking.meeting_ready), unless the booking's meeting is another provider's by now.
   // Failures: booking_not_found, storage.
@@ -156,7 +167,8 @@ class BookingService {
   // Makes the booking's video meeting `provider`'s ("zoom", "google_meet", "teams"), its
   // link to come from that provider (seed 003's create-*-meeting). Failures:
   // booking_not_found, invalid_state (not occupying time), storage.
-  Expected<BookingDecision> set_meeting_provider(std::string_view id, std::string_view provider);
+  Expected<BookingDecision> set_meeting_provider(std::string_view id, std::string_view provider,
+                                                 const Actor& actor = Actor::system());
   // Records that a reminder went out at `sent_at` (booking.reminder_sent).
   Expected<BookingDecision> record_reminder_sent(std::string_view id, UtcSeconds sent_at);
 
@@ -166,8 +178,20 @@ class BookingService {
   // offered by their practitioner) refuse the change, or with `cancel_orphans` are
   // cancelled in the same transaction (booking.cancelled events). Failures (kInvalid):
   // invalid_clinic_config, practitioner_id_taken (another clinic's), bookings_in_the_way.
+  // The audit log gets the configuration before and after, as `actor`'s change.
   Expected<std::shared_ptr<const ClinicConfig>> put_clinic(const nlohmann::json& config,
-                                                           bool cancel_orphans = false);
+                                                           bool cancel_orphans = false,
+                                                           const Actor& actor = Actor::system());
+
+  // What put_clinic would do with `config`, without storing anything: the engine's and
+  // the bounds' verdict (failures as put_clinic's, bookings_in_the_way included), and the
+  // upcoming bookings the new hours would leave outside working hours (they stay booked:
+  // a clinic decides what to do with them).
+  struct ConfigPreview {
+    std::vector<BookingRecord> outside_hours;
+    std::shared_ptr<const ClinicConfig> clinic;  // the configuration as it would be stored
+  };
+  Expected<ConfigPreview> preview_clinic(const nlohmann::json& config, bool cancel_orphans);
 
  private:
   struct Placement {
@@ -203,7 +227,7 @@ class BookingService {
       std::string_view id,
       const std::function<std::vector<std::string>(const BookingRecord&, const ClinicConfig&)>&
           practitioners_touched,
-      const Change& change, std::optional<EventKind> event = std::nullopt);
+      const Change& change, const Actor& actor, std::optional<EventKind> event = std::nullopt);
 
   Storage& storage_;
   ClinicCatalog& catalog_;

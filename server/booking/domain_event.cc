@@ -64,6 +64,8 @@ std::string_view to_string(EventKind kind) {
       return "booking.reminder_requested";
     case EventKind::kBookingReminderSent:
       return "booking.reminder_sent";
+    case EventKind::kBookingConfirmationRequested:
+      return "booking.confirmation_requested";
     case EventKind::kBookingUpdated:
       return "booking.updated";
     case EventKind::kBookingMeetingReady:
@@ -160,11 +162,17 @@ nlohmann::ordered_json event_json(const DomainEvent& event) {
 namespace {
 
 constexpr EventKind kAllEventKinds[] = {
-    EventKind::kBookingCreated,           EventKind::kBookingRescheduled,
-    EventKind::kBookingCancelled,         EventKind::kBookingStatusChanged,
-    EventKind::kBookingReminderRequested, EventKind::kBookingReminderSent,
-    EventKind::kBookingUpdated,           EventKind::kBookingMeetingReady,
-    EventKind::kClinicConfigChanged,      EventKind::kCalendarBusyChanged,
+    EventKind::kBookingCreated,
+    EventKind::kBookingRescheduled,
+    EventKind::kBookingCancelled,
+    EventKind::kBookingStatusChanged,
+    EventKind::kBookingReminderRequested,
+    EventKind::kBookingReminderSent,
+    EventKind::kBookingUpdated,
+    EventKind::kBookingMeetingReady,
+    EventKind::kClinicConfigChanged,
+    EventKind::kCalendarBusyChanged,
+    EventKind::kBookingConfirmationRequested,
 };
 
 // The reading side of booking_json: throws nlohmann::json's exceptions on a wrong shape.

@@ -26,11 +26,12 @@ enum class EventKind {
   kBookingCreated,
   kBookingRescheduled,  // start, practitioner or appointment type changed
   kBookingCancelled,
-  kBookingStatusChanged,      // any other status change (confirmed, completed, no_show)
-  kBookingReminderRequested,  // staff asked for a reminder now (the delivery worker sends it)
-  kBookingReminderSent,       // a reminder went out (reminder_sent_at set)
-  kBookingUpdated,            // details only (notes)
-  kBookingMeetingReady,       // the video meeting's join link arrived (meeting_url set)
+  kBookingStatusChanged,          // any other status change (confirmed, completed, no_show)
+  kBookingReminderRequested,      // staff asked for a reminder now (the delivery worker sends it)
+  kBookingReminderSent,           // a reminder went out (reminder_sent_at set)
+  kBookingConfirmationRequested,  // staff asked for the confirmation to be sent again
+  kBookingUpdated,                // details only (notes)
+  kBookingMeetingReady,           // the video meeting's join link arrived (meeting_url set)
   kClinicConfigChanged,
   kCalendarBusyChanged,  // a connected calendar's busy times changed (calendars/)
 };

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/account_service.h"
 #include "booking/booking_queries.h"
 #include "booking/booking_service.h"
 #include "booking/widget_snapshot.h"
@@ -20,7 +21,10 @@ namespace slotbook::server {
 struct ServerSettings {
   std::vector<std::string> allowed_origins;  // CORS for the public endpoints; "*" = any
   std::string web_root;                      // static files; may not exist
-  std::string api_key;                       // CALENDAR_API_KEY; empty: staff/partner 401
+  // The origin people reach this server at (--public-url, else http://HOST:PORT): the
+  // staff app's cookies are Secure when it is https, and cookie writes must come from it
+  // (or from the Host they were sent to).
+  std::string public_url;
 };
 
 struct AppContext {
@@ -30,6 +34,7 @@ struct AppContext {
   WidgetSnapshots& snapshots;
   DeliveryService& deliveries;
   CalendarService& calendars;
+  AccountService& accounts;
   RateLimiter& booking_rate_limiter;
   ServerSettings settings;
 };

@@ -128,6 +128,7 @@ void book(AppContext& app, const Request& req, Response& res) {
   booking.patient = {*name, email.value_or(""), phone.value_or(""), "", ""};
   booking.notes = notes.value_or("");
   booking.source = "calendly";
+  booking.actor = Actor::patient();
   booking.issue_manage_token = false;  // the seed's answer has no place for one
   auto result = app.bookings.book(booking, nullptr);
   if (!result.ok()) return send_failure(res, result.error());

@@ -126,7 +126,8 @@ void register_manage_routes(Router& server, AppContext& app) {
     FieldReader fields(body, "", &errors);
     auto reason = fields.text("reason", false, kMaxText);
     if (!errors.empty()) return send_field_errors(res, errors);
-    send_decision(app, res, app.bookings.cancel(found.booking.id, reason.value_or(""), true),
+    send_decision(app, res,
+                  app.bookings.cancel(found.booking.id, reason.value_or(""), Actor::patient()),
                   found.token);
   });
 
@@ -138,7 +139,7 @@ void register_manage_routes(Router& server, AppContext& app) {
     std::vector<FieldError> errors;
     FieldReader fields(body, "", &errors);
     RescheduleRequest change;
-    change.by_patient = true;
+    change.actor = Actor::patient();
     auto start_text = fields.text("start", true, 64);
     if (start_text) {
       change.start = parse_instant(*start_text);

@@ -9,14 +9,49 @@
 
 #include "booking/booking_view.h"
 #include "common/clock.h"
-#include "http/api_key.h"
 #include "http/detail_dialect.h"
 #include "http/request_fields.h"
 #include "http/responses.h"
+#include "http/staff_auth.h"
 #include "slotbook/limits.h"
 
 namespace slotbook::server {
 namespace {
+
+// The partner's principal, or nullopt after answering as the guide does (401 for a
+// missing or wrong key). A key of another clinic than the agent's is told the agent does
+// not exist (404), as for any agent it cannot see.
+std::optional<Principal> partner(AppContext& app, const Request& req, const nlohmann::json* body,
+                                 Response& res, const char* endpoint, Permission need) {
+  Authentication auth = authenticate(app, req, body);
+  if (auth.refusal == AuthRefusal::kUnavailable) {
+    send_failure(res, storage_unavailable("staff credentials could not be checked"));
+    return std::nullopt;
+  }
+  if (!auth.principal) {
+    spdlog::warn("invalid API key attempt on {} from {}", endpoint, log_text(req.remote_addr));
+    send_detail(
+        res, auth.refusal == AuthRefusal::kCsrf ? 403 : 401,
+        auth.refusal == AuthRefusal::kCsrf ? "Cross-site request refused" : "Invalid API key");
+    return std::nullopt;
+  }
+  if (!auth.principal->may(need)) {
+    send_detail(res, 403, "Not allowed");
+    return std::nullopt;
+  }
+  return auth.principal;
+}
+
+// The clinic of `agent_id` as `principal` may see it; "" when none (404).
+Expected<std::string> visible_agent_clinic(AppContext& app, const Principal& principal,
+                                           const std::string& agent_id) {
+  auto clinic_id = app.queries.clinic_of_practitioner(agent_id);
+  if (!clinic_id.ok()) return clinic_id;
+  if (!principal.sees_clinic(*clinic_id) || !principal.sees_practitioner(agent_id)) {
+    return std::string();
+  }
+  return clinic_id;
+}
 
 void free_slots(AppContext& app, const Request& req, Response& res) {
   const std::string agent_id = req.matches[1];
@@ -49,16 +84,14 @@ void free_slots(AppContext& app, const Request& req, Response& res) {
   }
   if (!errors.empty()) return send_validation(res, "query", errors);
   // 2. API key. 3. Range. 4. Agent.
-  if (!has_api_key(req, nullptr, app.settings.api_key)) {
-    spdlog::warn("invalid API key attempt on free-slots from {}", log_text(req.remote_addr));
-    return send_detail(res, 401, "Invalid API key");
-  }
+  auto principal = partner(app, req, nullptr, res, "free-slots", Permission::kViewSchedule);
+  if (!principal) return;
   if (*end_date < *start_date) return send_detail(res, 400, "end_date must be after start_date");
   if (*end_date - *start_date > date::days(kMaxQueryRangeDays)) {
     return send_detail(res, 400,
                        "Date range cannot exceed " + std::to_string(kMaxQueryRangeDays) + " days");
   }
-  auto clinic_id = app.queries.clinic_of_practitioner(agent_id);
+  auto clinic_id = visible_agent_clinic(app, *principal, agent_id);
   if (!clinic_id.ok()) return send_failure(res, clinic_id.error());
   if (clinic_id->empty()) {
     return send_detail(res, 404, "Business hours not found for agent " + agent_id);
@@ -125,12 +158,10 @@ void external_booking(AppContext& app, const Request& req, Response& res) {
   const int minutes = static_cast<int>(duration.value_or(30));
 
   // 2. API key (header first, then body).
-  if (!has_api_key(req, &body, app.settings.api_key)) {
-    spdlog::warn("invalid API key attempt on external-booking from {}", log_text(req.remote_addr));
-    return send_detail(res, 401, "Invalid API key");
-  }
+  auto principal = partner(app, req, &body, res, "external-booking", Permission::kChangeBookings);
+  if (!principal) return;
   // 3. The agent.
-  auto clinic_id = app.queries.clinic_of_practitioner(*agent_id);
+  auto clinic_id = visible_agent_clinic(app, *principal, *agent_id);
   if (!clinic_id.ok()) return send_failure(res, clinic_id.error());
   if (clinic_id->empty()) {
     return send_detail(res, 404, "Business hours not found for agent " + *agent_id);
@@ -143,6 +174,7 @@ void external_booking(AppContext& app, const Request& req, Response& res) {
   booking.patient = {*name, email.value_or(""), phone.value_or(""), "", ""};
   booking.notes = description.value_or("");
   booking.source = "partner";
+  booking.actor = principal->actor;
   booking.external_reference_id = reference.value_or("");
   booking.issue_manage_token = false;
   // The wall-clock start in the clinic's zone needs the clinic's rules: read them first.

@@ -85,6 +85,7 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
   FieldReader fields(body, "", &errors);
   NewBooking booking;
   booking.source = "widget";
+  booking.actor = Actor::patient();
   auto clinic_id = fields.text("clinic_id", true, kMaxText);
   auto type = fields.text("appointment_type", true, kMaxText);
   auto practitioner = fields.text("practitioner_id", false, kMaxText);

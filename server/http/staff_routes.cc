@@ -10,6 +10,8 @@ void register_staff_routes(Router& server, AppContext& app) {
   register_staff_clinic_routes(server, app);
   register_staff_delivery_routes(server, app);
   register_staff_calendar_routes(server, app);
+  register_staff_account_routes(server, app);
+  register_staff_schedule_routes(server, app);
 }
 
 }  // namespace slotbook::server

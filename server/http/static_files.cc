@@ -172,6 +172,18 @@ bool serve_file(StaticFileCache& cache, const Request& req, Response& res,
 
 void not_found(Response& res) { send_error(res, 404, "not_found", "no such file"); }
 
+// The staff app runs only as itself: its own scripts and styles, the engine's WebAssembly,
+// requests to this server only, never inside another site's frame.
+void staff_app_headers(Response& res) {
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+                 "img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; "
+                 "form-action 'self'; frame-ancestors 'none'");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "same-origin");
+}
+
 }  // namespace
 
 void register_static_routes(Router& server, AppContext& app) {
@@ -185,6 +197,18 @@ void register_static_routes(Router& server, AppContext& app) {
   server.Get("/manage", [root, cache](const Request& req, Response& res) {
     if (!serve_file(*cache, req, res, {root + "/manage.html", root + "/manage/index.html"},
                     false)) {
+      not_found(res);
+    }
+  });
+  server.Get(R"(/staff/?)", [root, cache](const Request& req, Response& res) {
+    staff_app_headers(res);
+    if (!serve_file(*cache, req, res, {root + "/staff/index.html"}, false)) not_found(res);
+  });
+  server.Get(R"(/staff/assets/(.+))", [root, cache](const Request& req, Response& res) {
+    const std::string name = req.matches[1];
+    staff_app_headers(res);
+    if (!safe_relative_path(name) ||
+        !serve_file(*cache, req, res, {root + "/staff/" + name}, false)) {
       not_found(res);
     }
   });

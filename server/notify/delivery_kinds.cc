@@ -13,6 +13,7 @@ std::optional<std::string_view> webhook_type(EventKind kind) {
     case EventKind::kClinicConfigChanged:
       return "clinic.updated";
     case EventKind::kBookingReminderRequested:
+    case EventKind::kBookingConfirmationRequested:
     case EventKind::kBookingUpdated:
     case EventKind::kBookingMeetingReady:
     case EventKind::kCalendarBusyChanged:

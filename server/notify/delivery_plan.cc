@@ -89,7 +89,8 @@ std::string new_delivery_id() {
 bool patient_gets_sms(EventKind kind, const BookingRecord& booking,
                       const DeliveryChannels& channels) {
   const bool reaches = channels.sms && booking.sms_opt_in && !booking.patient_phone.empty();
-  return reaches && (tells_patient(kind) || kind == EventKind::kBookingReminderRequested);
+  return reaches && (tells_patient(kind) || kind == EventKind::kBookingReminderRequested ||
+                     kind == EventKind::kBookingConfirmationRequested);
 }
 
 std::vector<DeliveryRecord> plan_deliveries(const DomainEvent& event, std::int64_t position,
@@ -102,7 +103,11 @@ std::vector<DeliveryRecord> plan_deliveries(const DomainEvent& event, std::int64
   if (event.after && clinic) {
     const BookingRecord& b = *event.after;
     const bool reminder_now = event.kind == EventKind::kBookingReminderRequested;
-    const std::string_view purpose = reminder_now ? delivery::kReminder : type;
+    // A confirmation sent again is the confirmation, as the booking is now.
+    const bool resend = event.kind == EventKind::kBookingConfirmationRequested;
+    const std::string_view purpose = reminder_now ? delivery::kReminder
+                                     : resend     ? to_string(EventKind::kBookingCreated)
+                                                  : std::string_view(type);
     // A video link that came after the confirmation follows on its own.
     if (event.kind == EventKind::kBookingMeetingReady && is_active(b.status) &&
         !b.meeting_url.empty() && channels.email && !b.patient_email.empty()) {
@@ -114,7 +119,7 @@ std::vector<DeliveryRecord> plan_deliveries(const DomainEvent& event, std::int64
       out.push_back(
           pending(event, position, delivery::kSms, type, std::string(delivery::kPatient), now));
     }
-    if (tells_patient(event.kind) || reminder_now) {
+    if (tells_patient(event.kind) || reminder_now || (resend && is_active(b.status))) {
       if (channels.email && !b.patient_email.empty()) {
         out.push_back(pending(event, position, delivery::kEmail, purpose,
                               std::string(delivery::kPatient), now));

@@ -59,7 +59,21 @@ Expected<DeliveryRecord> DeliveryService::retry(std::string_view id) {
   return out;
 }
 
-Expected<BookingDecision> DeliveryService::request_reminder(std::string_view id) {
+Expected<DeliveryRecord> DeliveryService::delivery(std::string_view id) {
+  std::optional<DeliveryRecord> found;
+  Status read = storage_.read([&](ReadView& view) -> Status {
+    auto row = view.delivery(id);
+    if (!row.ok()) return row.error();
+    found = std::move(*row);
+    return Status();
+  });
+  if (!read.ok()) return read.error();
+  if (!found) return not_found("delivery_not_found", "no such delivery");
+  return std::move(*found);
+}
+
+Expected<BookingDecision> DeliveryService::request_reminder(std::string_view id,
+                                                            const Actor& actor) {
   std::optional<BookingRecord> booking;
   Status read = storage_.read([&](ReadView& view) -> Status {
     auto found = view.booking(id);
@@ -71,10 +85,37 @@ Expected<BookingDecision> DeliveryService::request_reminder(std::string_view id)
   if (!booking) return not_found("booking_not_found", "no such booking");
   const bool by_email = channels_.email && !booking->patient_email.empty();
   const bool by_sms = patient_gets_sms(EventKind::kBookingReminderRequested, *booking);
-  if (!by_email && !by_sms) return bookings_.mark_reminder_sent(id);
-  auto decision = bookings_.request_reminder(id);
+  if (!by_email && !by_sms) return bookings_.mark_reminder_sent(id, actor);
+  auto decision = bookings_.request_reminder(id, actor);
   if (decision.ok() && wake_) wake_();
   return decision;
+}
+
+Expected<std::vector<std::string>> DeliveryService::resend_confirmation(std::string_view id,
+                                                                        const Actor& actor) {
+  std::optional<BookingRecord> booking;
+  Status read = storage_.read([&](ReadView& view) -> Status {
+    auto found = view.booking(id);
+    if (!found.ok()) return found.error();
+    booking = std::move(*found);
+    return Status();
+  });
+  if (!read.ok()) return read.error();
+  if (!booking) return not_found("booking_not_found", "no such booking");
+  std::vector<std::string> channels;
+  if (channels_.email && !booking->patient_email.empty()) channels.push_back("email");
+  if (patient_gets_sms(EventKind::kBookingConfirmationRequested, *booking)) {
+    channels.push_back("sms");
+  }
+  if (!is_active(booking->status)) {
+    return invalid_state("a " + std::string(to_string(booking->status)) +
+                         " booking is not confirmed again");
+  }
+  if (channels.empty()) return channels;
+  auto decision = bookings_.request_confirmation(id, actor);
+  if (!decision.ok()) return decision.error();
+  if (wake_) wake_();
+  return channels;
 }
 
 bool DeliveryService::patient_gets_sms(EventKind kind, const BookingRecord& booking) const {

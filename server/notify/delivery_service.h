@@ -51,6 +51,7 @@ class DeliveryService {
                   std::function<void()> wake);
 
   Expected<std::vector<DeliveryRecord>> list(const DeliveryFilter& filter, std::int64_t* total);
+  Expected<DeliveryRecord> delivery(std::string_view id);  // delivery_not_found
   // A failed delivery becomes pending again with a fresh count of attempts; a pending
   // one becomes due now. Failures: delivery_not_found, delivery_not_retryable
   // (kInvalidState: sent or cancelled).
@@ -61,7 +62,12 @@ class DeliveryService {
   // reaches the patient (no email configured or no address, no SMS consent), records
   // that staff reminded them some other way, as seed 000's "mark reminder as sent".
   // Failures: booking_not_found, invalid_state (cancelled).
-  Expected<BookingDecision> request_reminder(std::string_view id);
+  Expected<BookingDecision> request_reminder(std::string_view id, const Actor& actor);
+  // Sends the confirmation of booking `id` to the patient again, as the booking is now, on
+  // every channel that reaches them; returns those channels ("email", "sms"), empty when
+  // none does (nothing is queued then). Failures: booking_not_found, invalid_state
+  // (cancelled or over).
+  Expected<std::vector<std::string>> resend_confirmation(std::string_view id, const Actor& actor);
 
   // Whether the patient of `booking` is texted about an event of `kind` (sms_sent).
   bool patient_gets_sms(EventKind kind, const BookingRecord& booking) const;

@@ -104,6 +104,29 @@ void bind_booking_columns(const BookingRecord& b, Bind&& bind) {
   bind(b.meeting_url), bind(b.meeting_provider);
 }
 
+// The LIKE patterns of a booking search (ReadView::search_bookings), with `\` as the
+// escape character: the text itself lower-cased, the phone digits (empty when fewer than
+// 3: too many numbers would match), and the confirmation number upper-cased.
+struct BookingSearchPatterns {
+  std::string contains;
+  std::string phone_contains;  // "" matches nothing
+  std::string confirmation;
+};
+
+inline BookingSearchPatterns booking_search_patterns(std::string_view text) {
+  BookingSearchPatterns out;
+  std::string escaped, digits;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') escaped += '\\';
+    escaped += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c >= '0' && c <= '9') digits += c;
+    out.confirmation += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  out.contains = "%" + escaped + "%";
+  if (digits.size() >= 3) out.phone_contains = "%" + digits + "%";
+  return out;
+}
+
 }  // namespace slotbook::server
 
 #endif  // SLOTBOOK_SERVER_STORAGE_BOOKING_COLUMNS_H_

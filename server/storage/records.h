@@ -69,6 +69,7 @@ struct DeliveryFilter {
   std::optional<std::string> booking_id;
   std::optional<std::string> channel;
   std::optional<std::string> recipient;  // "patient", "clinic" or a webhook id
+  std::optional<std::string> clinic_id;
   int skip = 0;
   int limit = 100;
 };
@@ -150,6 +151,65 @@ struct CalendarFeedRecord {
   std::string practitioner_id;
   std::string token_hash;
   UtcSeconds created_at{};
+};
+
+// A staff member who signs in to the staff app (accounts/). The password is kept only as
+// its Argon2id hash (libsodium's crypto_pwhash_str string, parameters included).
+struct StaffUserRecord {
+  std::string id;     // "usr_" + random hex
+  std::string email;  // lower case; unique
+  std::string password_hash;
+  std::string role;             // "admin", "front_desk", "practitioner"
+  std::string clinic_id;        // empty: every clinic on the server
+  std::string practitioner_id;  // role practitioner: whose schedule is theirs
+  UtcSeconds created_at{};
+  std::optional<UtcSeconds> disabled_at;  // set: cannot sign in, sessions refused
+};
+
+// A signed-in browser. The cookie carries the token; only its hash is kept.
+struct StaffSessionRecord {
+  std::string token_hash;  // SHA-256 hex of the cookie's token
+  std::string user_id;
+  UtcSeconds created_at{};
+  UtcSeconds last_seen_at{};  // idle timeout counts from here (updated at most once a minute)
+  UtcSeconds expires_at{};    // absolute end
+};
+
+// A named API key of one clinic (or of every clinic). The secret is shown once and kept
+// only as its hash; `prefix` lets people tell keys apart in lists.
+struct ApiKeyRecord {
+  std::string id;  // "key_" + random hex
+  std::string name;
+  std::string clinic_id;  // empty: every clinic
+  std::string secret_hash;
+  std::string prefix;      // the secret's first characters
+  std::string created_by;  // who made it (an actor's name)
+  UtcSeconds created_at{};
+  std::optional<UtcSeconds> last_used_at;  // updated at most once a minute
+  std::optional<UtcSeconds> revoked_at;
+};
+
+// One entry of the audit log (accounts/audit.h): who changed which booking or setting,
+// when, and the state before and after (JSON; "" when there was none).
+struct AuditRecord {
+  std::int64_t id = 0;  // assigned by storage, increasing
+  UtcSeconds at{};
+  std::string actor_type;  // "user", "api_key", "bootstrap_key", "patient", "partner", "system"
+  std::string actor_id;
+  std::string actor_name;
+  std::string clinic_id;    // empty: not about one clinic (a server-wide key, a user)
+  std::string action;       // "booking.cancelled", "clinic.config_changed", "api_key.created", ...
+  std::string target_type;  // "booking", "clinic", "api_key", "user"
+  std::string target_id;
+  std::string before_json;
+  std::string after_json;
+};
+
+struct AuditFilter {
+  std::optional<std::string> clinic_id;
+  std::optional<std::string> target_id;
+  std::optional<std::int64_t> before_id;  // entries older than this one (paging)
+  int limit = 50;
 };
 
 struct BookingFilter {

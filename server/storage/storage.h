@@ -53,6 +53,12 @@ class ReadView {
   // matches in *total.
   virtual Expected<std::vector<BookingRecord>> list_bookings(const BookingFilter& filter,
                                                              std::int64_t* total) = 0;
+  // Bookings of `clinic_id` whose patient name or email contains `text` (case ignored),
+  // whose phone contains its digits (when it has 3 or more), or whose confirmation number
+  // is `text` (case ignored); newest start first, at most `limit`.
+  virtual Expected<std::vector<BookingRecord>> search_bookings(std::string_view clinic_id,
+                                                               std::string_view text,
+                                                               int limit) = 0;
   // How many bookings occupying time `practitioner_id` has starting within `window`.
   virtual Expected<std::int64_t> occupying_count(std::string_view clinic_id,
                                                  std::string_view practitioner_id,
@@ -90,6 +96,20 @@ class ReadView {
                                                                         TimeWindow window) = 0;
   virtual Expected<std::optional<CalendarFeedRecord>> calendar_feed_for_token(
       std::string_view token_hash) = 0;
+
+  // Staff accounts (accounts/). Emails are stored lower case and looked up as given.
+  virtual Expected<std::optional<StaffUserRecord>> staff_user(std::string_view id) = 0;
+  virtual Expected<std::optional<StaffUserRecord>> staff_user_by_email(std::string_view email) = 0;
+  virtual Expected<std::vector<StaffUserRecord>> staff_users() = 0;  // by email
+  virtual Expected<std::optional<StaffSessionRecord>> staff_session(
+      std::string_view token_hash) = 0;
+  virtual Expected<std::optional<ApiKeyRecord>> api_key(std::string_view id) = 0;
+  virtual Expected<std::optional<ApiKeyRecord>> api_key_by_secret_hash(
+      std::string_view secret_hash) = 0;
+  // Keys of `clinic_id` (empty: every key), by creation.
+  virtual Expected<std::vector<ApiKeyRecord>> api_keys(std::string_view clinic_id) = 0;
+  // Audit entries matching `filter`, newest first, at most filter.limit.
+  virtual Expected<std::vector<AuditRecord>> audit_entries(const AuditFilter& filter) = 0;
 };
 
 // What write() work may change, in addition to reading.
@@ -153,6 +173,20 @@ class WriteTransaction : public ReadView {
   virtual Status delete_calendar_link(std::string_view booking_id, std::string_view target) = 0;
   // Inserts the feed, or replaces the token of the feed for its clinic and practitioner.
   virtual Status put_calendar_feed(const CalendarFeedRecord& feed) = 0;
+
+  // Inserts the user, or replaces the one with its id. Another user's email fails with
+  // kInvalid "email_taken".
+  virtual Status put_staff_user(const StaffUserRecord& user) = 0;
+  // Inserts the session, or replaces the one with its token hash, and deletes sessions
+  // past their absolute end at `now`.
+  virtual Status put_staff_session(const StaffSessionRecord& session, UtcSeconds now) = 0;
+  // How many were deleted: the one session, or every session of `user_id`.
+  virtual Expected<std::int64_t> delete_staff_session(std::string_view token_hash) = 0;
+  virtual Expected<std::int64_t> delete_staff_sessions_of(std::string_view user_id) = 0;
+  // Inserts the key, or replaces the one with its id.
+  virtual Status put_api_key(const ApiKeyRecord& key) = 0;
+  // Appends an entry (its id is assigned); it commits or rolls back with the change.
+  virtual Status append_audit(const AuditRecord& entry) = 0;
 };
 
 // What insert_booking and update_booking fail with when the store itself refuses an

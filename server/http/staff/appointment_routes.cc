@@ -10,7 +10,7 @@ const char* const kStatusChoices =
     "must be one of pending, confirmed, completed, cancelled, no_show";
 
 void list_appointments(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kViewSchedule);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   auto int_param = [&](const char* name, int fallback, int min, int max) {
@@ -37,8 +37,11 @@ void list_appointments(AppContext& app, const Request& req, Response& res) {
   }
   if (req.has_param("practitioner_id"))
     filter.practitioner_id = req.get_param_value("practitioner_id");
+  if (call.principal.role == Role::kPractitioner) {
+    filter.practitioner_id = call.principal.practitioner_id;  // their own schedule only
+  }
   if (!errors.empty()) return staff_fields(res, errors);
-  auto clinic = staff_clinic(app, req, call.body);
+  auto clinic = staff_clinic(app, req, call);
   if (!clinic.ok()) return staff_failure(res, clinic.error());
   auto page = app.queries.upcoming(**clinic, filter);
   if (!page.ok()) return staff_failure(res, page.error());
@@ -55,7 +58,7 @@ void list_appointments(AppContext& app, const Request& req, Response& res) {
 }
 
 void create_appointment(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kChangeBookings);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
@@ -81,7 +84,7 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
     fields.fail("status", "a new appointment is pending or confirmed");
   }
   if (!errors.empty()) return staff_fields(res, errors);
-  auto clinic = staff_clinic(app, req, call.body);
+  auto clinic = staff_clinic(app, req, call);
   if (!clinic.ok()) return staff_failure(res, clinic.error());
 
   auto type_id = (*clinic)->resolve_type(*type);
@@ -99,6 +102,7 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
   booking.notes = notes.value_or("");
   booking.source = "staff";
   booking.status = *status;
+  booking.actor = call.principal.actor;
   auto result = app.bookings.book(booking, nullptr);
   if (!result.ok() && result.error().code == "invalid_phone") {
     return staff_fields(res, {{"patient_phone", result.error().message, "value_error"}});
@@ -128,9 +132,9 @@ void create_appointment(AppContext& app, const Request& req, Response& res) {
 }
 
 void get_appointment(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kViewSchedule);
   if (!call.ok) return;
-  auto found = app.queries.booking(req.matches[1].str());
+  auto found = staff_booking(app, call, req.matches[1].str());
   if (!found.ok()) return staff_failure(res, found.error());
   send_json(res, 200,
             Json{{"success", true},
@@ -138,7 +142,7 @@ void get_appointment(AppContext& app, const Request& req, Response& res) {
 }
 
 void update_appointment(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kChangeBookings);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
@@ -152,7 +156,7 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
     fields.fail("status", kStatusChoices);
   }
   if (!errors.empty()) return staff_fields(res, errors);
-  auto found = app.queries.booking(req.matches[1].str());
+  auto found = staff_booking(app, call, req.matches[1].str());
   if (!found.ok()) return staff_failure(res, found.error());
   const BookingRecord& current = found->booking;
   const std::shared_ptr<const ClinicConfig>& clinic = found->clinic;
@@ -174,6 +178,7 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
         local_instant(res, *clinic, day.value_or(current_day), time.value_or(current_minutes));
     if (!change.start) return;
   }
+  change.actor = call.principal.actor;
   auto decision = app.bookings.update(current.id, change,
                                       status ? parse_booking_status(*status) : std::nullopt);
   if (!decision.ok()) return staff_failure(res, decision.error());
@@ -191,13 +196,15 @@ void update_appointment(AppContext& app, const Request& req, Response& res) {
 }
 
 void cancel_appointment(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kChangeBookings);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
   auto reason = fields.text("reason", false, kMaxText);
   if (!errors.empty()) return staff_fields(res, errors);
-  auto decision = app.bookings.cancel(req.matches[1].str(), reason.value_or(""), false);
+  auto found = staff_booking(app, call, req.matches[1].str());
+  if (!found.ok()) return staff_failure(res, found.error());
+  auto decision = app.bookings.cancel(found->booking.id, reason.value_or(""), call.principal.actor);
   if (!decision.ok()) return staff_failure(res, decision.error());
   const BookingRecord& b = decision->booking;
   send_json(
@@ -211,12 +218,14 @@ void cancel_appointment(AppContext& app, const Request& req, Response& res) {
 }
 
 void remind_appointment(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kChangeBookings);
   if (!call.ok) return;
   // Queued now and sent by the delivery worker in a moment (the booking's
   // reminder_sent_at is set when it went), or, when nothing reaches the patient, marked
   // as sent by staff.
-  auto decision = app.deliveries.request_reminder(req.matches[1].str());
+  auto found = staff_booking(app, call, req.matches[1].str());
+  if (!found.ok()) return staff_failure(res, found.error());
+  auto decision = app.deliveries.request_reminder(found->booking.id, call.principal.actor);
   if (!decision.ok()) return staff_failure(res, decision.error());
   const BookingRecord& b = decision->booking;
   send_json(res, 200,
@@ -227,7 +236,7 @@ void remind_appointment(AppContext& app, const Request& req, Response& res) {
 }
 
 void set_appointment_status(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kChangeBookings);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
@@ -237,7 +246,9 @@ void set_appointment_status(AppContext& app, const Request& req, Response& res) 
     fields.fail("status", kStatusChoices);
   }
   if (!errors.empty()) return staff_fields(res, errors);
-  auto decision = app.bookings.set_status(req.matches[1].str(), *status);
+  auto found = staff_booking(app, call, req.matches[1].str());
+  if (!found.ok()) return staff_failure(res, found.error());
+  auto decision = app.bookings.set_status(found->booking.id, *status, call.principal.actor);
   if (!decision.ok()) return staff_failure(res, decision.error());
   send_json(res, 200,
             Json{{"success", true},

@@ -9,7 +9,7 @@ namespace slotbook::server {
 namespace {
 
 void availability(AppContext& app, const Request& req, Response& res, bool range) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kViewSchedule);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
@@ -29,7 +29,7 @@ void availability(AppContext& app, const Request& req, Response& res, bool range
     if (call.body.contains(name) && call.body[name].is_string()) echo[name] = call.body[name];
   }
   if (!errors.empty()) return staff_fields(res, errors, echo);
-  auto clinic = staff_clinic(app, req, call.body);
+  auto clinic = staff_clinic(app, req, call);
   if (!clinic.ok()) return staff_failure(res, clinic.error(), echo);
 
   AvailabilityRequest request;

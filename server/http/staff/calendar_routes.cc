@@ -17,8 +17,8 @@
 
 #include "booking/booking_view.h"
 #include "calendars/calendar_service.h"
-#include "http/api_key.h"
 #include "http/detail_dialect.h"
+#include "http/staff_auth.h"
 #include "ics/ics_calendar.h"
 #include "tokens/tokens.h"
 
@@ -31,8 +31,11 @@ std::string provider_word(std::string_view provider) {
   return provider == kMicrosoft ? "Microsoft" : "Google";
 }
 
-// The credential that asks, as an authorization is bound to it.
-std::string credential_of(const AppContext& app) { return sha256_hex(app.settings.api_key); }
+// Who asks, as an authorization is bound to it: only the same user or key may finish it.
+std::string credential_of(const Principal& principal) {
+  return sha256_hex("calendar-authorization:" + principal.actor.type + ":" + principal.actor.id +
+                    ":" + principal.actor.name);
+}
 
 std::string field_or_param(const Request& req, const nlohmann::json& body, const char* name) {
   std::string value = req.get_param_value(name);
@@ -56,15 +59,22 @@ struct PractitionerCall {
 };
 
 // The clinic and the practitioner a staff call is about; nullopt after answering.
+// A practitioner user is about their own calendar whatever they name.
 std::optional<PractitionerCall> practitioner_call(AppContext& app, const Request& req,
-                                                  const nlohmann::json& body, Response& res,
+                                                  const StaffCall& call, Response& res,
                                                   std::string practitioner_id = {}) {
-  auto clinic = staff_clinic(app, req, body);
+  const nlohmann::json& body = call.body;
+  auto clinic = staff_clinic(app, req, call);
   if (!clinic.ok()) {
     staff_failure(res, clinic.error());
     return std::nullopt;
   }
   if (practitioner_id.empty()) practitioner_id = field_or_param(req, body, "practitioner_id");
+  if (practitioner_id.empty()) practitioner_id = call.principal.practitioner_id;
+  if (!call.principal.sees_practitioner(practitioner_id)) {
+    staff_error(res, 403, "forbidden", "a practitioner manages their own calendar only");
+    return std::nullopt;
+  }
   const std::string known = named_practitioner(**clinic, practitioner_id);
   if (known.empty() && practitioner_id.empty()) {
     staff_fields(res,
@@ -107,9 +117,9 @@ Json connection_json(const CalendarConnectionRecord& c, UtcSeconds now) {
 // Seed 000's status: the practitioner's Google connection (else Microsoft) at the top,
 // every connection under "connections".
 void calendar_status(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kOwnCalendar);
   if (!call.ok) return;
-  auto who = practitioner_call(app, req, call.body, res);
+  auto who = practitioner_call(app, req, call, res);
   if (!who) return;
   auto connections = app.calendars.connections(who->practitioner_id);
   if (!connections.ok()) return staff_failure(res, connections.error());
@@ -146,25 +156,27 @@ std::string provider_param(const Request& req, const nlohmann::json& body,
 }
 
 void auth_url(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kOwnCalendar);
   if (!call.ok) return;
-  auto who = practitioner_call(app, req, call.body, res);
+  auto who = practitioner_call(app, req, call, res);
   if (!who) return;
-  auto started = app.calendars.start_authorization(
-      *who->clinic, who->practitioner_id, provider_param(req, call.body), "", credential_of(app));
+  auto started = app.calendars.start_authorization(*who->clinic, who->practitioner_id,
+                                                   provider_param(req, call.body), "",
+                                                   credential_of(call.principal));
   if (!started.ok()) return staff_failure(res, started.error());
   send_json(res, 200, Json{{"auth_url", started->auth_url}, {"state", started->state}});
 }
 
 void auth_callback(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kOwnCalendar);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
   auto code = fields.text("code", true, 4096);
   auto state = fields.text("state", true, 256);
   if (!errors.empty()) return staff_fields(res, errors);
-  auto connected = app.calendars.complete_authorization(*code, *state, credential_of(app));
+  auto connected =
+      app.calendars.complete_authorization(*code, *state, credential_of(call.principal));
   if (!connected.ok()) {
     const Failure& f = connected.error();
     if (f.kind == FailureKind::kInvalid) {
@@ -188,9 +200,9 @@ void auth_callback(AppContext& app, const Request& req, Response& res) {
 }
 
 void disconnect(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kOwnCalendar);
   if (!call.ok) return;
-  auto who = practitioner_call(app, req, call.body, res);
+  auto who = practitioner_call(app, req, call, res);
   if (!who) return;
   const std::string provider = provider_param(req, call.body, "");
   auto dropped = app.calendars.disconnect(who->clinic->id(), who->practitioner_id, provider);
@@ -202,9 +214,9 @@ void disconnect(AppContext& app, const Request& req, Response& res) {
 }
 
 void sync_now(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kOwnCalendar);
   if (!call.ok) return;
-  auto who = practitioner_call(app, req, call.body, res, req.matches[1].str());
+  auto who = practitioner_call(app, req, call, res, req.matches[1].str());
   if (!who) return;
   auto synced = app.calendars.sync_now(who->practitioner_id);
   if (!synced.ok()) return staff_failure(res, synced.error());
@@ -216,15 +228,19 @@ void sync_now(AppContext& app, const Request& req, Response& res) {
 }
 
 void rotate_feed(AppContext& app, const Request& req, Response& res, bool whole_clinic) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(
+      app, req, res, whole_clinic ? Permission::kManageSettings : Permission::kOwnCalendar);
   if (!call.ok) return;
   PractitionerCall who;
   if (whole_clinic) {
+    if (!call.principal.sees_clinic(req.matches[1].str())) {
+      return staff_error(res, 404, "clinic_not_found", "no clinic " + req.matches[1].str());
+    }
     auto clinic = app.queries.named_or_only_clinic(req.matches[1].str());
     if (!clinic.ok()) return staff_failure(res, clinic.error());
     who.clinic = *clinic;
   } else {
-    auto found = practitioner_call(app, req, call.body, res, req.matches[1].str());
+    auto found = practitioner_call(app, req, call, res, req.matches[1].str());
     if (!found) return;
     who = *found;
   }
@@ -294,11 +310,28 @@ void oauth_redirect(AppContext& app, const Request& req, Response& res) {
            "can close this page.");
 }
 
-// Seed 001: the detail dialect, a redirect_uri the caller chooses.
-bool detail_key(AppContext& app, const Request& req, const nlohmann::json* body, Response& res) {
-  if (has_api_key(req, body, app.settings.api_key)) return true;
-  send_detail(res, 401, "Not authenticated");
-  return false;
+// Seed 001: the detail dialect, a redirect_uri the caller chooses. The principal, or
+// nullopt after answering 401 (403 for a practitioner's reach beyond their own calendar
+// is answered where the practitioner is known).
+std::optional<Principal> detail_principal(AppContext& app, const Request& req,
+                                          const nlohmann::json* body, Response& res,
+                                          Permission need) {
+  Authentication auth = authenticate(app, req, body);
+  if (auth.refusal == AuthRefusal::kUnavailable) {
+    send_failure(res, storage_unavailable("staff credentials could not be checked"));
+    return std::nullopt;
+  }
+  if (!auth.principal) {
+    send_detail(
+        res, auth.refusal == AuthRefusal::kCsrf ? 403 : 401,
+        auth.refusal == AuthRefusal::kCsrf ? "Cross-site request refused" : "Not authenticated");
+    return std::nullopt;
+  }
+  if (!auth.principal->may(need)) {
+    send_detail(res, 403, "Not allowed");
+    return std::nullopt;
+  }
+  return auth.principal;
 }
 
 void send_detail_failure(Response& res, const Failure& f) {
@@ -311,7 +344,8 @@ void send_detail_failure(Response& res, const Failure& f) {
 
 void seed001_auth_url(AppContext& app, const Request& req, Response& res,
                       std::string_view provider) {
-  if (!detail_key(app, req, nullptr, res)) return;
+  auto principal = detail_principal(app, req, nullptr, res, Permission::kOwnCalendar);
+  if (!principal) return;
   const std::string redirect_uri = req.get_param_value("redirect_uri");
   if (redirect_uri.empty()) {
     return send_validation(res, "query", {{"redirect_uri", "Field required", "missing"}});
@@ -320,27 +354,34 @@ void seed001_auth_url(AppContext& app, const Request& req, Response& res,
     return send_validation(res, "query",
                            {{"redirect_uri", "must be an http or https URL", "value_error"}});
   }
-  auto clinic = app.queries.named_or_only_clinic(req.get_param_value("clinic_id"));
+  std::string clinic_id = req.get_param_value("clinic_id");
+  if (clinic_id.empty()) clinic_id = principal->clinic_id;
+  if (!principal->sees_clinic(clinic_id)) return send_detail(res, 404, "Clinic not found");
+  auto clinic = app.queries.named_or_only_clinic(clinic_id);
   if (!clinic.ok()) return send_detail_failure(res, clinic.error());
-  const std::string practitioner_id =
-      named_practitioner(**clinic, req.get_param_value("practitioner_id"));
+  std::string requested = req.get_param_value("practitioner_id");
+  if (requested.empty()) requested = principal->practitioner_id;
+  const std::string practitioner_id = named_practitioner(**clinic, requested);
   if (practitioner_id.empty()) return send_detail(res, 404, "Practitioner not found");
+  if (!principal->sees_practitioner(practitioner_id)) return send_detail(res, 403, "Not allowed");
   auto started = app.calendars.start_authorization(**clinic, practitioner_id, std::string(provider),
-                                                   redirect_uri, credential_of(app));
+                                                   redirect_uri, credential_of(*principal));
   if (!started.ok()) return send_detail_failure(res, started.error());
   send_json(res, 200, Json{{"auth_url", started->auth_url}, {"state", started->state}});
 }
 
 void seed001_exchange(AppContext& app, const Request& req, Response& res) {
   auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (!detail_key(app, req, body.is_object() ? &body : nullptr, res)) return;
+  auto principal =
+      detail_principal(app, req, body.is_object() ? &body : nullptr, res, Permission::kOwnCalendar);
+  if (!principal) return;
   if (!body.is_object()) return send_detail(res, 400, "the body must be a JSON object");
   std::vector<FieldError> errors;
   FieldReader fields(body, "", &errors);
   auto code = fields.text("code", true, 4096);
   auto state = fields.text("state", true, 256);
   if (!errors.empty()) return send_validation(res, "body", errors);
-  auto connected = app.calendars.complete_authorization(*code, *state, credential_of(app));
+  auto connected = app.calendars.complete_authorization(*code, *state, credential_of(*principal));
   if (!connected.ok()) return send_detail_failure(res, connected.error());
   // The tokens stay sealed in the server: the answer keeps the seed's shape, but the
   // refresh token never leaves, and the access token is not needed by the caller either
@@ -360,7 +401,9 @@ void seed001_exchange(AppContext& app, const Request& req, Response& res) {
 // The connection's stored tokens are used; an access_token in the body is ignored.
 void seed001_sync_booking(AppContext& app, const Request& req, Response& res) {
   auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (!detail_key(app, req, body.is_object() ? &body : nullptr, res)) return;
+  auto principal = detail_principal(app, req, body.is_object() ? &body : nullptr, res,
+                                    Permission::kChangeBookings);
+  if (!principal) return;
   if (!body.is_object()) return send_detail(res, 400, "the body must be a JSON object");
   std::vector<FieldError> errors;
   FieldReader fields(body, "", &errors);
@@ -372,6 +415,10 @@ void seed001_sync_booking(AppContext& app, const Request& req, Response& res) {
   if (!errors.empty()) return send_validation(res, "body", errors);
   const std::string provider =
       *calendar_type == "outlook" ? std::string(kMicrosoft) : std::string(kGoogle);
+  auto visible = app.queries.booking(*booking_id);
+  if (visible.ok() && !principal->sees_clinic(visible->booking.clinic_id)) {
+    return send_detail(res, 404, "Booking not found");
+  }
   auto synced = app.calendars.sync_booking(*booking_id, provider);
   if (!synced.ok()) {
     if (synced.error().code == "booking_not_found")
@@ -399,7 +446,7 @@ std::string twelve_hour(const ClinicConfig& clinic, Instant start) {
 }
 
 void seed003_availability(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kViewSchedule);
   if (!call.ok) return;
   const std::string practitioner_id = req.matches[1].str();
   std::vector<FieldError> errors;
@@ -410,7 +457,7 @@ void seed003_availability(AppContext& app, const Request& req, Response& res) {
   if (!errors.empty()) return staff_fields(res, errors);
   auto clinic_id = app.queries.clinic_of_practitioner(practitioner_id);
   if (!clinic_id.ok()) return staff_failure(res, clinic_id.error());
-  if (clinic_id->empty()) {
+  if (clinic_id->empty() || !call.principal.sees_clinic(*clinic_id)) {
     return staff_error(res, 404, "unknown_practitioner", "no practitioner " + practitioner_id);
   }
   auto clinic = app.queries.clinic(*clinic_id);
@@ -442,7 +489,7 @@ void seed003_availability(AppContext& app, const Request& req, Response& res) {
 // Seed 003's meeting endpoints: the booking (appointmentId) gets the meeting now; the
 // request's own times and titles are the booking's already, so they are not read.
 void seed003_meeting(AppContext& app, const Request& req, Response& res, VideoProvider video) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kChangeBookings);
   if (!call.ok) return;
   const nlohmann::json& id =
       call.body.contains("appointmentId") ? call.body["appointmentId"] : nlohmann::json();
@@ -450,6 +497,8 @@ void seed003_meeting(AppContext& app, const Request& req, Response& res, VideoPr
     return staff_fields(res, {{"appointmentId", "the booking id the meeting is for", "missing"}});
   }
   const std::string booking_id = id.is_string() ? id.get<std::string>() : id.dump();
+  auto visible = staff_booking(app, call, booking_id);
+  if (!visible.ok()) return staff_failure(res, visible.error());
   auto made = app.calendars.make_meeting(booking_id, video);
   if (!made.ok()) return staff_failure(res, made.error());
   const std::string& url = made->meeting_url;

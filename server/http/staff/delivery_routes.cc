@@ -44,7 +44,7 @@ Json webhook_json(const WebhookRecord& w) {
 }
 
 void list_deliveries(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kManageSettings);
   if (!call.ok) return;
   nlohmann::json params = nlohmann::json::object();
   for (const char* name : {"status", "booking_id", "channel", "recipient"}) {
@@ -73,6 +73,7 @@ void list_deliveries(AppContext& app, const Request& req, Response& res) {
   filter.limit = static_cast<int>(fields.integer("limit", false, 1, 500).value_or(100));
   filter.skip = static_cast<int>(fields.integer("skip", false, 0, 1000000).value_or(0));
   if (!errors.empty()) return staff_fields(res, errors);
+  if (!call.principal.clinic_id.empty()) filter.clinic_id = call.principal.clinic_id;
   std::int64_t total = 0;
   auto rows = app.deliveries.list(filter, &total);
   if (!rows.ok()) return staff_failure(res, rows.error());
@@ -82,9 +83,14 @@ void list_deliveries(AppContext& app, const Request& req, Response& res) {
 }
 
 void retry_delivery(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kManageSettings);
   if (!call.ok) return;
-  auto retried = app.deliveries.retry(req.matches[1].str());
+  auto found = app.deliveries.delivery(req.matches[1].str());
+  if (!found.ok()) return staff_failure(res, found.error());
+  if (!call.principal.sees_clinic(found->clinic_id)) {
+    return staff_error(res, 404, "delivery_not_found", "no such delivery");
+  }
+  auto retried = app.deliveries.retry(found->id);
   if (!retried.ok()) return staff_failure(res, retried.error());
   send_json(res, 200, Json{{"success", true}, {"delivery", delivery_json(*retried)}});
 }
@@ -109,14 +115,17 @@ std::optional<std::vector<std::string>> event_list(const nlohmann::json& body,
 }
 
 void create_webhook(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kManageSettings);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
   NewWebhook request;
   request.url = fields.text("url", true, kMaxWebhookUrl).value_or("");
   request.description = fields.text("description", false, kMaxWebhookDescription).value_or("");
-  request.clinic_id = fields.text("clinic_id", false, 64).value_or("");
+  request.clinic_id = fields.text("clinic_id", false, 64).value_or(call.principal.clinic_id);
+  if (!call.principal.sees_clinic(request.clinic_id)) {
+    return staff_error(res, 404, "clinic_not_found", "no clinic " + request.clinic_id);
+  }
   request.events = event_list(call.body, fields).value_or(std::vector<std::string>());
   if (!errors.empty()) return staff_fields(res, errors);
   auto created = app.deliveries.create_webhook(request);
@@ -128,8 +137,24 @@ void create_webhook(AppContext& app, const Request& req, Response& res) {
   send_json(res, 201, out);
 }
 
+// Webhook `id` if the principal sees its clinic (a server-wide webhook only server-wide
+// principals); false after answering 404 otherwise.
+bool visible_webhook(AppContext& app, const StaffCall& call, const std::string& id, Response& res) {
+  auto webhook = app.deliveries.webhook(id);
+  if (!webhook.ok()) {
+    staff_failure(res, webhook.error());
+    return false;
+  }
+  if (webhook->clinic_id.empty() ? !call.principal.clinic_id.empty()
+                                 : !call.principal.sees_clinic(webhook->clinic_id)) {
+    staff_error(res, 404, "webhook_not_found", "no such webhook");
+    return false;
+  }
+  return true;
+}
+
 void change_webhook(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kManageSettings);
   if (!call.ok) return;
   std::vector<FieldError> errors;
   FieldReader fields(call.body, "", &errors);
@@ -139,33 +164,40 @@ void change_webhook(AppContext& app, const Request& req, Response& res) {
   change.enabled = fields.boolean("enabled", false);
   if (fields.has("events")) change.events = event_list(call.body, fields);
   if (!errors.empty()) return staff_fields(res, errors);
+  if (!visible_webhook(app, call, req.matches[1].str(), res)) return;
   auto changed = app.deliveries.change_webhook(req.matches[1].str(), change);
   if (!changed.ok()) return staff_failure(res, changed.error());
   send_json(res, 200, Json{{"success", true}, {"webhook", webhook_json(*changed)}});
 }
 
 void list_webhooks(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kManageSettings);
   if (!call.ok) return;
   auto rows = app.deliveries.webhooks();
   if (!rows.ok()) return staff_failure(res, rows.error());
   Json list = Json::array();
-  for (const WebhookRecord& w : *rows) list.push_back(webhook_json(w));
+  for (const WebhookRecord& w : *rows) {
+    const bool visible = w.clinic_id.empty() ? call.principal.clinic_id.empty()
+                                             : call.principal.sees_clinic(w.clinic_id);
+    if (visible) list.push_back(webhook_json(w));
+  }
   send_json(res, 200, Json{{"success", true}, {"webhooks", std::move(list)}});
 }
 
 void get_webhook(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kManageSettings);
   if (!call.ok) return;
+  if (!visible_webhook(app, call, req.matches[1].str(), res)) return;
   auto webhook = app.deliveries.webhook(req.matches[1].str());
   if (!webhook.ok()) return staff_failure(res, webhook.error());
   send_json(res, 200, Json{{"success", true}, {"webhook", webhook_json(*webhook)}});
 }
 
 void delete_webhook(AppContext& app, const Request& req, Response& res) {
-  StaffCall call = begin_staff_call(app, req, res);
+  StaffCall call = begin_staff_call(app, req, res, Permission::kManageSettings);
   if (!call.ok) return;
   const std::string id = req.matches[1].str();
+  if (!visible_webhook(app, call, id, res)) return;
   Status deleted = app.deliveries.delete_webhook(id);
   if (!deleted.ok()) return staff_failure(res, deleted.error());
   send_json(res, 200, Json{{"success", true}, {"id", id}, {"deleted", true}});

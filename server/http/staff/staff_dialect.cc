@@ -1,8 +1,8 @@
 #include "http/staff/staff_dialect.h"
 
 #include "common/strict_json.h"
-#include "http/api_key.h"
 #include "http/refusal_view.h"
+#include "http/staff_auth.h"
 
 namespace slotbook::server {
 
@@ -40,6 +40,13 @@ std::string_view title(std::string_view code, std::string_view field_hint) {
       {"invalid_state_token", "Failed to authenticate with Google"},
       {"authorization_failed", "Failed to authenticate with Google"},
       {"feed_not_found", "Calendar feed not found"},
+      {"forbidden", "Not allowed"},
+      {"csrf_failed", "Cross-site request refused"},
+      {"invalid_credentials", "Invalid email or password"},
+      {"too_many_attempts", "Too many sign-in attempts"},
+      {"key_not_found", "API key not found"},
+      {"invalid_key_request", "Invalid API key request"},
+      {"user_not_found", "User not found"},
   };
   if (code == "validation_failed") {
     if (field_hint.find("date") != std::string_view::npos) return "Invalid date format";
@@ -111,14 +118,35 @@ void staff_refusal(Response& res, Refusal reason, StaffAction action) {
   render(res, 409, "slot_unavailable", text, details, extra);
 }
 
-StaffCall begin_staff_call(AppContext& app, const Request& req, Response& res) {
+namespace {
+
+// 401, 403 or 503 for a request that authenticate() refused; false when it was refused.
+bool admitted(const Authentication& auth, Response& res) {
+  switch (auth.refusal) {
+    case AuthRefusal::kNone:
+      return true;
+    case AuthRefusal::kUnauthenticated:
+      staff_error(res, 401, "unauthorized", "Invalid API key");
+      return false;
+    case AuthRefusal::kCsrf:
+      staff_error(res, 403, "csrf_failed",
+                  "a signed-in write needs the session's X-CSRF-Token and this server's Origin");
+      return false;
+    case AuthRefusal::kUnavailable:
+      send_failure(res, storage_unavailable("staff credentials could not be checked"));
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+StaffCall begin_staff_call(AppContext& app, const Request& req, Response& res, Permission need) {
   StaffCall call;
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     auto parsed = parse_strict_json(req.body);
     if (!parsed) {
-      if (!has_api_key(req, nullptr, app.settings.api_key)) {
-        staff_error(res, 401, "unauthorized", "Invalid API key");
-      } else {
+      if (admitted(authenticate(app, req, nullptr), res)) {
         staff_error(res, 400, "invalid_json",
                     "the request body is not valid JSON (or repeats a key in one object)");
       }
@@ -126,8 +154,11 @@ StaffCall begin_staff_call(AppContext& app, const Request& req, Response& res) {
     }
     call.body = std::move(*parsed);
   }
-  if (!has_api_key(req, &call.body, app.settings.api_key)) {
-    staff_error(res, 401, "unauthorized", "Invalid API key");
+  Authentication auth = authenticate(app, req, &call.body);
+  if (!admitted(auth, res)) return call;
+  call.principal = std::move(*auth.principal);
+  if (!call.principal.may(need)) {
+    staff_error(res, 403, "forbidden", "this account may not do this");
     return call;
   }
   if (!call.body.is_object()) {
@@ -139,12 +170,29 @@ StaffCall begin_staff_call(AppContext& app, const Request& req, Response& res) {
 }
 
 Expected<std::shared_ptr<const ClinicConfig>> staff_clinic(AppContext& app, const Request& req,
-                                                           const nlohmann::json& body) {
+                                                           const StaffCall& call) {
   std::string requested = req.get_param_value("clinic_id");
+  const nlohmann::json& body = call.body;
   if (requested.empty() && body.contains("clinic_id") && body["clinic_id"].is_string()) {
     requested = body["clinic_id"].get<std::string>();
   }
+  if (requested.empty()) requested = call.principal.clinic_id;
+  // Another clinic's is not there for this principal: the same answer as no clinic.
+  if (!call.principal.sees_clinic(requested)) {
+    return not_found("clinic_not_found", "no clinic " + requested);
+  }
   return app.queries.named_or_only_clinic(requested);
+}
+
+Expected<BookingWithClinic> staff_booking(AppContext& app, const StaffCall& call,
+                                          const std::string& id) {
+  auto found = app.queries.booking(id);
+  if (!found.ok()) return found;
+  if (!call.principal.sees_clinic(found->booking.clinic_id) ||
+      !call.principal.sees_practitioner(found->booking.practitioner_id)) {
+    return not_found("booking_not_found", "no such booking");
+  }
+  return found;
 }
 
 std::optional<Instant> local_instant(Response& res, const ClinicConfig& clinic, LocalDate date,

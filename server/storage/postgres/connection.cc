@@ -42,6 +42,14 @@ PgParams& PgParams::add(const std::optional<std::int64_t>& value) {
   return *this;
 }
 
+PgParams& PgParams::add_nullable(const std::optional<std::string>& text) {
+  if (text) return add(std::string_view(*text));
+  values_.emplace_back(std::nullopt);
+  lengths_.push_back(0);
+  formats_.push_back(0);
+  return *this;
+}
+
 PgParams& PgParams::add_bytes(std::string_view bytes) {
   values_.emplace_back(std::string(bytes));
   lengths_.push_back(static_cast<int>(bytes.size()));

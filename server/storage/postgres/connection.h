@@ -29,6 +29,7 @@ class PgParams {
   PgParams& add(std::string_view text);
   PgParams& add(std::int64_t value) { return add(std::to_string(value)); }
   PgParams& add(const std::optional<std::int64_t>& value);
+  PgParams& add_nullable(const std::optional<std::string>& text);  // nullopt: NULL
   // Instants are stored as Unix seconds (BIGINT), as in SQLite.
   PgParams& add(UtcSeconds time) { return add(to_unix(time)); }
   PgParams& add(const std::optional<UtcSeconds>& time) {

@@ -200,6 +200,53 @@ CREATE TABLE calendar_feeds (
   PRIMARY KEY (clinic_id, practitioner_id)
 );
 )sql",
+      // 5: SQLite's 12: staff accounts (accounts/).
+      R"sql(
+CREATE TABLE staff_users (
+  id              TEXT PRIMARY KEY,
+  email           TEXT NOT NULL UNIQUE,
+  password_hash   TEXT NOT NULL,
+  role            TEXT NOT NULL CHECK (role IN ('admin','front_desk','practitioner')),
+  clinic_id       TEXT NOT NULL,
+  practitioner_id TEXT NOT NULL,
+  created_at      BIGINT NOT NULL,
+  disabled_at     BIGINT
+);
+CREATE TABLE staff_sessions (
+  token_hash   TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL,
+  created_at   BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL,
+  expires_at   BIGINT NOT NULL
+);
+CREATE INDEX staff_sessions_by_user ON staff_sessions (user_id);
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  clinic_id    TEXT NOT NULL,
+  secret_hash  TEXT NOT NULL UNIQUE,
+  prefix       TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  created_at   BIGINT NOT NULL,
+  last_used_at BIGINT,
+  revoked_at   BIGINT
+);
+CREATE TABLE audit_log (
+  id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at          BIGINT NOT NULL,
+  actor_type  TEXT NOT NULL,
+  actor_id    TEXT NOT NULL,
+  actor_name  TEXT NOT NULL,
+  clinic_id   TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id   TEXT NOT NULL,
+  before_json TEXT NOT NULL,
+  after_json  TEXT NOT NULL
+);
+CREATE INDEX audit_by_target ON audit_log (target_id, id);
+CREATE INDEX audit_by_clinic ON audit_log (clinic_id, id);
+)sql",
   };
   return kMigrations;
 }

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "slotbook/limits.h"
+#include "storage/account_columns.h"
 #include "storage/booking_columns.h"
 #include "storage/calendar_columns.h"
 #include "storage/delivery_columns.h"
@@ -115,6 +116,10 @@ const auto kConnectionFromRow = [](const PgRow& row) { return connection_from_ro
 const auto kOAuthStateFromRow = [](const PgRow& row) { return oauth_state_from_row(row); };
 const auto kLinkFromRow = [](const PgRow& row) { return link_from_row(row); };
 const auto kFeedFromRow = [](const PgRow& row) { return feed_from_row(row); };
+const auto kStaffUserFromRow = [](const PgRow& row) { return staff_user_from_row(row); };
+const auto kStaffSessionFromRow = [](const PgRow& row) { return staff_session_from_row(row); };
+const auto kApiKeyFromRow = [](const PgRow& row) { return api_key_from_row(row); };
+const auto kAuditFromRow = [](const PgRow& row) { return audit_from_row(row); };
 
 Status done(const Expected<PgResult>& result) {
   return result.ok() ? Status() : Status(result.error());
@@ -202,6 +207,22 @@ class PgTransaction final : public WriteTransaction {
     params.add(static_cast<std::int64_t>(filter.limit)).add(static_cast<std::int64_t>(filter.skip));
     return bookings_of(
         c_.query(select_bookings() + where + " ORDER BY start_utc, id" + limits, params));
+  }
+
+  Expected<std::vector<BookingRecord>> search_bookings(std::string_view clinic_id,
+                                                       std::string_view text, int limit) override {
+    const BookingSearchPatterns p = booking_search_patterns(text);
+    return bookings_of(c_.query(
+        select_bookings() +
+            " WHERE clinic_id = $1 AND (lower(patient_name) LIKE $2 ESCAPE '\\' OR "
+            "lower(patient_email) LIKE $2 ESCAPE '\\' OR ($3 <> '' AND patient_phone LIKE $3) OR "
+            "confirmation_number = $4) ORDER BY start_utc DESC, id LIMIT $5",
+        PgParams()
+            .add(clinic_id)
+            .add(p.contains)
+            .add(p.phone_contains)
+            .add(p.confirmation)
+            .add(static_cast<std::int64_t>(limit))));
   }
 
   Expected<std::int64_t> occupying_count(std::string_view clinic_id,
@@ -371,6 +392,7 @@ class PgTransaction final : public WriteTransaction {
     match("booking_id", filter.booking_id);
     match("channel", filter.channel);
     match("recipient", filter.recipient);
+    match("clinic_id", filter.clinic_id);
     auto count = c_.query("SELECT COUNT(*) FROM deliveries" + where, params);
     if (!count.ok()) return count.error();
     *total = count->row(0).integer(0);
@@ -554,6 +576,61 @@ class PgTransaction final : public WriteTransaction {
         kFeedFromRow));
   }
 
+  Expected<std::optional<StaffUserRecord>> staff_user(std::string_view id) override {
+    return one_staff_user("id", id);
+  }
+
+  Expected<std::optional<StaffUserRecord>> staff_user_by_email(std::string_view email) override {
+    return one_staff_user("email", email);
+  }
+
+  Expected<std::vector<StaffUserRecord>> staff_users() override {
+    return rows_of<StaffUserRecord>(
+        c_.query(std::string("SELECT ") + kStaffUserColumns + " FROM staff_users ORDER BY email",
+                 PgParams()),
+        kStaffUserFromRow);
+  }
+
+  Expected<std::optional<StaffSessionRecord>> staff_session(std::string_view token_hash) override {
+    return first_row(
+        rows_of<StaffSessionRecord>(c_.query(std::string("SELECT ") + kStaffSessionColumns +
+                                                 " FROM staff_sessions WHERE token_hash = $1",
+                                             PgParams().add(token_hash)),
+                                    kStaffSessionFromRow));
+  }
+
+  Expected<std::optional<ApiKeyRecord>> api_key(std::string_view id) override {
+    return one_api_key("id", id);
+  }
+
+  Expected<std::optional<ApiKeyRecord>> api_key_by_secret_hash(
+      std::string_view secret_hash) override {
+    return one_api_key("secret_hash", secret_hash);
+  }
+
+  Expected<std::vector<ApiKeyRecord>> api_keys(std::string_view clinic_id) override {
+    return rows_of<ApiKeyRecord>(
+        c_.query(std::string("SELECT ") + kApiKeyColumns +
+                     " FROM api_keys WHERE $1 = '' OR clinic_id = $1 ORDER BY created_at, id",
+                 PgParams().add(clinic_id)),
+        kApiKeyFromRow);
+  }
+
+  Expected<std::vector<AuditRecord>> audit_entries(const AuditFilter& filter) override {
+    // NULL parameters switch a condition off, so one statement serves every filter.
+    return rows_of<AuditRecord>(
+        c_.query(std::string("SELECT ") + kAuditColumns +
+                     " FROM audit_log WHERE ($1::text IS NULL OR clinic_id = $1) AND "
+                     "($2::text IS NULL OR target_id = $2) AND ($3::bigint IS NULL OR id < $3) "
+                     "ORDER BY id DESC LIMIT $4",
+                 PgParams()
+                     .add_nullable(filter.clinic_id)
+                     .add_nullable(filter.target_id)
+                     .add(filter.before_id)
+                     .add(static_cast<std::int64_t>(filter.limit))),
+        kAuditFromRow);
+  }
+
   Status put_calendar_connection(const CalendarConnectionRecord& c) override {
     static const std::string sql =
         std::string("INSERT INTO calendar_connections (") + kConnectionColumns + ") VALUES (" +
@@ -649,6 +726,68 @@ class PgTransaction final : public WriteTransaction {
             .add(feed.created_at)));
   }
 
+  Status put_staff_user(const StaffUserRecord& u) override {
+    auto taken = c_.query("SELECT 1 FROM staff_users WHERE email = $1 AND id <> $2",
+                          PgParams().add(u.email).add(u.id));
+    if (!taken.ok()) return taken.error();
+    if (taken->rows() > 0) return invalid("email_taken", "another user has the email " + u.email);
+    static const std::string sql =
+        std::string("INSERT INTO staff_users (") + kStaffUserColumns + ") VALUES (" +
+        placeholders(kStaffUserColumnCount, '$') +
+        ") ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, password_hash = "
+        "EXCLUDED.password_hash, role = EXCLUDED.role, clinic_id = EXCLUDED.clinic_id, "
+        "practitioner_id = EXCLUDED.practitioner_id, disabled_at = EXCLUDED.disabled_at";
+    PgParams params;
+    bind_staff_user_columns(u, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Status put_staff_session(const StaffSessionRecord& session, UtcSeconds now) override {
+    Status expired =
+        done(c_.query("DELETE FROM staff_sessions WHERE expires_at <= $1", PgParams().add(now)));
+    if (!expired.ok()) return expired;
+    static const std::string sql =
+        std::string("INSERT INTO staff_sessions (") + kStaffSessionColumns + ") VALUES (" +
+        placeholders(kStaffSessionColumnCount, '$') +
+        ") ON CONFLICT (token_hash) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, "
+        "expires_at = EXCLUDED.expires_at";
+    PgParams params;
+    bind_staff_session_columns(session, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Expected<std::int64_t> delete_staff_session(std::string_view token_hash) override {
+    auto r =
+        c_.query("DELETE FROM staff_sessions WHERE token_hash = $1", PgParams().add(token_hash));
+    if (!r.ok()) return r.error();
+    return static_cast<std::int64_t>(r->affected());
+  }
+
+  Expected<std::int64_t> delete_staff_sessions_of(std::string_view user_id) override {
+    auto r = c_.query("DELETE FROM staff_sessions WHERE user_id = $1", PgParams().add(user_id));
+    if (!r.ok()) return r.error();
+    return static_cast<std::int64_t>(r->affected());
+  }
+
+  Status put_api_key(const ApiKeyRecord& k) override {
+    static const std::string sql =
+        std::string("INSERT INTO api_keys (") + kApiKeyColumns + ") VALUES (" +
+        placeholders(kApiKeyColumnCount, '$') +
+        ") ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, last_used_at = "
+        "EXCLUDED.last_used_at, revoked_at = EXCLUDED.revoked_at";
+    PgParams params;
+    bind_api_key_columns(k, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Status append_audit(const AuditRecord& a) override {
+    static const std::string sql = std::string("INSERT INTO audit_log (") + kAuditInsertColumns +
+                                   ") VALUES (" + placeholders(kAuditInsertColumnCount, '$') + ")";
+    PgParams params;
+    bind_audit_insert_columns(a, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
   Status append_outbox(const OutboxRecord& r) override {
     // The NOTIFY reaches every process's watch_changes when this transaction commits
     // (once per clinic however many events it appended), in the same round trip as the
@@ -669,6 +808,23 @@ class PgTransaction final : public WriteTransaction {
   }
 
  private:
+  // `column` is one of this class's literals, never input.
+  Expected<std::optional<StaffUserRecord>> one_staff_user(const char* column,
+                                                          std::string_view value) {
+    return first_row(
+        rows_of<StaffUserRecord>(c_.query(std::string("SELECT ") + kStaffUserColumns +
+                                              " FROM staff_users WHERE " + column + " = $1",
+                                          PgParams().add(value)),
+                                 kStaffUserFromRow));
+  }
+
+  Expected<std::optional<ApiKeyRecord>> one_api_key(const char* column, std::string_view value) {
+    return first_row(rows_of<ApiKeyRecord>(c_.query(std::string("SELECT ") + kApiKeyColumns +
+                                                        " FROM api_keys WHERE " + column + " = $1",
+                                                    PgParams().add(value)),
+                                           kApiKeyFromRow));
+  }
+
   PgConnection& c_;
   bool lost_race_ = false;
 };

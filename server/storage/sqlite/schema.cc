@@ -226,6 +226,54 @@ CREATE TABLE calendar_feeds (
   PRIMARY KEY (clinic_id, practitioner_id)
 );
 )sql",
+      // 12: staff accounts (accounts/): users, their sessions, named API keys, the audit
+      // log (append-only, so plain rowids grow without an AUTOINCREMENT counter).
+      R"sql(
+CREATE TABLE staff_users (
+  id              TEXT PRIMARY KEY,
+  email           TEXT NOT NULL UNIQUE,
+  password_hash   TEXT NOT NULL,
+  role            TEXT NOT NULL CHECK (role IN ('admin','front_desk','practitioner')),
+  clinic_id       TEXT NOT NULL,
+  practitioner_id TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  disabled_at     INTEGER
+);
+CREATE TABLE staff_sessions (
+  token_hash   TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+);
+CREATE INDEX staff_sessions_by_user ON staff_sessions (user_id);
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  clinic_id    TEXT NOT NULL,
+  secret_hash  TEXT NOT NULL UNIQUE,
+  prefix       TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+);
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  actor_type  TEXT NOT NULL,
+  actor_id    TEXT NOT NULL,
+  actor_name  TEXT NOT NULL,
+  clinic_id   TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id   TEXT NOT NULL,
+  before_json TEXT NOT NULL,
+  after_json  TEXT NOT NULL
+);
+CREATE INDEX audit_by_target ON audit_log (target_id, id);
+CREATE INDEX audit_by_clinic ON audit_log (clinic_id, id);
+)sql",
   };
   return kMigrations;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "slotbook/limits.h"
+#include "storage/account_columns.h"
 #include "storage/booking_columns.h"
 #include "storage/calendar_columns.h"
 #include "storage/delivery_columns.h"
@@ -63,6 +64,12 @@ const auto kConnectionFromRow = [](const SqliteStatement& s) { return connection
 const auto kOAuthStateFromRow = [](const SqliteStatement& s) { return oauth_state_from_row(s); };
 const auto kLinkFromRow = [](const SqliteStatement& s) { return link_from_row(s); };
 const auto kFeedFromRow = [](const SqliteStatement& s) { return feed_from_row(s); };
+const auto kStaffUserFromRow = [](const SqliteStatement& s) { return staff_user_from_row(s); };
+const auto kStaffSessionFromRow = [](const SqliteStatement& s) {
+  return staff_session_from_row(s);
+};
+const auto kApiKeyFromRow = [](const SqliteStatement& s) { return api_key_from_row(s); };
+const auto kAuditFromRow = [](const SqliteStatement& s) { return audit_from_row(s); };
 
 // Both reads and writes run their queries through this one class.
 class SqliteTransaction final : public WriteTransaction {
@@ -160,6 +167,20 @@ class SqliteTransaction final : public WriteTransaction {
     bind_filter(*stmt);
     stmt->bind(6, static_cast<std::int64_t>(filter.limit))
         .bind(7, static_cast<std::int64_t>(filter.skip));
+    return collect_bookings(*stmt);
+  }
+
+  Expected<std::vector<BookingRecord>> search_bookings(std::string_view clinic_id,
+                                                       std::string_view text, int limit) override {
+    const BookingSearchPatterns p = booking_search_patterns(text);
+    auto stmt = c_.prepare(std::string("SELECT ") + kBookingColumns +
+                           " FROM bookings WHERE clinic_id = ?1 AND (lower(patient_name) LIKE ?2 "
+                           "ESCAPE '\\' OR lower(patient_email) LIKE ?2 ESCAPE '\\' OR (?3 <> '' "
+                           "AND patient_phone LIKE ?3) OR confirmation_number = ?4) ORDER BY "
+                           "start_utc DESC, id LIMIT ?5");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, clinic_id).bind(2, p.contains).bind(3, p.phone_contains);
+    stmt->bind(4, p.confirmation).bind(5, static_cast<std::int64_t>(limit));
     return collect_bookings(*stmt);
   }
 
@@ -299,11 +320,13 @@ class SqliteTransaction final : public WriteTransaction {
     if (filter.booking_id) where += " AND booking_id = ?2";
     if (filter.channel) where += " AND channel = ?3";
     if (filter.recipient) where += " AND recipient = ?6";
+    if (filter.clinic_id) where += " AND clinic_id = ?8";
     auto bind_filter = [&](SqliteStatement& stmt) {
       if (filter.status) stmt.bind(1, *filter.status);
       if (filter.booking_id) stmt.bind(2, *filter.booking_id);
       if (filter.channel) stmt.bind(3, *filter.channel);
       if (filter.recipient) stmt.bind(6, *filter.recipient);
+      if (filter.clinic_id) stmt.bind(8, *filter.clinic_id);
     };
     {
       auto count = c_.prepare("SELECT COUNT(*) FROM deliveries" + where);
@@ -496,6 +519,62 @@ class SqliteTransaction final : public WriteTransaction {
     return first_row(collect<CalendarFeedRecord>(*stmt, kFeedFromRow));
   }
 
+  Expected<std::optional<StaffUserRecord>> staff_user(std::string_view id) override {
+    return one_staff_user("id", id);
+  }
+
+  Expected<std::optional<StaffUserRecord>> staff_user_by_email(std::string_view email) override {
+    return one_staff_user("email", email);
+  }
+
+  Expected<std::vector<StaffUserRecord>> staff_users() override {
+    auto stmt =
+        c_.prepare(std::string("SELECT ") + kStaffUserColumns + " FROM staff_users ORDER BY email");
+    if (!stmt.ok()) return stmt.error();
+    return collect<StaffUserRecord>(*stmt, kStaffUserFromRow);
+  }
+
+  Expected<std::optional<StaffSessionRecord>> staff_session(std::string_view token_hash) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kStaffSessionColumns +
+                           " FROM staff_sessions WHERE token_hash = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, token_hash);
+    return first_row(collect<StaffSessionRecord>(*stmt, kStaffSessionFromRow));
+  }
+
+  Expected<std::optional<ApiKeyRecord>> api_key(std::string_view id) override {
+    return one_api_key("id", id);
+  }
+
+  Expected<std::optional<ApiKeyRecord>> api_key_by_secret_hash(
+      std::string_view secret_hash) override {
+    return one_api_key("secret_hash", secret_hash);
+  }
+
+  Expected<std::vector<ApiKeyRecord>> api_keys(std::string_view clinic_id) override {
+    auto stmt =
+        c_.prepare(std::string("SELECT ") + kApiKeyColumns +
+                   " FROM api_keys WHERE ?1 = '' OR clinic_id = ?1 ORDER BY created_at, id");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, clinic_id);
+    return collect<ApiKeyRecord>(*stmt, kApiKeyFromRow);
+  }
+
+  Expected<std::vector<AuditRecord>> audit_entries(const AuditFilter& filter) override {
+    std::string where = " WHERE 1 = 1";
+    if (filter.clinic_id) where += " AND clinic_id = ?1";
+    if (filter.target_id) where += " AND target_id = ?2";
+    if (filter.before_id) where += " AND id < ?3";
+    auto stmt = c_.prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log" + where +
+                           " ORDER BY id DESC LIMIT ?4");
+    if (!stmt.ok()) return stmt.error();
+    if (filter.clinic_id) stmt->bind(1, *filter.clinic_id);
+    if (filter.target_id) stmt->bind(2, *filter.target_id);
+    if (filter.before_id) stmt->bind(3, *filter.before_id);
+    stmt->bind(4, static_cast<std::int64_t>(filter.limit));
+    return collect<AuditRecord>(*stmt, kAuditFromRow);
+  }
+
   Status put_calendar_connection(const CalendarConnectionRecord& c) override {
     auto stmt = c_.prepare(std::string("INSERT OR REPLACE INTO calendar_connections (") +
                            kConnectionColumns + ") VALUES (" +
@@ -586,6 +665,61 @@ class SqliteTransaction final : public WriteTransaction {
     return stmt->run();
   }
 
+  Status put_staff_user(const StaffUserRecord& u) override {
+    auto taken = c_.prepare("SELECT 1 FROM staff_users WHERE email = ? AND id <> ?");
+    if (!taken.ok()) return taken.error();
+    taken->bind(1, u.email).bind(2, u.id);
+    auto row = taken->step();
+    if (!row.ok()) return row.error();
+    if (*row) return invalid("email_taken", "another user has the email " + u.email);
+    auto stmt = c_.prepare(std::string("INSERT OR REPLACE INTO staff_users (") + kStaffUserColumns +
+                           ") VALUES (" + placeholders(kStaffUserColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_staff_user_columns(u, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  Status put_staff_session(const StaffSessionRecord& session, UtcSeconds now) override {
+    auto expired = c_.prepare("DELETE FROM staff_sessions WHERE expires_at <= ?");
+    if (!expired.ok()) return expired.error();
+    expired->bind(1, now);
+    if (Status st = expired->run(); !st.ok()) return st;
+    auto stmt =
+        c_.prepare(std::string("INSERT OR REPLACE INTO staff_sessions (") + kStaffSessionColumns +
+                   ") VALUES (" + placeholders(kStaffSessionColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_staff_session_columns(session, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  Expected<std::int64_t> delete_staff_session(std::string_view token_hash) override {
+    return deleted("DELETE FROM staff_sessions WHERE token_hash = ?", token_hash);
+  }
+
+  Expected<std::int64_t> delete_staff_sessions_of(std::string_view user_id) override {
+    return deleted("DELETE FROM staff_sessions WHERE user_id = ?", user_id);
+  }
+
+  Status put_api_key(const ApiKeyRecord& k) override {
+    auto stmt = c_.prepare(std::string("INSERT OR REPLACE INTO api_keys (") + kApiKeyColumns +
+                           ") VALUES (" + placeholders(kApiKeyColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_api_key_columns(k, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  Status append_audit(const AuditRecord& a) override {
+    auto stmt = c_.prepare(std::string("INSERT INTO audit_log (") + kAuditInsertColumns +
+                           ") VALUES (" + placeholders(kAuditInsertColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_audit_insert_columns(a, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
   Status append_outbox(const OutboxRecord& r) override {
     auto stmt = c_.prepare(
         "INSERT INTO outbox (event_id, clinic_id, kind, booking_id, occurred_at, payload) "
@@ -597,6 +731,32 @@ class SqliteTransaction final : public WriteTransaction {
   }
 
  private:
+  // `column` is one of this class's literals, never input.
+  Expected<std::optional<StaffUserRecord>> one_staff_user(const char* column,
+                                                          std::string_view value) {
+    auto stmt = c_.prepare(std::string("SELECT ") + kStaffUserColumns + " FROM staff_users WHERE " +
+                           column + " = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, value);
+    return first_row(collect<StaffUserRecord>(*stmt, kStaffUserFromRow));
+  }
+
+  Expected<std::optional<ApiKeyRecord>> one_api_key(const char* column, std::string_view value) {
+    auto stmt = c_.prepare(std::string("SELECT ") + kApiKeyColumns + " FROM api_keys WHERE " +
+                           column + " = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, value);
+    return first_row(collect<ApiKeyRecord>(*stmt, kApiKeyFromRow));
+  }
+
+  Expected<std::int64_t> deleted(const char* sql, std::string_view value) {
+    auto stmt = c_.prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, value);
+    if (Status status = stmt->run(); !status.ok()) return status.error();
+    return static_cast<std::int64_t>(sqlite3_changes(c_.handle()));
+  }
+
   SqliteConnection& c_;
 };
 

@@ -86,7 +86,7 @@ TEST_CASE("a change that rolls back leaves no booking, no event and tells no sub
   auto booked = f.service(*f.storage).book(new_booking("2027-01-14T15:00:00Z"), nullptr);
   REQUIRE(booked.ok());
   const std::size_t after_booking = f.outbox().size();
-  auto cancelled = service.cancel(booked->decision.booking.id, "", false);
+  auto cancelled = service.cancel(booked->decision.booking.id, "", Actor::system());
   REQUIRE_FALSE(cancelled.ok());
   CHECK(f.outbox().size() == after_booking);
 }
@@ -152,7 +152,7 @@ TEST_CASE("each kind of change has its event with the booking before and after")
 
   const std::string other =
       service.book(new_booking("2027-01-18T15:00:00Z"), nullptr)->decision.booking.id;
-  REQUIRE(service.cancel(other, "feeling better", true).ok());
+  REQUIRE(service.cancel(other, "feeling better", Actor::patient()).ok());
   nlohmann::json cancelled = payload(f.outbox().back());
   CHECK(cancelled["type"] == "booking.cancelled");
   CHECK(cancelled["after"]["cancel_reason"] == "feeling better");
