@@ -120,15 +120,7 @@ Expected<StaffUserRecord> AccountService::add_user(const NewUser& request, const
 }
 
 Expected<std::vector<StaffUserRecord>> AccountService::users() {
-  std::vector<StaffUserRecord> out;
-  Status read = storage_.read([&](ReadView& view) -> Status {
-    auto all = view.staff_users();
-    if (!all.ok()) return all.error();
-    out = std::move(*all);
-    return Status();
-  });
-  if (!read.ok()) return read.error();
-  return out;
+  return read_value(storage_, [](ReadView& view) { return view.staff_users(); });
 }
 
 Expected<std::optional<StaffUserRecord>> AccountService::find_user(std::string_view email_or_id) {
@@ -298,15 +290,7 @@ Expected<CreatedKey> AccountService::create_key(std::string_view name, std::stri
 }
 
 Expected<std::vector<ApiKeyRecord>> AccountService::keys(std::string_view clinic_id) {
-  std::vector<ApiKeyRecord> out;
-  Status read = storage_.read([&](ReadView& view) -> Status {
-    auto all = view.api_keys(clinic_id);
-    if (!all.ok()) return all.error();
-    out = std::move(*all);
-    return Status();
-  });
-  if (!read.ok()) return read.error();
-  return out;
+  return read_value(storage_, [&](ReadView& view) { return view.api_keys(clinic_id); });
 }
 
 Expected<ApiKeyRecord> AccountService::revoke_key(std::string_view id, const Actor& actor) {
@@ -339,14 +323,10 @@ Expected<std::optional<Principal>> AccountService::key_principal(std::string_vie
   }
   if (secret.substr(0, kKeyPrefix.size()) != kKeyPrefix) return std::optional<Principal>();
   const std::string hash = key_hash(secret);
-  std::optional<ApiKeyRecord> key;
-  Status read = storage_.read([&](ReadView& view) -> Status {
-    auto found = view.api_key_by_secret_hash(hash);
-    if (!found.ok()) return found.error();
-    key = std::move(*found);
-    return Status();
-  });
-  if (!read.ok()) return read.error();
+  auto found =
+      read_value(storage_, [&](ReadView& view) { return view.api_key_by_secret_hash(hash); });
+  if (!found.ok()) return found.error();
+  std::optional<ApiKeyRecord>& key = *found;
   if (!key || key->revoked_at) return std::optional<Principal>();
   const UtcSeconds now = clock_.now();
   if (!key->last_used_at || now - *key->last_used_at >= kTouchEvery) {
@@ -369,15 +349,7 @@ Expected<std::optional<Principal>> AccountService::key_principal(std::string_vie
 }
 
 Expected<std::vector<AuditRecord>> AccountService::audit(const AuditFilter& filter) {
-  std::vector<AuditRecord> out;
-  Status read = storage_.read([&](ReadView& view) -> Status {
-    auto entries = view.audit_entries(filter);
-    if (!entries.ok()) return entries.error();
-    out = std::move(*entries);
-    return Status();
-  });
-  if (!read.ok()) return read.error();
-  return out;
+  return read_value(storage_, [&](ReadView& view) { return view.audit_entries(filter); });
 }
 
 }  // namespace slotbook::server

@@ -191,15 +191,8 @@ Expected<BookingQueries::Schedule> BookingQueries::schedule(const ClinicConfig& 
 
 Expected<std::vector<BookingRecord>> BookingQueries::search(const ClinicConfig& clinic,
                                                             std::string_view text, int limit) {
-  std::vector<BookingRecord> out;
-  Status status = storage_.read([&](ReadView& view) -> Status {
-    auto found = view.search_bookings(clinic.id(), text, limit);
-    if (!found.ok()) return found.error();
-    out = std::move(*found);
-    return Status();
-  });
-  if (!status.ok()) return status.error();
-  return out;
+  return read_value(storage_,
+                    [&](ReadView& view) { return view.search_bookings(clinic.id(), text, limit); });
 }
 
 Expected<std::unique_ptr<Availability>> BookingQueries::availability(

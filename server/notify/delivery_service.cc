@@ -60,16 +60,10 @@ Expected<DeliveryRecord> DeliveryService::retry(std::string_view id) {
 }
 
 Expected<DeliveryRecord> DeliveryService::delivery(std::string_view id) {
-  std::optional<DeliveryRecord> found;
-  Status read = storage_.read([&](ReadView& view) -> Status {
-    auto row = view.delivery(id);
-    if (!row.ok()) return row.error();
-    found = std::move(*row);
-    return Status();
-  });
-  if (!read.ok()) return read.error();
-  if (!found) return not_found("delivery_not_found", "no such delivery");
-  return std::move(*found);
+  auto found = read_value(storage_, [&](ReadView& view) { return view.delivery(id); });
+  if (!found.ok()) return found.error();
+  if (!*found) return not_found("delivery_not_found", "no such delivery");
+  return std::move(**found);
 }
 
 Expected<BookingDecision> DeliveryService::request_reminder(std::string_view id,
@@ -93,14 +87,9 @@ Expected<BookingDecision> DeliveryService::request_reminder(std::string_view id,
 
 Expected<std::vector<std::string>> DeliveryService::resend_confirmation(std::string_view id,
                                                                         const Actor& actor) {
-  std::optional<BookingRecord> booking;
-  Status read = storage_.read([&](ReadView& view) -> Status {
-    auto found = view.booking(id);
-    if (!found.ok()) return found.error();
-    booking = std::move(*found);
-    return Status();
-  });
-  if (!read.ok()) return read.error();
+  auto found = read_value(storage_, [&](ReadView& view) { return view.booking(id); });
+  if (!found.ok()) return found.error();
+  const std::optional<BookingRecord>& booking = *found;
   if (!booking) return not_found("booking_not_found", "no such booking");
   std::vector<std::string> channels;
   if (channels_.email && !booking->patient_email.empty()) channels.push_back("email");

@@ -259,6 +259,19 @@ class Storage {
   }
 };
 
+// The value `query` (ReadView& -> Expected<T>) answers in one consistent read: for the
+// services' many reads of one thing.
+template <typename Query>
+auto read_value(Storage& storage, Query&& query) -> decltype(query(std::declval<ReadView&>())) {
+  std::optional<decltype(query(std::declval<ReadView&>()))> answer;
+  Status read = storage.read([&](ReadView& view) -> Status {
+    answer.emplace(query(view));
+    return answer->ok() ? Status() : Status(answer->error());
+  });
+  if (!read.ok()) return read.error();
+  return std::move(*answer);
+}
+
 }  // namespace slotbook::server
 
 #endif  // SLOTBOOK_SERVER_STORAGE_STORAGE_H_

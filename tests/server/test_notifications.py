@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 import icalendar
 
-from harness import (FAKE_START, FIXTURE, POSTGRES, Server, booking_body, future_date,
+from harness import (FAKE_START, FIXTURE, ZONE, POSTGRES, Server, booking_body, future_date,
                      server_now, utc_instant, wait_until)
 from notify_fakes import (HttpReceiver, MailServer, twilio_form,
                           verify_standard_webhook)
@@ -206,6 +206,34 @@ class Email(unittest.TestCase):
                 self.server.staff("GET", f"/api/calendar/appointments/{b['id']}")
                 .json()["appointment"]), what="reminder_sent")
         self.assertIsNotNone(appointment["reminder_sent_at"])
+
+    def test_staff_resend_the_confirmation_as_the_booking_is_now(self):
+        b = book(self.server, future_date(5), "11:00", email="rene@example.com")
+        self.mail.wait_for(to("rene@example.com"), what="the confirmation")
+        day = future_date(6)
+        moved = self.server.staff("PATCH", f"/api/calendar/appointments/{b['id']}",
+                                  {"date": day.isoformat(), "time": "14:00"})
+        self.assertEqual(moved.status, 200, moved)
+        r = self.server.staff("POST", f"/api/v1/appointments/{b['id']}/resend-confirmation")
+        self.assertEqual((r.status, r.json()["queued"], r.json()["channels"]), (200, 1, ["email"]))
+        resent = wait_until(lambda: [d for d in deliveries(self.server, booking_id=b["id"])
+                                     if d["purpose"] == "booking.created" and d["status"] == "sent"
+                                     and d["recipient"] == "patient"][1:],
+                            what="the second confirmation")
+        self.assertEqual(resent[0]["channel"], "email")
+        confirmations = wait_until(
+            lambda: (lambda found: found if len(found) == 2 else None)(
+                [m for m in self.mail.parsed() if to("rene@example.com")(m) and
+                 str(m["Subject"]).startswith("Appointment confirmed")]),
+            what="a second confirmation email")
+        _, event = invite(confirmations[1])
+        self.assertTrue(event.decoded("dtstart").astimezone(ZONE).isoformat()
+                        .startswith(day.isoformat() + "T14:00"), event.decoded("dtstart"))
+        self.assertEqual(int(event["SEQUENCE"]), 1)  # the moved booking's
+        cancelled = self.server.staff("DELETE", f"/api/calendar/appointments/{b['id']}", {})
+        self.assertEqual(cancelled.status, 200)
+        again = self.server.staff("POST", f"/api/v1/appointments/{b['id']}/resend-confirmation")
+        self.assertEqual((again.status, again.json()["code"]), (400, "invalid_state"))
 
     def test_deliveries_api_lists_filters_and_refuses_to_retry_a_sent_one(self):
         b = book(self.server, future_date(6), "10:00", email="dora@example.com")
