@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/audit_trail.h"
 #include "notify/address_guard.h"
 #include "notify/delivery_kinds.h"
 #include "notify/webhook_signature.h"
@@ -115,6 +116,16 @@ namespace {
 
 Failure refuse(std::string why) { return invalid("invalid_webhook", std::move(why)); }
 
+// What the audit log keeps of a webhook: never its secret.
+std::string webhook_audit_json(const WebhookRecord& w) {
+  return nlohmann::ordered_json{{"url", w.url},
+                                {"events", nlohmann::json::parse(w.events_json, nullptr, false)},
+                                {"description", w.description},
+                                {"clinic_id", w.clinic_id},
+                                {"enabled", !w.disabled_at.has_value()}}
+      .dump();
+}
+
 }  // namespace
 
 Status DeliveryService::check_url(const std::string& url) const {
@@ -141,7 +152,8 @@ Expected<std::string> DeliveryService::events_json(const std::vector<std::string
   return nlohmann::json(std::vector<std::string>(types.begin(), types.end())).dump();
 }
 
-Expected<CreatedWebhook> DeliveryService::create_webhook(const NewWebhook& request) {
+Expected<CreatedWebhook> DeliveryService::create_webhook(const NewWebhook& request,
+                                                         const Actor& actor) {
   if (Status url = check_url(request.url); !url.ok()) return url.error();
   auto events = events_json(request.events);
   if (!events.ok()) return events.error();
@@ -170,14 +182,17 @@ Expected<CreatedWebhook> DeliveryService::create_webhook(const NewWebhook& reque
       return invalid("too_many_webhooks",
                      "at most " + std::to_string(kMaxWebhooks) + " webhooks; delete one first");
     }
-    return tx.insert_webhook(w);
+    if (Status inserted = tx.insert_webhook(w); !inserted.ok()) return inserted;
+    return tx.append_audit(setting_audit("webhook.created", w.clinic_id, "webhook", w.id, actor, "",
+                                         webhook_audit_json(w), w.created_at));
   });
   if (!status.ok()) return status.error();
   return out;
 }
 
 Expected<WebhookRecord> DeliveryService::change_webhook(std::string_view id,
-                                                        const WebhookChange& change) {
+                                                        const WebhookChange& change,
+                                                        const Actor& actor) {
   if (change.url) {
     if (Status url = check_url(*change.url); !url.ok()) return url.error();
   }
@@ -196,6 +211,7 @@ Expected<WebhookRecord> DeliveryService::change_webhook(std::string_view id,
     if (!found.ok()) return found.error();
     if (!*found) return not_found("webhook_not_found", "no such webhook");
     out = **found;
+    const std::string before = webhook_audit_json(out);
     if (change.url) out.url = *change.url;
     if (events) out.events_json = *events;
     if (change.description) out.description = *change.description;
@@ -206,7 +222,9 @@ Expected<WebhookRecord> DeliveryService::change_webhook(std::string_view id,
     } else if (change.enabled == false && !out.disabled_at) {
       out.disabled_at = clock_.now();
     }
-    return tx.update_webhook(out);
+    if (Status updated = tx.update_webhook(out); !updated.ok()) return updated;
+    return tx.append_audit(setting_audit("webhook.changed", out.clinic_id, "webhook", out.id, actor,
+                                         before, webhook_audit_json(out), clock_.now()));
   });
   if (!status.ok()) return status.error();
   return out;
@@ -237,13 +255,18 @@ Expected<WebhookRecord> DeliveryService::webhook(std::string_view id) {
   return std::move(*out);
 }
 
-Status DeliveryService::delete_webhook(std::string_view id) {
+Status DeliveryService::delete_webhook(std::string_view id, const Actor& actor) {
   bool existed = false;
   Status status = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    auto found = tx.webhook(id);
+    if (!found.ok()) return found.error();
     auto deleted = tx.delete_webhook(id);
     if (!deleted.ok()) return deleted.error();
     existed = *deleted;
-    return Status();
+    if (!existed || !*found) return Status();
+    return tx.append_audit(setting_audit("webhook.deleted", (*found)->clinic_id, "webhook",
+                                         (*found)->id, actor, webhook_audit_json(**found), "",
+                                         clock_.now()));
   });
   if (!status.ok()) return status;
   if (!existed) return not_found("webhook_not_found", "no such webhook");

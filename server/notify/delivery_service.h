@@ -74,12 +74,14 @@ class DeliveryService {
 
   // Failures: invalid_webhook (kInvalid: URL, events, description; the message says
   // which), clinic_not_found, too_many_webhooks.
-  Expected<CreatedWebhook> create_webhook(const NewWebhook& request);
+  // Changes to webhooks are audited as `actor`'s (never with the secret).
+  Expected<CreatedWebhook> create_webhook(const NewWebhook& request, const Actor& actor);
   // Failures: webhook_not_found, invalid_webhook.
-  Expected<WebhookRecord> change_webhook(std::string_view id, const WebhookChange& change);
+  Expected<WebhookRecord> change_webhook(std::string_view id, const WebhookChange& change,
+                                         const Actor& actor);
   Expected<std::vector<WebhookRecord>> webhooks();
-  Expected<WebhookRecord> webhook(std::string_view id);  // webhook_not_found
-  Status delete_webhook(std::string_view id);            // webhook_not_found
+  Expected<WebhookRecord> webhook(std::string_view id);            // webhook_not_found
+  Status delete_webhook(std::string_view id, const Actor& actor);  // webhook_not_found
 
  private:
   Storage& storage_;

@@ -85,7 +85,7 @@ def cookie_value(response):
 
 class Base(unittest.TestCase):
     def setUp(self):
-        self.server = Server(args=["--rate-limit", "0"])
+        self.server = Server(args=["--rate-limit", "0", "--allow-http-webhooks"])
         make_users(self.server.db)
         self.server.start()
         self.addCleanup(self.server.stop)
@@ -407,6 +407,14 @@ class Audit(Base):
         self.assertEqual(latest["after"]["rules"]["min_notice_minutes"], 30)
         older = admin.call("GET", f"/api/v1/audit?before={entries['next_before']}").json()
         self.assertTrue(all(e["id"] < entries["next_before"] for e in older["entries"]))
+        # Webhooks are settings too: made and deleted, never with their secret.
+        hook = admin.call("POST", "/api/v1/webhooks",
+                          {"url": "http://127.0.0.1:9/slotbook", "events": ["booking.created"]})
+        self.assertEqual(hook.status, 201, hook)
+        self.assertEqual(admin.call("DELETE", f"/api/v1/webhooks/{hook.json()['id']}").status, 200)
+        hooks = admin.call("GET", f"/api/v1/audit?target_id={hook.json()['id']}").json()["entries"]
+        self.assertEqual([e["action"] for e in hooks], ["webhook.deleted", "webhook.created"])
+        self.assertNotIn(hook.json()["secret"], json.dumps(hooks))
         # The staff API with the bootstrap key reads it too.
         self.assertEqual(self.server.staff("GET", "/api/v1/audit").status, 200)
 

@@ -128,7 +128,7 @@ void create_webhook(AppContext& app, const Request& req, Response& res) {
   }
   request.events = event_list(call.body, fields).value_or(std::vector<std::string>());
   if (!errors.empty()) return staff_fields(res, errors);
-  auto created = app.deliveries.create_webhook(request);
+  auto created = app.deliveries.create_webhook(request, call.principal.actor);
   if (!created.ok()) return staff_failure(res, created.error());
   Json body = webhook_json(created->webhook);
   body["secret"] = created->secret;
@@ -165,7 +165,7 @@ void change_webhook(AppContext& app, const Request& req, Response& res) {
   if (fields.has("events")) change.events = event_list(call.body, fields);
   if (!errors.empty()) return staff_fields(res, errors);
   if (!visible_webhook(app, call, req.matches[1].str(), res)) return;
-  auto changed = app.deliveries.change_webhook(req.matches[1].str(), change);
+  auto changed = app.deliveries.change_webhook(req.matches[1].str(), change, call.principal.actor);
   if (!changed.ok()) return staff_failure(res, changed.error());
   send_json(res, 200, Json{{"success", true}, {"webhook", webhook_json(*changed)}});
 }
@@ -198,7 +198,7 @@ void delete_webhook(AppContext& app, const Request& req, Response& res) {
   if (!call.ok) return;
   const std::string id = req.matches[1].str();
   if (!visible_webhook(app, call, id, res)) return;
-  Status deleted = app.deliveries.delete_webhook(id);
+  Status deleted = app.deliveries.delete_webhook(id, call.principal.actor);
   if (!deleted.ok()) return staff_failure(res, deleted.error());
   send_json(res, 200, Json{{"success", true}, {"id", id}, {"deleted", true}});
 }
