@@ -53,7 +53,7 @@ AccountCommands::AccountCommands(CLI::App& cli) {
   user_add_->add_option("--practitioner", practitioner_, "practitioners: whose schedule is theirs");
   user_list_ = with_db(user->add_subcommand("list", "list users"));
   user_disable_ = with_db(user->add_subcommand("disable", "disable a user and end their sessions"));
-  user_disable_->add_option("--email", email_, "the user's email or id")->required();
+  user_disable_->add_option("--email,email", email_, "the user's email or id")->required();
   user->require_subcommand(1);
   key_add_ = with_db(key->add_subcommand("add", "make an API key and print it (once)"));
   key_add_->add_option("--name", name_, "what the key is for")->required();
@@ -61,7 +61,7 @@ AccountCommands::AccountCommands(CLI::App& cli) {
   key_list_ = with_db(key->add_subcommand("list", "list API keys"));
   key_list_->add_option("--clinic", clinic_, "only this clinic's keys");
   key_revoke_ = with_db(key->add_subcommand("revoke", "revoke an API key at once"));
-  key_revoke_->add_option("--id", id_, "the key's id (key_...)")->required();
+  key_revoke_->add_option("--id,id", id_, "the key's id (key_...)")->required();
   key->require_subcommand(1);
 }
 
