@@ -5,6 +5,7 @@
 //                          loads: immutable, cached for a year (docs/api.md)
 //   slot-engine-api.mjs    the engine's JS API as an ES module, for clinic developers
 //   manage.js, manage.html the booking management page (/manage)
+//   staff/index.html, staff/staff.<h>.js, staff/staff.<h>.css  the staff app (/staff)
 //   demo/index.html        the demo clinic website (/)
 // The unhashed slot-engine.js/.wasm written by the wasm build stay for direct use.
 // Every .js/.mjs/.wasm/.html also gets precompressed NAME.br and NAME.gz siblings.
@@ -18,7 +19,7 @@ import zlib from 'node:zlib';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.resolve(webDir, '..', 'build', 'web');
-const HASHED = /\.[0-9a-f]{10}\.(js|wasm|mjs)$/;
+const HASHED = /\.[0-9a-f]{10}\.(js|wasm|mjs|css)$/;
 
 function ensureDependencies() {
   const installed = path.join(webDir, 'node_modules', '.package-lock.json');
@@ -30,26 +31,31 @@ function ensureDependencies() {
 
 const contentHash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 10);
 
-/** Writes `bytes` as name.<hash>.ext next to the plain name; returns the hashed file name. */
-function writeHashed(name, bytes) {
+/**
+ * Writes `bytes` as name.<hash>.ext next to the plain name (in `dir`, relative to the
+ * output); returns the hashed file name.
+ */
+function writeHashed(name, bytes, dir = '') {
   const ext = path.extname(name);
   const hashed = `${path.basename(name, ext)}.${contentHash(bytes)}${ext}`;
   // same name, same bytes: leave it (and its precompressed siblings) untouched
-  if (!fs.existsSync(path.join(outDir, hashed))) fs.writeFileSync(path.join(outDir, hashed), bytes);
+  const file = path.join(outDir, dir, hashed);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, bytes);
   return hashed;
 }
 
-function removeOldHashedFiles(keep) {
-  for (const file of fs.readdirSync(outDir)) {
+/** Removes hashed files in `dir` (relative to the output) that this build did not write. */
+function removeOldHashedFiles(keep, dir = '') {
+  for (const file of fs.readdirSync(path.join(outDir, dir))) {
     const base = file.replace(/\.(br|gz)$/, '');
-    if (HASHED.test(base) && !keep.has(base)) fs.rmSync(path.join(outDir, file));
+    if (HASHED.test(base) && !keep.has(base)) fs.rmSync(path.join(outDir, dir, file));
   }
 }
 
 // Compressing at build time, once and at the strongest settings, spares the server from
 // compressing per request (brotli at quality 11 costs ~100 ms for the widget script) and
 // lets it send the .wasm compressed at all. See docs/api.md, "Static files".
-const COMPRESSIBLE = /\.(js|mjs|wasm|html)$/;
+const COMPRESSIBLE = /\.(js|mjs|wasm|html|css)$/;
 
 function writePrecompressed() {
   const files = [];
@@ -122,6 +128,33 @@ async function main() {
   fs.writeFileSync(path.join(outDir, 'manage.js'), manage);
 
   fs.writeFileSync(path.join(outDir, 'slot-engine-api.mjs'), await bundle('src/engine.js', 'esm'));
+
+  // The staff app: its own folder, served only at /staff (same origin, strict CSP), its
+  // page naming the hashed script and stylesheet so both can be cached for a year.
+  fs.mkdirSync(path.join(outDir, 'staff'), { recursive: true });
+  const staffKeep = new Set();
+  const staffScript = writeHashed(
+    'staff.js',
+    await bundle('src/staff/index.js', 'esm', {
+      __SLOT_ENGINE_JS__: JSON.stringify(engineNames.js),
+      __SLOT_ENGINE_WASM__: JSON.stringify(engineNames.wasm),
+    }),
+    'staff',
+  );
+  const staffStyles = writeHashed(
+    'staff.css',
+    fs.readFileSync(path.join(webDir, 'src', 'staff', 'staff.css')),
+    'staff',
+  );
+  staffKeep.add(staffScript).add(staffStyles);
+  fs.writeFileSync(
+    path.join(outDir, 'staff', 'index.html'),
+    fs
+      .readFileSync(path.join(webDir, 'staff.html'), 'utf8')
+      .replaceAll('%STAFF_SCRIPT%', `/staff/assets/${staffScript}`)
+      .replaceAll('%STAFF_STYLES%', `/staff/assets/${staffStyles}`),
+  );
+  removeOldHashedFiles(staffKeep, 'staff');
   fs.copyFileSync(path.join(webDir, 'manage.html'), path.join(outDir, 'manage.html'));
   fs.copyFileSync(path.join(webDir, 'demo', 'index.html'), path.join(outDir, 'demo', 'index.html'));
   removeOldHashedFiles(keep);

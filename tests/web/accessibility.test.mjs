@@ -9,76 +9,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  fillPatient,
-  launchBrowser,
-  requireFromWeb,
-  screenshot,
-  startHostServer,
-  startServer,
-  widget,
-  withCleanup,
-} from './support.mjs';
-
-const AXE_PATH = requireFromWeb.resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/**
- * Injects axe-core (once per document) and runs it on the page as it is now: the
- * violations, and the checks axe could not decide ("incomplete", to be reviewed by a person).
- */
-async function runAxe(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async (tags) => {
-    const results = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations', 'incomplete'],
-    });
-    // a target inside a shadow root is a list of selectors, host first
-    const target = (n) => n.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' >>> ');
-    const brief = (v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      helpUrl: v.helpUrl,
-      nodes: v.nodes.map((n) => ({ target: target(n), summary: n.failureSummary })),
-    });
-    return { violations: results.violations.map(brief), incomplete: results.incomplete.map(brief) };
-  }, WCAG_TAGS);
-}
-
-function describe(state, violations) {
-  const lines = [`${state}: ${violations.length} violation(s)`];
-  for (const v of violations) {
-    lines.push(`  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
-    for (const n of v.nodes) lines.push(`    - ${n.target}\n      ${(n.summary || '').replace(/\n/g, '\n      ')}`);
-  }
-  return lines.join('\n');
-}
-
-/** Collects the findings of every state, so one run reports them all. */
-function auditor(t) {
-  const found = [];
-  const checked = [];
-  const review = new Set();
-  return {
-    async check(page, state) {
-      const { violations, incomplete } = await runAxe(page);
-      checked.push(state);
-      if (violations.length) found.push(describe(state, violations));
-      for (const v of incomplete) for (const n of v.nodes) review.add(`${v.id}: ${n.target}`);
-      await screenshot(page, `a11y-${state}`);
-    },
-    assertClean() {
-      // not failures: what axe left for a person to check (last reviewed: the selects'
-      // arrow gradient hides their plain white background, the aria-hidden check mark is
-      // 5.7:1, and the ‹ › month buttons' glyphs are symbols, not words of their label)
-      for (const item of review) t.diagnostic(`axe could not decide, review by hand: ${item}`);
-      assert.ok(checked.length > 0, 'nothing was checked');
-      assert.equal(found.length, 0, `axe-core found WCAG 2.1 A/AA violations:\n${found.join('\n\n')}`);
-    },
-  };
-}
+import { auditor } from './axe.mjs';
+import { fillPatient, launchBrowser, startHostServer, startServer, widget, withCleanup } from './support.mjs';
 
 /**
  * Walks the widget through its states, checking each. Returns the chosen time and type,
@@ -127,6 +59,9 @@ const hostPage = (serverUrl, lang) => `<!doctype html>
 
 test('axe-core: no WCAG 2.1 A/AA violations in any state of the widget and manage page', { timeout: 200000 }, (t) =>
   withCleanup(async (defer) => {
+    // what axe leaves to a person was last reviewed: the selects' arrow gradient hides their
+    // plain white background, the aria-hidden check mark is 5.7:1, and the ‹ › month
+    // buttons' glyphs are symbols, not words of their label
     const audit = auditor(t);
     const pages = {};
     const host = await startHostServer(pages);

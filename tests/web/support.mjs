@@ -3,7 +3,7 @@
 // server for a second origin, screenshots under build/test-artifacts/web/, and locators
 // for the widget (Playwright's CSS locators pierce open shadow roots).
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -42,23 +42,24 @@ function fakeClockEnv() {
 /** Starts build/bin/booking-server; resolves to {url, stop()} once it prints its address. */
 // `realClock`: the machine's clock instead of FAKE_START (benchmarks time with it).
 // `clinic`: another clinic configuration file than the demo clinic.
-export async function startServer({ allowOrigins = [], realClock = false, clinic = demoClinic } = {}) {
+// `users`: staff accounts made first with `booking-server user add`, each
+// {email, password, role, clinic?, practitioner?}.
+export async function startServer({ allowOrigins = [], realClock = false, clinic = demoClinic, users = [] } = {}) {
   for (const file of [serverBinary, clinic, path.join(webRoot, 'booking-widget.js')]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build first`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-web-test-'));
-  const args = [
-    '--db',
-    path.join(dir, 'bookings.db'),
-    '--clinic',
-    clinic,
-    '--web-root',
-    webRoot,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-  ];
+  const db = path.join(dir, 'bookings.db');
+  for (const user of users) {
+    const extra = [];
+    if (user.clinic) extra.push('--clinic', user.clinic);
+    if (user.practitioner) extra.push('--practitioner', user.practitioner);
+    execFileSync(serverBinary, ['user', 'add', '--db', db, '--email', user.email, '--role', user.role, ...extra], {
+      input: `${user.password}\n`,
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+  }
+  const args = ['--db', db, '--clinic', clinic, '--web-root', webRoot, '--host', '127.0.0.1', '--port', '0'];
   for (const origin of allowOrigins) args.push('--allow-origin', origin);
   const child = spawn(serverBinary, args, {
     env: { ...process.env, ...(realClock ? {} : fakeClockEnv()), CALENDAR_API_KEY: TEST_API_KEY },
