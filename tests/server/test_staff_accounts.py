@@ -213,6 +213,10 @@ class SignIn(Base):
     def test_sign_in_from_another_origin_is_refused(self):
         r = Browser(self.server).sign_in(*ADMIN, origin="https://evil.example")
         self.assertEqual((r.status, r.json()["code"]), (403, "csrf_failed"))
+        self.assertIsNone(r.header("Set-Cookie"))
+        # A program (no Origin at all) signs in; its writes still need token and Origin.
+        r = self.server.post("/api/v1/session", {"email": ADMIN[0], "password": ADMIN[1]})
+        self.assertEqual(r.status, 200, r)
 
 
 class Csrf(Base):
