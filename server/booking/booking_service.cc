@@ -18,6 +18,21 @@ namespace {
 
 constexpr int kManageTokenBytes = 24;  // 192 bits
 
+// Refuses a patient's own change that comes too late for the clinic's change policy
+// (change_policy.h); staff are not bound by it.
+Status check_patient_change(const Actor& actor, const BookingRecord& b, const ClinicConfig& clinic,
+                            UtcSeconds now) {
+  if (!actor.is_patient()) return Status();
+  if (!patient_may_change(b, now)) return invalid_state("the appointment has already started");
+  if (!clinic.change_policy().patient_may_change(b, now)) {
+    return Failure{FailureKind::kInvalidState, "too_late_to_change",
+                   "changes through the manage link were possible until " +
+                       format_instant(Instant(clinic.change_policy().deadline(b))) +
+                       "; please call the clinic"};
+  }
+  return Status();
+}
+
 // The patient's phone as it is stored: E.164 when it reads as a number (of the clinic's
 // country unless it starts with +), else as given, unless text messages were asked for:
 // those need a number they can reach.
@@ -367,8 +382,8 @@ Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d
     return invalid_state("a " + std::string(to_string(b.status)) +
                          " booking cannot be rescheduled");
   }
-  if (request.actor.is_patient() && !patient_may_change(b, now)) {
-    return invalid_state("the appointment has already started");
+  if (Status allowed = check_patient_change(request.actor, b, *d.clinic, now); !allowed.ok()) {
+    return allowed;
   }
   if (request.notes) b.notes = *request.notes;
   const Instant start = request.start ? *request.start : Instant(b.start_utc);
@@ -460,8 +475,8 @@ Expected<BookingDecision> BookingService::cancel(std::string_view id, std::strin
           return invalid_state("a " + std::string(to_string(b.status)) +
                                " booking cannot be cancelled");
         }
-        if (actor.is_patient() && !patient_may_change(b, now)) {
-          return invalid_state("the appointment has already started");
+        if (Status allowed = check_patient_change(actor, b, *d.clinic, now); !allowed.ok()) {
+          return allowed;
         }
         b.status = BookingStatus::kCancelled;
         b.cancel_reason = std::string(reason);

@@ -68,7 +68,10 @@ Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
 Json manage_booking_json(const BookingRecord& b, const ClinicConfig& clinic, std::string_view token,
                          UtcSeconds now) {
   Json out = patient_booking_json(b, clinic, token, false, true);
-  out["can_change"] = patient_may_change(b, now);
+  const ChangePolicy& policy = clinic.change_policy();
+  out["can_change"] = policy.patient_may_change(b, now);
+  out["change_deadline"] = instant_text(policy.deadline(b));
+  out["clinic_phone"] = policy.phone.empty() ? Json() : Json(policy.phone);
   return out;
 }
 

@@ -23,8 +23,9 @@ using Json = nlohmann::ordered_json;  // views keep their documented key order
 Json patient_booking_json(const BookingRecord& booking, const ClinicConfig& clinic,
                           std::string_view token, bool show_token, bool show_patient);
 
-// The manage page's view: the patient's view with their details, plus `can_change`
-// (patient_may_change at `now`), so the page offers only what the server will accept.
+// The manage page's view: the patient's view with their details, plus `can_change` (the
+// clinic's ChangePolicy at `now`), `change_deadline` and `clinic_phone`, so the page
+// offers only what the server will accept and says whom to call after the deadline.
 Json manage_booking_json(const BookingRecord& booking, const ClinicConfig& clinic,
                          std::string_view token, UtcSeconds now);
 

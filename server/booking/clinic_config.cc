@@ -21,9 +21,12 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   if (!notifications.ok()) return notifications.error();
   auto calendars = parse_clinic_calendars(config);
   if (!calendars.ok()) return calendars.error();
+  auto change_policy = parse_change_policy(config);
+  if (!change_policy.ok()) return change_policy.error();
   ClinicConfig out;
   out.notifications_ = std::move(*notifications);
   out.calendars_ = std::move(*calendars);
+  out.change_policy_ = std::move(*change_policy);
   out.json_ = std::move(config);
   out.checked_ = std::move(checked).value();
   out.version_ = version;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "booking/booking_record.h"
+#include "booking/change_policy.h"
 #include "booking/clinic_calendars.h"
 #include "booking/clinic_notifications.h"
 #include "common/expected.h"
@@ -46,6 +47,8 @@ class ClinicConfig {
   const ClinicNotifications& notifications() const { return notifications_; }
   // Practitioners' ICS feeds and addresses, video types (clinic_calendars.h).
   const ClinicCalendars& calendars() const { return calendars_; }
+  // How late patients may change their bookings, and the clinic's phone (change_policy.h).
+  const ChangePolicy& change_policy() const { return change_policy_; }
 
   // The time a stored booking occupies: [start - buffer_before, end + buffer_after) of
   // its appointment type as configured now (no buffers for a bare-duration booking).
@@ -77,6 +80,7 @@ class ClinicConfig {
   Snapshot checked_;
   ClinicNotifications notifications_;
   ClinicCalendars calendars_;
+  ChangePolicy change_policy_;
   std::int64_t version_ = 0;
 };
 

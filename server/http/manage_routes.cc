@@ -35,9 +35,19 @@ std::optional<Authorized> authorize(AppContext& app, const Request& req, Respons
   return Authorized{std::move(found->booking), std::move(found->clinic), token};
 }
 
+// A patient's change, answered; one refused as too late says until when it was possible
+// and whom to call instead.
 void send_decision(const AppContext& app, Response& res, const Expected<BookingDecision>& decision,
-                   const std::string& token) {
-  if (!decision.ok()) return send_failure(res, decision.error());
+                   const Authorized& asked) {
+  const std::string& token = asked.token;
+  if (!decision.ok()) {
+    const Failure& f = decision.error();
+    if (f.code != "too_late_to_change") return send_failure(res, f);
+    const ChangePolicy& policy = asked.clinic->change_policy();
+    return send_error(res, 409, f.code, f.message,
+                      Json{{"deadline", instant_text(policy.deadline(asked.booking))},
+                           {"clinic_phone", policy.phone.empty() ? Json() : Json(policy.phone)}});
+  }
   if (decision->refusal != Refusal::kNone) {
     return send_json(res, refusal_status(decision->refusal), refusal_body(decision->refusal));
   }
@@ -128,29 +138,29 @@ void register_manage_routes(Router& server, AppContext& app) {
     if (!errors.empty()) return send_field_errors(res, errors);
     send_decision(app, res,
                   app.bookings.cancel(found.booking.id, reason.value_or(""), Actor::patient()),
-                  found.token);
+                  found);
   });
 
-  server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/reschedule)", [&app](const Request& req,
-                                                                             Response& res) {
-    auto change_request = begin_change(app, req, res);
-    if (!change_request) return;
-    auto& [found, body] = *change_request;
-    std::vector<FieldError> errors;
-    FieldReader fields(body, "", &errors);
-    RescheduleRequest change;
-    change.actor = Actor::patient();
-    auto start_text = fields.text("start", true, 64);
-    if (start_text) {
-      change.start = parse_instant(*start_text);
-      if (!change.start) {
-        fields.fail("start", "must be an RFC 3339 instant, e.g. 2026-12-01T14:00:00Z");
-      }
-    }
-    change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
-    if (!errors.empty()) return send_field_errors(res, errors);
-    send_decision(app, res, app.bookings.reschedule(found.booking.id, change), found.token);
-  });
+  server.Post(R"(/api/v1/bookings/([A-Za-z0-9_-]{1,64})/reschedule)",
+              [&app](const Request& req, Response& res) {
+                auto change_request = begin_change(app, req, res);
+                if (!change_request) return;
+                auto& [found, body] = *change_request;
+                std::vector<FieldError> errors;
+                FieldReader fields(body, "", &errors);
+                RescheduleRequest change;
+                change.actor = Actor::patient();
+                auto start_text = fields.text("start", true, 64);
+                if (start_text) {
+                  change.start = parse_instant(*start_text);
+                  if (!change.start) {
+                    fields.fail("start", "must be an RFC 3339 instant, e.g. 2026-12-01T14:00:00Z");
+                  }
+                }
+                change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
+                if (!errors.empty()) return send_field_errors(res, errors);
+                send_decision(app, res, app.bookings.reschedule(found.booking.id, change), found);
+              });
 }
 
 }  // namespace slotbook::server

@@ -1,10 +1,12 @@
 """Manage by token: view, reschedule (same id, re-validated), cancel (frees the slot) and
 the RFC 5545 file (stable UID, SEQUENCE per change, STATUS:CANCELLED)."""
 
+import json
 import re
 import unittest
+from datetime import timedelta
 
-from harness import booking_body, future_date, utc_instant, shared_server
+from harness import ZONE, Server, booking_body, future_date, server_now, utc_instant, shared_server
 
 server, setUpModule, tearDownModule = shared_server(args=["--rate-limit", "0"])
 
@@ -114,6 +116,75 @@ class Manage(unittest.TestCase):
         server.post(f"/api/v1/bookings/{bid}/cancel?token={token}")
         busy = server.get("/api/v1/clinics/testclinic/snapshot").json()["busy"]
         self.assertNotIn(start, [b["start"] for b in busy])
+
+
+class ChangePolicy(unittest.TestCase):
+    """The clinic's min_change_notice_minutes (per type overridable): patients change their
+    own bookings through the manage link only until then; staff are not bound."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(args=["--rate-limit", "0"]).start()
+        config = cls.server.staff("GET", "/api/calendar/clinic").json()["clinic"]
+        config["rules"]["min_change_notice_minutes"] = 1440
+        config["clinic"]["phone"] = "+1 212 555 0100"
+        for t in config["appointment_types"]:
+            if t["id"] == "follow-up":
+                t["min_change_notice_minutes"] = 0
+        r = cls.server.staff("PUT", "/api/calendar/clinic", config)
+        assert r.status == 200, r
+        cls.config = config
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def book(self, day, hh, type_="consultation"):
+        r = self.server.post("/api/v1/bookings", booking_body(utc_instant(day, hh), type_=type_))
+        self.assertEqual(r.status, 201, r)
+        b = r.json()["booking"]
+        return b["id"], b["manage_token"]
+
+    def test_late_changes_are_refused_with_the_deadline_and_the_phone(self):
+        today = server_now().astimezone(ZONE).date()
+        bid, token = self.book(today, "15:00")  # in 6 hours: inside the 24-hour notice
+        view = self.server.get(f"/api/v1/bookings/{bid}?token={token}").json()["booking"]
+        self.assertIs(view["can_change"], False)
+        self.assertEqual(view["clinic_phone"], "+1 212 555 0100")
+        deadline = view["change_deadline"]
+        self.assertEqual(deadline, utc_instant(today - timedelta(days=1),
+                                               "15:00"))
+        for path, body in ((f"/api/v1/bookings/{bid}/cancel?token={token}", {}),
+                           (f"/api/v1/bookings/{bid}/reschedule?token={token}",
+                            {"start": utc_instant(today, "16:00")})):
+            r = self.server.post(path, body)
+            self.assertEqual(r.status, 409, r)
+            error = r.json()["error"]
+            self.assertEqual((error["code"], error["deadline"], error["clinic_phone"]),
+                             ("too_late_to_change", deadline, "+1 212 555 0100"))
+        # Nothing changed; staff may still cancel.
+        self.assertEqual(self.server.get(f"/api/v1/bookings/{bid}?token={token}")
+                         .json()["booking"]["status"], "confirmed")
+        r = self.server.staff("DELETE", f"/api/calendar/appointments/{bid}", {"reason": "called"})
+        self.assertEqual(r.status, 200, r)
+
+    def test_in_time_and_per_type_notice(self):
+        bid, token = self.book(future_date(3), "11:00")
+        self.assertIs(self.server.get(f"/api/v1/bookings/{bid}?token={token}")
+                      .json()["booking"]["can_change"], True)
+        self.assertEqual(self.server.post(f"/api/v1/bookings/{bid}/cancel?token={token}", {})
+                         .status, 200)
+        today = server_now().astimezone(ZONE).date()
+        fid, ftoken = self.book(today, "16:00", type_="follow-up")  # its own notice: 0
+        self.assertEqual(self.server.post(f"/api/v1/bookings/{fid}/cancel?token={ftoken}", {})
+                         .status, 200)
+
+    def test_a_bad_policy_is_refused(self):
+        config = json.loads(json.dumps(self.config))
+        config["rules"]["min_change_notice_minutes"] = -5
+        r = self.server.staff("PUT", "/api/calendar/clinic", config)
+        self.assertEqual((r.status, r.json()["code"]), (422, "invalid_clinic_config"))
+        self.assertIn("rules.min_change_notice_minutes", r.json()["details"])
 
 
 if __name__ == "__main__":

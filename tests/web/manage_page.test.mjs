@@ -2,8 +2,11 @@
 // time (picked with the in-page engine), downloads the calendar file, and cancels it.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
-import { fillPatient, openDemoSite, screenshot, widget, withCleanup } from './support.mjs';
+import { demoClinic, fillPatient, openDemoSite, screenshot, widget, withCleanup } from './support.mjs';
 
 test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
   withCleanup(async (defer) => {
@@ -51,5 +54,34 @@ test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
     await page.goto(manageHref.replace(/token=[^&]+/, 'token=wrong'));
     await m.root.locator('.notice.error').waitFor();
     assert.match(await m.root.locator('.notice.error').textContent(), /could not find this booking/);
+  }),
+);
+
+// The clinic's change policy: a booking inside its notice cannot be changed online; the page
+// says until when it could have been, and whom to call.
+test('manage page: past the change deadline, call the clinic', { timeout: 120000 }, () =>
+  withCleanup(async (defer) => {
+    const config = JSON.parse(fs.readFileSync(demoClinic, 'utf8'));
+    config.rules = { ...config.rules, min_change_notice_minutes: 30 * 24 * 60 };
+    config.clinic = { ...config.clinic, phone: '+1 212 555 0100' };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-policy-'));
+    defer(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const clinic = path.join(dir, 'clinic.json');
+    fs.writeFileSync(clinic, JSON.stringify(config));
+    const { browser, page, w } = await openDemoSite(defer, { clinic });
+    await w.times.first().click();
+    await w.continueButton.click();
+    await fillPatient(w, { name: 'Lia Late', email: 'lia@example.com' });
+    await w.confirmButton.click();
+    await w.done.waitFor();
+    await page.goto(await w.root.locator('a[part~="manage"]').getAttribute('href'));
+    const m = widget(page, 'clinic-booking-manage');
+    const policy = m.root.locator('[part~="change-policy"]');
+    await policy.waitFor();
+    assert.match(await policy.textContent(), /possible until .+call the clinic at \+1 212 555 0100/);
+    assert.equal(await m.root.locator('button[part~="cancel"]').count(), 0);
+    assert.equal(await m.root.locator('button[part~="reschedule"]').count(), 0);
+    await screenshot(page, 'manage-5-too-late');
+    assert.deepEqual(browser.problems, []);
   }),
 );

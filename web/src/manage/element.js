@@ -87,7 +87,17 @@ export class BookingManager extends HTMLElement {
     if (clinicZone && clinicZone !== this.patientZone)
       when += ` (${l10n.time(booking.start, clinicZone)} ${l10n.t('clinicTime')})`;
     const row = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
-    const active = booking.can_change; // the server's rule: pending or confirmed, not started
+    // The server's rule: pending or confirmed, not started, before the clinic's deadline.
+    const active = booking.can_change;
+    const upcoming = ['pending', 'confirmed'].includes(booking.status) && Date.parse(booking.start) > Date.now();
+    const tooLate =
+      !active &&
+      upcoming &&
+      booking.change_deadline &&
+      l10n.t(booking.clinic_phone ? 'tooLateToChangePhone' : 'tooLateToChange', {
+        deadline: l10n.dateTime(booking.change_deadline),
+        phone: booking.clinic_phone,
+      });
     this.actions = h(
       'div',
       { class: 'actions' },
@@ -99,7 +109,7 @@ export class BookingManager extends HTMLElement {
           href: this.api.icsUrl(booking.id, this.token),
           download: `${booking.confirmation_number}.ics`,
         },
-        l10n.t(active ? 'addToCalendar' : 'updateCalendar'),
+        l10n.t(upcoming ? 'addToCalendar' : 'updateCalendar'),
       ),
       active &&
         h(
@@ -118,6 +128,7 @@ export class BookingManager extends HTMLElement {
       this.view,
       h('div', { class: 'header' }, heading),
       message && h('div', { class: 'notice success', attrs: { role: 'status' } }, h('p', {}, message)),
+      tooLate && h('div', { class: 'notice', part: 'change-policy' }, h('p', {}, tooLate)),
       h(
         'dl',
         { class: 'details' },

@@ -67,6 +67,9 @@ const STRINGS = {
     emailNote: 'Keep this page or the manage link to change your booking.',
     // manage page
     manageTitle: 'Your appointment',
+    tooLateToChange: 'Changes online were possible until {deadline}. To change or cancel, please call the clinic.',
+    tooLateToChangePhone:
+      'Changes online were possible until {deadline}. To change or cancel, please call the clinic at {phone}.',
     status_confirmed: 'Confirmed',
     status_pending: 'Pending',
     status_cancelled: 'Cancelled',
@@ -148,6 +151,10 @@ const STRINGS = {
     bookAnother: 'Reservar otra cita',
     emailNote: 'Guarde esta página o el enlace de gestión para cambiar su cita.',
     manageTitle: 'Su cita',
+    tooLateToChange:
+      'Los cambios en línea eran posibles hasta el {deadline}. Para cambiarla o cancelarla, llame a la clínica.',
+    tooLateToChangePhone:
+      'Los cambios en línea eran posibles hasta el {deadline}. Para cambiarla o cancelarla, llame a la clínica al {phone}.',
     status_confirmed: 'Confirmada',
     status_pending: 'Pendiente',
     status_cancelled: 'Cancelada',
