@@ -72,8 +72,13 @@ test('manage page: past the change deadline, call the clinic', { timeout: 120000
     await w.times.first().click();
     await w.continueButton.click();
     await fillPatient(w, { name: 'Lia Late', email: 'lia@example.com' });
+    // The policy is said before booking (under Confirm) and in the confirmation.
+    const expected =
+      /online until 30 days before the appointment\. After that, please call the clinic at \+1 212 555 0100/;
+    assert.match(await w.root.locator('form [part~="change-policy"]').textContent(), expected);
     await w.confirmButton.click();
     await w.done.waitFor();
+    assert.match(await w.root.locator('[part~="confirmation"] [part~="change-policy"]').textContent(), expected);
     await page.goto(await w.root.locator('a[part~="manage"]').getAttribute('href'));
     const m = widget(page, 'clinic-booking-manage');
     const policy = m.root.locator('[part~="change-policy"]');

@@ -9,6 +9,7 @@ import { Availability } from './availability.js';
 import { h, replaceChildren, uid } from './dom.js';
 import { meetingDetail } from './meeting.js';
 import { PatientForm } from './form.js';
+import { changePolicyText } from './policy.js';
 import { localizer, pageLanguage } from './i18n.js';
 import { SlotPicker } from './picker.js';
 import { Shell } from './shell.js';
@@ -357,6 +358,7 @@ export class BookingWidget extends HTMLElement {
       l10n,
       values: this.patient,
       submitLabel: l10n.t('confirm'),
+      footnote: changePolicyText(this.availability.snapshot.data, this.typeId, l10n),
       onSubmit: (values) => this.submit(values),
     });
     this.notice = h('div', { class: 'notice error', part: 'notice' });
@@ -566,6 +568,11 @@ export class BookingWidget extends HTMLElement {
               },
               l10n.t('manage'),
             ),
+        ),
+        h(
+          'p',
+          { class: 'hint', part: 'change-policy' },
+          changePolicyText(this.availability.snapshot.data, booking.appointment_type, l10n),
         ),
         h('p', { class: 'hint' }, l10n.t('emailNote')),
         h('button', { type: 'button', class: 'link', onclick: () => this.bookAnother() }, l10n.t('bookAnother')),

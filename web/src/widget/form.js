@@ -33,8 +33,11 @@ const FIELDS = [
 const SERVER_FIELD = { 'patient.name': 'name', 'patient.email': 'email', 'patient.phone': 'phone', notes: 'notes' };
 
 export class PatientForm {
-  /** values: the initial {name, email, phone, notes, smsOptIn}; onSubmit(values) when all are valid. */
-  constructor({ l10n, values, onSubmit, submitLabel }) {
+  /**
+   * values: the initial {name, email, phone, notes, smsOptIn}; onSubmit(values) when all are
+   * valid; `footnote`: a line under the submit button (the change policy).
+   */
+  constructor({ l10n, values, onSubmit, submitLabel, footnote = '' }) {
     this.t = l10n.t;
     this.fields = new Map();
     const rows = FIELDS.map((field) => this.row(field, values[field.name] || ''));
@@ -53,6 +56,7 @@ export class PatientForm {
       },
       rows,
       h('div', { class: 'actions' }, this.submit),
+      footnote && h('p', { class: 'hint', part: 'change-policy' }, footnote),
     );
   }
 
