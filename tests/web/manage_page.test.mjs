@@ -19,9 +19,26 @@ test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
     const manageHref = await w.root.locator('a[part~="manage"]').getAttribute('href');
     assert.match(manageHref, /\/manage\?booking=.+&token=.+/);
 
+    // Web calendars: the providers' templates with the booking's own times.
+    const answer = await (
+      await fetch(manageHref.replace('/manage?booking=', '/api/v1/bookings/').replace('&token=', '?token='))
+    ).json();
+    const compact = (instant) => instant.replace(/[-:]/g, '');
+    const google = new URL(await w.root.locator('a[part~="google-calendar"]').getAttribute('href'));
+    assert.equal(google.origin + google.pathname, 'https://calendar.google.com/calendar/render');
+    assert.equal(google.searchParams.get('action'), 'TEMPLATE');
+    assert.equal(google.searchParams.get('dates'), `${compact(answer.booking.start)}/${compact(answer.booking.end)}`);
+    assert.match(google.searchParams.get('text'), /with Dr\./);
+    const outlook = new URL(await w.root.locator('a[part~="outlook-calendar"]').getAttribute('href'));
+    assert.equal(outlook.hostname, 'outlook.live.com');
+    assert.equal(outlook.searchParams.get('startdt'), answer.booking.start);
+    assert.equal(outlook.searchParams.get('enddt'), answer.booking.end);
+
     await page.goto(manageHref);
     const m = widget(page, 'clinic-booking-manage');
     await m.root.locator('dl.details').waitFor();
+    const manageGoogle = new URL(await m.root.locator('a[part~="google-calendar"]').getAttribute('href'));
+    assert.equal(manageGoogle.searchParams.get('dates'), google.searchParams.get('dates'));
     const before = await m.root.locator('dl.details').textContent();
     assert.match(before, /Mo Manage/);
     assert.match(before, /CP-\d{8}-/);

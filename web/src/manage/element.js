@@ -7,6 +7,8 @@ import { defaultServer, sharedEngine } from '../widget/assets.js';
 import { Availability } from '../widget/availability.js';
 import { h, replaceChildren, uid } from '../widget/dom.js';
 import { localizer, pageLanguage } from '../widget/i18n.js';
+import { webCalendarButtons } from '../widget/calendar_buttons.js';
+import { bookingEvent, calendarLinks } from '../widget/calendar_links.js';
 import { meetingDetail } from '../widget/meeting.js';
 import { SlotPicker } from '../widget/picker.js';
 import { Shell } from '../widget/shell.js';
@@ -111,6 +113,18 @@ export class BookingManager extends HTMLElement {
         },
         l10n.t(upcoming ? 'addToCalendar' : 'updateCalendar'),
       ),
+      upcoming &&
+        webCalendarButtons(
+          calendarLinks(
+            bookingEvent(booking, {
+              typeName: this.typeName(booking.appointment_type),
+              practitionerName: booking.practitioner_name || booking.practitioner_id,
+              clinicName: this.snapshot && this.snapshot.data.clinic.name,
+              l10n,
+            }),
+          ),
+          l10n,
+        ),
       active &&
         h(
           'button',

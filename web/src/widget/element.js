@@ -10,6 +10,8 @@ import { h, replaceChildren, uid } from './dom.js';
 import { meetingDetail } from './meeting.js';
 import { PatientForm } from './form.js';
 import { changePolicyText } from './policy.js';
+import { bookingEvent, calendarLinks } from './calendar_links.js';
+import { webCalendarButtons } from './calendar_buttons.js';
 import { localizer, pageLanguage } from './i18n.js';
 import { SlotPicker } from './picker.js';
 import { Shell } from './shell.js';
@@ -556,6 +558,18 @@ export class BookingWidget extends HTMLElement {
               },
               l10n.t('addToCalendar'),
             ),
+          webCalendarButtons(
+            calendarLinks(
+              bookingEvent(booking, {
+                typeName: type.name || type.id,
+                practitionerName:
+                  booking.practitioner_name || this.availability.practitionerName(booking.practitioner_id),
+                clinicName: this.availability.clinic.name,
+                l10n,
+              }),
+            ),
+            l10n,
+          ),
           booking.manage_url &&
             h(
               'a',
