@@ -6,10 +6,11 @@
 namespace slotbook::server {
 namespace {
 
+nlohmann::ordered_json optional_text(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
+}
+
 nlohmann::ordered_json audited_booking(const BookingRecord& b) {
-  auto optional_text = [](const std::string& text) {
-    return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
-  };
   return {
       {"status", std::string(to_string(b.status))},
       {"start", format_instant(Instant(b.start_utc))},
@@ -73,9 +74,6 @@ Status record_event(WriteTransaction& tx, const DomainEvent& event, const Actor&
 }
 
 nlohmann::ordered_json audit_json(const AuditRecord& e) {
-  auto optional_text = [](const std::string& text) {
-    return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
-  };
   return {
       {"id", e.id},
       {"at", format_instant(Instant(e.at))},

@@ -124,15 +124,25 @@ Expected<BookingPage> BookingQueries::upcoming(const ClinicConfig& clinic,
   return page;
 }
 
-Expected<std::vector<BookingRecord>> BookingQueries::occupying_on_dates(const ClinicConfig& clinic,
-                                                                        LocalDate first,
-                                                                        LocalDate last) {
+namespace {
+
+// Every booking of `clinic` starting on the local dates [first, last].
+BookingFilter starting_on_dates(const ClinicConfig& clinic, LocalDate first, LocalDate last) {
   const ZoneRules& zone = clinic.checked().zone;
   BookingFilter filter;
   filter.clinic_id = clinic.id();
   filter.start_from = to_seconds(zone.to_instant(LocalTime(first)));
   filter.start_before = to_seconds(zone.to_instant(LocalTime(last + date::days(1))));
   filter.limit = std::numeric_limits<int>::max();
+  return filter;
+}
+
+}  // namespace
+
+Expected<std::vector<BookingRecord>> BookingQueries::occupying_on_dates(const ClinicConfig& clinic,
+                                                                        LocalDate first,
+                                                                        LocalDate last) {
+  const BookingFilter filter = starting_on_dates(clinic, first, last);
   std::vector<BookingRecord> out;
   Status status = storage_.read([&](ReadView& view) -> Status {
     std::int64_t total = 0;
@@ -166,13 +176,8 @@ Expected<std::vector<std::shared_ptr<const ClinicConfig>>> BookingQueries::clini
 Expected<BookingQueries::Schedule> BookingQueries::schedule(const ClinicConfig& clinic,
                                                             LocalDate first, LocalDate last,
                                                             std::string_view practitioner_id) {
-  const ZoneRules& zone = clinic.checked().zone;
-  BookingFilter filter;
-  filter.clinic_id = clinic.id();
+  BookingFilter filter = starting_on_dates(clinic, first, last);
   if (!practitioner_id.empty()) filter.practitioner_id = std::string(practitioner_id);
-  filter.start_from = to_seconds(zone.to_instant(LocalTime(first)));
-  filter.start_before = to_seconds(zone.to_instant(LocalTime(last + date::days(1))));
-  filter.limit = std::numeric_limits<int>::max();
   Schedule out;
   Status status = storage_.read([&](ReadView& view) -> Status {
     std::int64_t total = 0;
