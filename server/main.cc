@@ -440,7 +440,7 @@ int main(int argc, char** argv) {
       });
   DeliveryService deliveries(storage, bookings, clock, deliveries_configured->channels(),
                              server_key->bytes, options.allow_http_webhooks, wake_worker);
-  auto prune_answers = [&storage, &clock] {
+  auto prune = [&storage, &clock] {
     auto pruned = storage.prune_answers(clock.now() - kAnswerLifetime, kAnswersPerClient);
     if (!pruned.ok()) {
       spdlog::error("pruning idempotent answers failed: {}", pruned.error().message);
@@ -448,9 +448,11 @@ int main(int argc, char** argv) {
       spdlog::info("pruned {} idempotent answers (older than a day or over a client's {})", *pruned,
                    kAnswersPerClient);
     }
+    auto holds = storage.prune_holds(clock.now());
+    if (!holds.ok()) spdlog::error("pruning expired holds failed: {}", holds.error().message);
   };
-  prune_answers();
-  PeriodicTask pruning(std::chrono::minutes(1), prune_answers);
+  prune();
+  PeriodicTask pruning(std::chrono::minutes(1), prune);
   // Each pass syncs what is due, so it runs a few times per interval (at most every 30 s).
   const auto calendar_pass = std::clamp<std::chrono::milliseconds>(
       std::chrono::duration_cast<std::chrono::milliseconds>(calendar_settings.sync_interval) / 4,
@@ -465,10 +467,12 @@ int main(int argc, char** argv) {
   const char* api_key = std::getenv("CALENDAR_API_KEY");
   BookingQueries queries(storage, catalog, zones, clock);
   AccountService accounts(storage, clock, api_key ? api_key : "");
-  AppContext app{
-      clock,     queries,      bookings,
-      snapshots, deliveries,   calendars,
-      accounts,  rate_limiter, ServerSettings{options.allowed_origins, options.web_root, ""}};
+  HoldService holds(storage, catalog, clock, events);
+  AppContext app{clock,        queries,
+                 bookings,     holds,
+                 snapshots,    deliveries,
+                 calendars,    accounts,
+                 rate_limiter, ServerSettings{options.allowed_origins, options.web_root, ""}};
   if (!api_key || !*api_key) {
     spdlog::info(
         "CALENDAR_API_KEY is not set: staff and partner endpoints take named API keys "

@@ -68,7 +68,7 @@ AuditRecord setting_audit(std::string action, std::string clinic_id, std::string
 
 Status record_event(WriteTransaction& tx, const DomainEvent& event, const Actor& actor) {
   if (Status appended = tx.append_outbox(outbox_record(event)); !appended.ok()) return appended;
-  if (event.kind == EventKind::kCalendarBusyChanged) return Status();
+  if (is_busy_time_event(event.kind)) return Status();
   if (event.kind == EventKind::kClinicConfigChanged) return Status();  // put_clinic audits it
   return tx.append_audit(booking_audit(event, actor));
 }

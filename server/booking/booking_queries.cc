@@ -213,11 +213,11 @@ Expected<std::unique_ptr<Availability>> BookingQueries::availability(
     Occupancy occupancy;
     Status loaded =
         load_occupancy(view, **clinic, listing_span(**clinic, request.start_date, request.end_date),
-                       only, occupancy);
+                       only, now, occupancy);
     if (!loaded.ok()) return loaded;
     const std::vector<std::string> only_list = {only};
-    out->snapshot =
-        engine_snapshot({out->clinic.get(), &occupancy, "", only.empty() ? nullptr : &only_list});
+    out->snapshot = engine_snapshot(
+        {out->clinic.get(), &occupancy, "", "", only.empty() ? nullptr : &only_list});
     return Status();
   });
   if (!status.ok()) return status.error();
@@ -257,7 +257,7 @@ Expected<std::vector<BookingQueries::GridStart>> BookingQueries::day_grid(
   const Availability& a = **free;
   const std::vector<std::string> only = {*request.practitioner_id};
   // The same question of the day with nothing booked: the grid itself.
-  const Snapshot empty = engine_snapshot({a.clinic.get(), nullptr, "", &only});
+  const Snapshot empty = engine_snapshot({a.clinic.get(), nullptr, "", "", &only});
   auto grid = list_slots(empty, a.query);
   if (!grid.ok()) return invalid(std::string(to_string(grid.error().code)), grid.error().message);
   std::vector<GridStart> out;

@@ -52,6 +52,9 @@ struct BookingRecord {
   // "zoom", "google_meet", "teams" (the appointment type's `video` when booked).
   std::string meeting_url;
   std::string meeting_provider;
+  // The patient's answers to the clinic's intake questions as asked at booking time
+  // (booking/intake_questions.h: a JSON array, "" when there were none). Patient data.
+  std::string answers_json;
   int sequence = 0;  // RFC 5545 SEQUENCE: +1 per reschedule or cancel
   std::string cancel_reason;
   std::optional<UtcSeconds> cancelled_at;

@@ -8,6 +8,7 @@
 #include "booking/clinic_bounds.h"
 #include "booking/clinic_catalog.h"
 #include "booking/occupancy.h"
+#include "booking/placement.h"
 #include "booking/video_meeting.h"
 #include "notify/phone_number.h"
 #include "storage/storage.h"
@@ -80,20 +81,6 @@ BookingService::BookingService(Storage& storage, ClinicCatalog& catalog, const Z
       manage_link_key_(std::move(manage_link_key)),
       jitsi_url_(std::move(jitsi_url)) {}
 
-std::vector<std::string> BookingService::candidates(const ClinicConfig& clinic,
-                                                    const std::string& type_id, bool ad_hoc,
-                                                    const std::string& practitioner_id) {
-  std::vector<std::string> out;
-  if (practitioner_id != "any") {
-    out.push_back(practitioner_id);
-    return out;
-  }
-  for (const Practitioner& p : clinic.checked().practitioners) {  // sorted by id
-    if (ad_hoc || p.offers(type_id)) out.push_back(p.id);
-  }
-  return out;
-}
-
 Expected<std::shared_ptr<const ClinicConfig>> BookingService::current_clinic(
     std::string_view clinic_id) {
   std::shared_ptr<const ClinicConfig> clinic;
@@ -105,73 +92,6 @@ Expected<std::shared_ptr<const ClinicConfig>> BookingService::current_clinic(
   });
   if (!status.ok()) return status.error();
   return clinic;
-}
-
-Expected<BookingService::Placement> BookingService::place(
-    WriteTransaction& tx, const ClinicConfig& clinic, const std::string& type_id,
-    const std::optional<AdHocDuration>& ad_hoc, const std::string& practitioner_id, Instant start,
-    UtcSeconds now, std::string_view exclude_booking_id) {
-  Placement placement;
-  int duration_minutes = 0, buffer_before = 0, buffer_after = 0;
-  if (ad_hoc) {
-    duration_minutes = ad_hoc->duration_minutes;
-  } else if (const AppointmentType* type = clinic.checked().find_type(type_id)) {
-    duration_minutes = type->duration_minutes;
-    buffer_before = type->buffer_before_minutes;
-    buffer_after = type->buffer_after_minutes;
-  } else {
-    placement.refusal = Refusal::kUnknownAppointmentType;
-    return placement;
-  }
-  std::vector<std::string> who = candidates(clinic, type_id, ad_hoc.has_value(), practitioner_id);
-  if (who.empty()) {
-    placement.refusal = Refusal::kUnknownPractitioner;
-    return placement;
-  }
-
-  const UtcSeconds start_s = to_seconds(start);
-  const UtcSeconds end_s = start_s + std::chrono::minutes(duration_minutes);
-  const TimeWindow decided = booking_span(start_s, end_s, buffer_before, buffer_after);
-  Occupancy occupancy;
-  for (const std::string& candidate : who) {
-    Status loaded = load_occupancy(tx, clinic, decided, candidate, occupancy);
-    if (!loaded.ok()) return loaded.error();
-  }
-  const Snapshot snapshot = engine_snapshot({&clinic, &occupancy, exclude_booking_id, &who});
-
-  std::vector<std::string> free;
-  Refusal furthest = Refusal::kNone;
-  for (const std::string& candidate : who) {
-    Refusal refusal =
-        validate_booking(snapshot, BookingRequest{type_id, candidate, start, Instant(now), ad_hoc});
-    if (refusal == Refusal::kNone) {
-      free.push_back(candidate);
-    } else if (static_cast<int>(refusal) > static_cast<int>(furthest)) {
-      // Across practitioners the most telling reason is the one reached last in the
-      // contract's order (a conflict says more than "outside hours" of someone else).
-      furthest = refusal;
-    }
-  }
-  if (free.empty()) {
-    placement.refusal = furthest;
-    return placement;
-  }
-  placement.practitioner_id = free.front();
-  if (free.size() > 1) {
-    // Fairness looks as far ahead as patients can book, no further.
-    const TimeWindow horizon{now, now + date::days(clinic.horizon_days() + 1)};
-    std::int64_t fewest = std::numeric_limits<std::int64_t>::max();
-    for (const std::string& candidate : free) {
-      auto count = tx.occupying_count(clinic.id(), candidate, horizon);
-      if (!count.ok()) return count.error();
-      if (*count < fewest) {
-        fewest = *count;
-        placement.practitioner_id = candidate;
-      }
-    }
-  }
-  placement.end_utc = end_s;
-  return placement;
 }
 
 Expected<std::string> BookingService::new_confirmation_number(WriteTransaction& tx,
@@ -194,13 +114,24 @@ Expected<std::string> BookingService::new_confirmation_number(WriteTransaction& 
 Expected<BookResult> BookingService::book(const NewBooking& request,
                                           const IdempotentRequest* idempotent) {
   const UtcSeconds now = clock_.now();
+  const UtcSeconds start = to_seconds(request.start);
+  // The patient's hold fixes the practitioner ("any" included).
+  std::string practitioner_id = request.practitioner_id;
+  if (!request.hold.empty()) {
+    auto hold = read_value(storage_, [&](ReadView& view) { return view.hold(request.hold.id); });
+    if (!hold.ok()) return hold.error();
+    if (hold->has_value() && hold_covers(**hold, request.hold, request.clinic_id,
+                                         request.appointment_type, practitioner_id, start, now)) {
+      practitioner_id = (*hold)->practitioner_id;
+    }
+  }
   // A named practitioner is the whole scope; "any" needs the clinic to know who.
-  WriteScope scope{request.clinic_id, {request.practitioner_id}, {}};
-  if (request.practitioner_id == "any") {
+  WriteScope scope{request.clinic_id, {practitioner_id}, {}};
+  if (practitioner_id == "any") {
     auto clinic_now = current_clinic(request.clinic_id);
     if (!clinic_now.ok()) return clinic_now.error();
-    scope.practitioner_ids = sorted_unique(
-        candidates(**clinic_now, request.appointment_type, request.ad_hoc.has_value(), "any"));
+    scope.practitioner_ids = sorted_unique(placement_candidates(
+        **clinic_now, request.appointment_type, request.ad_hoc.has_value(), "any"));
   }
   if (refresh_occupancy_) refresh_occupancy_(request.clinic_id, scope.practitioner_ids);
   const std::string key_hash = idempotent ? idempotency_key_hash(idempotent->key) : "";
@@ -228,8 +159,27 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
     if (!clinic.ok()) return clinic.error();
     BookingDecision& decision = result.decision;
     decision.clinic = *clinic;
-    auto placement = place(tx, **clinic, request.appointment_type, request.ad_hoc,
-                           request.practitioner_id, request.start, now, "");
+    const LocalDate today =
+        date::floor<date::days>((*clinic)->checked().zone.to_local(Instant(now)));
+    CheckedAnswers answers = check_answers((*clinic)->questions(), request.appointment_type,
+                                           request.answers, today, request.actor.is_patient());
+    if (!answers.problems.empty()) {
+      result.answer_problems = std::move(answers.problems);
+      return Status();
+    }
+    std::string used_hold;  // the hold this booking consumes
+    if (!request.hold.empty()) {
+      auto hold = tx.hold(request.hold.id);
+      if (!hold.ok()) return hold.error();
+      if (hold->has_value() && hold_covers(**hold, request.hold, request.clinic_id,
+                                           request.appointment_type, practitioner_id, start, now)) {
+        used_hold = request.hold.id;
+      }
+    }
+    auto placement = place(
+        tx, **clinic,
+        {request.appointment_type, request.ad_hoc, practitioner_id, request.start, {}, used_hold},
+        now);
     if (!placement.ok()) return placement.error();
     decision.refusal = placement->refusal;
     if (decision.refusal == Refusal::kNone && !in_scope(scope, placement->practitioner_id)) {
@@ -267,9 +217,14 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
           b.manage_token_sealed = to_base64(seal(manage_link_key_, decision.manage_token));
         }
       }
+      b.answers_json = std::move(answers.stored_json);
       assign_video_meeting(b, **clinic, jitsi_url_);
       b.created_at = b.updated_at = now;
       Status inserted = tx.insert_booking(b);
+      if (inserted.ok() && !used_hold.empty()) {
+        auto deleted = tx.delete_hold(used_hold);
+        if (!deleted.ok()) return deleted.error();
+      }
       if (inserted.ok()) {
         events.push_back(booking_event(EventKind::kBookingCreated, std::nullopt, b, now));
         Status appended = record_event(tx, events.back(), request.actor);
@@ -371,8 +326,8 @@ std::vector<std::string> BookingService::touched_by(const RescheduleRequest& req
                                                     const BookingRecord& b,
                                                     const ClinicConfig& clinic) {
   const std::string type = request.appointment_type.value_or(b.appointment_type);
-  return candidates(clinic, type, type.empty(),
-                    request.practitioner_id.value_or(b.practitioner_id));
+  return placement_candidates(clinic, type, type.empty(),
+                              request.practitioner_id.value_or(b.practitioner_id));
 }
 
 Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d, UtcSeconds now,
@@ -398,7 +353,7 @@ Status BookingService::apply_reschedule(WriteTransaction& tx, BookingDecision& d
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(b.end_utc - b.start_utc);
     ad_hoc = AdHocDuration{static_cast<int>(minutes.count()), 1};
   }
-  auto placement = place(tx, *d.clinic, type, ad_hoc, practitioner, start, now, b.id);
+  auto placement = place(tx, *d.clinic, {type, ad_hoc, practitioner, start, b.id, {}}, now);
   if (!placement.ok()) return placement.error();
   d.refusal = placement->refusal;
   if (d.refusal != Refusal::kNone) return Status();

@@ -1,9 +1,7 @@
 // BookingService: every change to bookings and clinic configurations. Each change is one
 // Storage::write transaction that loads what it depends on (configuration, occupancy),
-// asks the engine, and writes, so two requests can never both take one slot.
-//
-// Fair "any": among the practitioners the engine finds free for the requested start, the
-// one with the fewest bookings within the clinic's booking horizon wins, ties broken by id.
+// asks the engine (placement.h: fair "any" included), and writes, so two requests can
+// never both take one slot.
 //
 // Every committed change appends a DomainEvent to the outbox in its own transaction and,
 // after commit, publishes it on the EventBus (domain_event.h).
@@ -25,6 +23,8 @@
 #include "booking/clinic_config.h"
 #include "booking/domain_event.h"
 #include "booking/engine_snapshot.h"
+#include "booking/hold_service.h"
+#include "booking/intake_questions.h"
 #include "booking/video_meeting.h"
 #include "common/clock.h"
 #include "common/expected.h"
@@ -58,6 +58,10 @@ struct NewBooking {
   BookingStatus status = BookingStatus::kConfirmed;  // or kPending (staff)
   bool issue_manage_token = true;
   Actor actor = Actor::system();  // who books (the audit log)
+  HoldClaim hold;                 // the patient's hold on this slot, if any (hold_service.h)
+  // The answers to the clinic's intake questions (intake_questions.h): an object of
+  // question id -> value, or null. Patients must answer the required ones.
+  nlohmann::json answers;
 };
 
 // The outcome of a booking or reschedule the engine was asked about.
@@ -88,6 +92,8 @@ struct IdempotentRequest {
 struct BookResult {
   std::optional<StoredReply> replay;  // set: the key was seen; answer this again
   BookingDecision decision;
+  // Non-empty: the answers were refused (nothing stored, nothing replayed later).
+  std::vector<AnswerProblem> answer_problems;
 };
 
 struct RescheduleRequest {
@@ -121,6 +127,10 @@ class BookingService {
 
   // Books `request` if the engine finds its start free. With `idempotent`, the answer
   // is stored in the same transaction and a later call with the same key replays it.
+  // A request with a live hold of its own on the slot (hold_covers) is validated without
+  // that hold, books the hold's practitioner, and consumes the hold in its transaction; a
+  // hold that is gone or for another slot does nothing. Answers are checked against the
+  // clinic's questions of the moment (answer_problems).
   // The patient's phone is stored in E.164 when it reads as a number of the clinic's
   // country (as given otherwise). Failures: clinic_not_found, idempotency_key_reused
   // (kInvalid), invalid_phone (kInvalid: SMS asked for without a valid number), storage.
@@ -194,21 +204,7 @@ class BookingService {
   Expected<ConfigPreview> preview_clinic(const nlohmann::json& config, bool cancel_orphans);
 
  private:
-  struct Placement {
-    Refusal refusal = Refusal::kNone;
-    std::string practitioner_id;
-    UtcSeconds end_utc{};
-  };
-  // Who may take a booking asked for `practitioner_id` ("any": every practitioner offering
-  // the type, by id), as the clinic is configured now. Empty: unknown type or practitioner
-  // (the engine names which).
-  static std::vector<std::string> candidates(const ClinicConfig& clinic, const std::string& type_id,
-                                             bool ad_hoc, const std::string& practitioner_id);
   Expected<std::shared_ptr<const ClinicConfig>> current_clinic(std::string_view clinic_id);
-  Expected<Placement> place(WriteTransaction& tx, const ClinicConfig& clinic,
-                            const std::string& type_id, const std::optional<AdHocDuration>& ad_hoc,
-                            const std::string& practitioner_id, Instant start, UtcSeconds now,
-                            std::string_view exclude_booking_id);
   static std::vector<std::string> touched_by(const RescheduleRequest& request,
                                              const BookingRecord& booking,
                                              const ClinicConfig& clinic);

@@ -23,9 +23,10 @@ std::string clinic_display_name(const ClinicConfig& clinic) {
   return name.empty() ? clinic.id() : name;
 }
 
-std::string type_display_name(const BookingRecord& booking, const ClinicConfig& clinic) {
+std::string type_display_name(const BookingRecord& booking, const ClinicConfig& clinic,
+                              std::string_view language) {
   return booking.appointment_type.empty() ? std::string("Appointment")
-                                          : clinic.type_name(booking.appointment_type);
+                                          : clinic.type_name(booking.appointment_type, language);
 }
 
 std::int64_t duration_minutes(const BookingRecord& booking) {
@@ -43,10 +44,11 @@ Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
       {"clinic_id", b.clinic_id},
       {"appointment_type", b.appointment_type},
       {"practitioner_id", b.practitioner_id},
-      {"practitioner_name", clinic.practitioner_name(b.practitioner_id)},
+      {"practitioner_name", clinic.practitioner_name(b.practitioner_id, b.patient_language)},
       {"start", instant_text(b.start_utc)},
       {"end", instant_text(b.end_utc)},
       {"timezone", clinic.timezone()},
+      {"answers", answers_view(b.answers_json, b.patient_language)},
   };
   if (show_token) out["manage_token"] = t;
   out["manage_url"] = "/manage?booking=" + b.id + "&token=" + t;
@@ -58,7 +60,7 @@ Json patient_booking_json(const BookingRecord& b, const ClinicConfig& clinic,
                       {"phone", b.patient_phone},
                       {"language", b.patient_language.empty() ? Json() : Json(b.patient_language)}};
     out["notes"] = b.notes;
-    out["appointment_type_name"] = clinic.type_name(b.appointment_type);
+    out["appointment_type_name"] = clinic.type_name(b.appointment_type, b.patient_language);
     out["local_date"] = local_date_text(clinic, b.start_utc);
     out["local_time"] = local_time_text(clinic, b.start_utc);
   }
@@ -96,6 +98,7 @@ Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) 
       {"end", instant_text(b.end_utc)},
       {"timezone", clinic.timezone()},
       {"notes", b.notes},
+      {"answers", answers_view(b.answers_json, "")},
       {"status", to_string(b.status)},
       {"source", b.source},
       {"external_reference_id",

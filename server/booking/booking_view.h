@@ -36,9 +36,10 @@ Json staff_appointment_json(const BookingRecord& booking, const ClinicConfig& cl
 // until the provider made it}; null for an appointment in person.
 Json meeting_json(const BookingRecord& booking);
 
-// The appointment type's display name; "Appointment" for a partner booking of a bare
-// duration.
-std::string type_display_name(const BookingRecord& booking, const ClinicConfig& clinic);
+// The appointment type's display name (in `language` when the clinic named it per
+// language); "Appointment" for a partner booking of a bare duration.
+std::string type_display_name(const BookingRecord& booking, const ClinicConfig& clinic,
+                              std::string_view language = {});
 // The clinic's name; its id when unnamed.
 std::string clinic_display_name(const ClinicConfig& clinic);
 Json optional_instant_json(const std::optional<UtcSeconds>& time);         // RFC 3339 or null

@@ -1,5 +1,6 @@
 #include "booking/clinic_config.h"
 
+#include "booking/hold_rules.h"
 #include "slotbook/json_api.h"
 
 #include <algorithm>
@@ -7,6 +8,36 @@
 #include <vector>
 
 namespace slotbook::server {
+namespace {
+
+constexpr std::size_t kMaxName = 255;
+
+// `config` with each appointment type's and practitioner's per-language `name` replaced by
+// its plain form (in_language("")), the languages kept in the maps by id.
+Expected<nlohmann::json> with_plain_names(
+    const nlohmann::json& config, std::map<std::string, LocalizedText>& type_names,
+    std::map<std::string, LocalizedText>& practitioner_names) {
+  nlohmann::json out = config;
+  for (const auto& [list, names] : {std::pair{"appointment_types", &type_names},
+                                    std::pair{"practitioners", &practitioner_names}}) {
+    auto items = out.find(list);
+    if (items == out.end() || !items->is_array()) continue;  // the engine says what is wrong
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      nlohmann::json& item = (*items)[i];
+      if (!item.is_object() || !item.contains("name") || !item["name"].is_object()) continue;
+      const std::string field = std::string(list) + "[" + std::to_string(i) + "].name";
+      auto name = LocalizedText::from_json(item["name"], field, kMaxName);
+      if (!name.ok()) return name.error();
+      item["name"] = name->in_language("");
+      if (item.contains("id") && item["id"].is_string()) {
+        (*names)[item["id"].get<std::string>()] = std::move(*name);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const ZoneSource& zones,
                                                std::int64_t version) {
@@ -15,8 +46,18 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   }
   config.erase("busy");
   config.erase("zone_rules");
-  auto checked = parse_snapshot(config, &zones);
+  // The engine reads names as plain strings; names per language are the server's.
+  std::map<std::string, LocalizedText> type_names, practitioner_names;
+  auto plain = with_plain_names(config, type_names, practitioner_names);
+  if (!plain.ok()) return plain.error();
+  auto checked = parse_snapshot(*plain, &zones);
   if (!checked.ok()) return invalid("invalid_clinic_config", checked.error().message);
+  std::vector<std::string> type_ids;
+  for (const AppointmentType& type : checked->appointment_types) type_ids.push_back(type.id);
+  auto questions = parse_intake_questions(config, type_ids);
+  if (!questions.ok()) return questions.error();
+  auto hold_minutes = parse_hold_minutes(config);
+  if (!hold_minutes.ok()) return hold_minutes.error();
   auto notifications = parse_clinic_notifications(config);
   if (!notifications.ok()) return notifications.error();
   auto calendars = parse_clinic_calendars(config);
@@ -27,6 +68,10 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   out.notifications_ = std::move(*notifications);
   out.calendars_ = std::move(*calendars);
   out.change_policy_ = std::move(*change_policy);
+  out.questions_ = std::move(*questions);
+  out.hold_minutes_ = *hold_minutes;
+  out.type_names_ = std::move(type_names);
+  out.practitioner_names_ = std::move(practitioner_names);
   out.json_ = std::move(config);
   out.checked_ = std::move(checked).value();
   out.version_ = version;
@@ -39,6 +84,17 @@ nlohmann::json ClinicConfig::public_json() const {
   for (nlohmann::json& practitioner : out["practitioners"]) {
     for (const char* field : kPrivatePractitionerFields) practitioner.erase(field);
   }
+  // Plain names for the engine, each language's under `names` for the widget.
+  auto spell_out = [](nlohmann::json& list, const std::map<std::string, LocalizedText>& names) {
+    for (nlohmann::json& item : list) {
+      const auto it = item.is_object() ? names.find(item.value("id", "")) : names.end();
+      if (it == names.end()) continue;
+      item["name"] = it->second.in_language("");
+      item["names"] = it->second.languages_json();
+    }
+  };
+  spell_out(out["appointment_types"], type_names_);
+  spell_out(out["practitioners"], practitioner_names_);
   return out;
 }
 
@@ -113,12 +169,18 @@ Expected<std::string> ClinicConfig::resolve_type(std::string_view id_or_name) co
   return matches.empty() ? std::string(id_or_name) : matches.front();
 }
 
-std::string ClinicConfig::practitioner_name(std::string_view id) const {
+std::string ClinicConfig::practitioner_name(std::string_view id, std::string_view language) const {
+  if (const auto it = practitioner_names_.find(std::string(id)); it != practitioner_names_.end()) {
+    return it->second.in_language(language);
+  }
   const Practitioner* p = checked_.find_practitioner(id);
   return p && !p->name.empty() ? p->name : std::string(id);
 }
 
-std::string ClinicConfig::type_name(std::string_view id) const {
+std::string ClinicConfig::type_name(std::string_view id, std::string_view language) const {
+  if (const auto it = type_names_.find(std::string(id)); it != type_names_.end()) {
+    return it->second.in_language(language);
+  }
   const AppointmentType* t = checked_.find_type(id);
   return t && !t->name.empty() ? t->name : std::string(id);
 }

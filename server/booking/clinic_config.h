@@ -5,6 +5,7 @@
 #define SLOTBOOK_SERVER_BOOKING_CLINIC_CONFIG_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "booking/change_policy.h"
 #include "booking/clinic_calendars.h"
 #include "booking/clinic_notifications.h"
+#include "booking/intake_questions.h"
+#include "booking/localized_text.h"
 #include "common/expected.h"
 #include "slotbook/snapshot.h"
 #include "slotbook/zone_rules.h"
@@ -37,7 +40,9 @@ class ClinicConfig {
 
   const nlohmann::json& json() const { return json_; }  // as stored
   // The configuration without what only staff may see: the front desk's address and the
-  // practitioners' feeds and addresses (clinic_calendars.h). What the widget downloads.
+  // practitioners' feeds and addresses (clinic_calendars.h), with plain names for the
+  // engine and, where the clinic named them per language, `names`. What the widget
+  // downloads.
   nlohmann::json public_json() const;
   const Snapshot& checked() const { return checked_; }  // parsed, without busy
   const std::string& id() const { return checked_.clinic_id; }
@@ -49,6 +54,10 @@ class ClinicConfig {
   const ClinicCalendars& calendars() const { return calendars_; }
   // How late patients may change their bookings, and the clinic's phone (change_policy.h).
   const ChangePolicy& change_policy() const { return change_policy_; }
+  // The clinic's own questions at booking (intake_questions.h).
+  const std::vector<IntakeQuestion>& questions() const { return questions_; }
+  // How long a patient's hold on a slot lasts; 0: holds are off (hold_rules.h).
+  int hold_minutes() const { return hold_minutes_; }
 
   // The time a stored booking occupies: [start - buffer_before, end + buffer_after) of
   // its appointment type as configured now (no buffers for a bare-duration booking).
@@ -71,9 +80,10 @@ class ClinicConfig {
   std::optional<Instant> wall_time(LocalTime local) const;
   // "2027-03-14 02:30 does not occur in America/New_York (the clocks skip it)".
   std::string skipped_wall_time_message(LocalTime local) const;
-  // Display names; the id itself when unnamed or unknown.
-  std::string practitioner_name(std::string_view id) const;
-  std::string type_name(std::string_view id) const;
+  // Display names, in BCP 47 `language` when the clinic named them per language
+  // (localized_text.h; empty: the plain form); the id itself when unnamed or unknown.
+  std::string practitioner_name(std::string_view id, std::string_view language = {}) const;
+  std::string type_name(std::string_view id, std::string_view language = {}) const;
 
  private:
   nlohmann::json json_;
@@ -81,6 +91,10 @@ class ClinicConfig {
   ClinicNotifications notifications_;
   ClinicCalendars calendars_;
   ChangePolicy change_policy_;
+  std::vector<IntakeQuestion> questions_;
+  int hold_minutes_ = 0;
+  std::map<std::string, LocalizedText> type_names_;  // only those named per language
+  std::map<std::string, LocalizedText> practitioner_names_;
   std::int64_t version_ = 0;
 };
 

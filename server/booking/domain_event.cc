@@ -32,6 +32,8 @@ nlohmann::ordered_json booking_json(const BookingRecord& b) {
         {"language", b.patient_language.empty() ? nlohmann::ordered_json()
                                                 : nlohmann::ordered_json(b.patient_language)},
         {"sms_opt_in", b.sms_opt_in}}},
+      {"answers", b.answers_json.empty() ? nlohmann::ordered_json::array()
+                                         : nlohmann::ordered_json::parse(b.answers_json)},
       {"notes", b.notes},
       {"source", b.source},
       {"external_reference_id", b.external_reference_id},
@@ -74,6 +76,8 @@ std::string_view to_string(EventKind kind) {
       return "clinic.config_changed";
     case EventKind::kCalendarBusyChanged:
       return "calendar.busy_changed";
+    case EventKind::kHoldChanged:
+      return "hold.changed";
   }
   return "";
 }
@@ -107,15 +111,32 @@ DomainEvent clinic_config_event(std::string clinic_id, std::int64_t version_befo
   return event;
 }
 
-DomainEvent calendar_busy_event(std::string clinic_id, std::string practitioner_id,
-                                UtcSeconds now) {
+namespace {
+DomainEvent busy_time_event(EventKind kind, std::string clinic_id, std::string practitioner_id,
+                            UtcSeconds now) {
   DomainEvent event;
   event.id = new_event_id();
-  event.kind = EventKind::kCalendarBusyChanged;
+  event.kind = kind;
   event.clinic_id = std::move(clinic_id);
   event.occurred_at = now;
   event.practitioner_id = std::move(practitioner_id);
   return event;
+}
+}  // namespace
+
+DomainEvent calendar_busy_event(std::string clinic_id, std::string practitioner_id,
+                                UtcSeconds now) {
+  return busy_time_event(EventKind::kCalendarBusyChanged, std::move(clinic_id),
+                         std::move(practitioner_id), now);
+}
+
+DomainEvent hold_event(std::string clinic_id, std::string practitioner_id, UtcSeconds now) {
+  return busy_time_event(EventKind::kHoldChanged, std::move(clinic_id), std::move(practitioner_id),
+                         now);
+}
+
+bool is_busy_time_event(EventKind kind) {
+  return kind == EventKind::kCalendarBusyChanged || kind == EventKind::kHoldChanged;
 }
 
 std::optional<EventKind> classify_change(const BookingRecord& before, const BookingRecord& after) {
@@ -149,7 +170,7 @@ nlohmann::ordered_json event_json(const DomainEvent& event) {
   if (event.kind == EventKind::kClinicConfigChanged) {
     out["config_version_before"] = event.config_version_before;
     out["config_version_after"] = event.config_version_after;
-  } else if (event.kind == EventKind::kCalendarBusyChanged) {
+  } else if (is_busy_time_event(event.kind)) {
     out["practitioner_id"] = event.practitioner_id;
   } else {
     out["booking_id"] = event.booking_id();
@@ -173,6 +194,7 @@ constexpr EventKind kAllEventKinds[] = {
     EventKind::kClinicConfigChanged,
     EventKind::kCalendarBusyChanged,
     EventKind::kBookingConfirmationRequested,
+    EventKind::kHoldChanged,
 };
 
 // The reading side of booking_json: throws nlohmann::json's exceptions on a wrong shape.
@@ -207,6 +229,9 @@ BookingRecord booking_from_json(const nlohmann::json& j) {
   b.patient_phone = patient.at("phone").get<std::string>();
   b.patient_language = optional_text(patient.value("language", nlohmann::json()));
   b.sms_opt_in = patient.value("sms_opt_in", false);
+  if (const auto answers = j.find("answers"); answers != j.end() && !answers->empty()) {
+    b.answers_json = answers->dump();
+  }
   b.notes = j.at("notes").get<std::string>();
   b.source = j.at("source").get<std::string>();
   b.external_reference_id = j.at("external_reference_id").get<std::string>();
@@ -247,7 +272,7 @@ Expected<DomainEvent> parse_event_json(std::string_view text) {
     if (event.kind == EventKind::kClinicConfigChanged) {
       event.config_version_before = j.at("config_version_before").get<std::int64_t>();
       event.config_version_after = j.at("config_version_after").get<std::int64_t>();
-    } else if (event.kind == EventKind::kCalendarBusyChanged) {
+    } else if (is_busy_time_event(event.kind)) {
       event.practitioner_id = j.at("practitioner_id").get<std::string>();
     } else {
       if (!j.at("before").is_null()) event.before = booking_from_json(j.at("before"));

@@ -34,6 +34,7 @@ enum class EventKind {
   kBookingMeetingReady,           // the video meeting's join link arrived (meeting_url set)
   kClinicConfigChanged,
   kCalendarBusyChanged,  // a connected calendar's busy times changed (calendars/)
+  kHoldChanged,          // a hold was taken, renewed or released (booking/hold_service.h)
 };
 
 // "booking.created", "booking.rescheduled", ..., "clinic.config_changed".
@@ -51,7 +52,7 @@ struct DomainEvent {
   // kClinicConfigChanged: the configuration version before (0: the clinic is new) and after.
   std::int64_t config_version_before = 0;
   std::int64_t config_version_after = 0;
-  // kCalendarBusyChanged: whose busy times changed.
+  // kCalendarBusyChanged, kHoldChanged: whose busy times changed.
   std::string practitioner_id;
 
   const std::string& booking_id() const;  // empty for clinic events
@@ -63,6 +64,10 @@ DomainEvent booking_event(EventKind kind, std::optional<BookingRecord> before, B
 DomainEvent clinic_config_event(std::string clinic_id, std::int64_t version_before,
                                 std::int64_t version_after, UtcSeconds now);
 DomainEvent calendar_busy_event(std::string clinic_id, std::string practitioner_id, UtcSeconds now);
+DomainEvent hold_event(std::string clinic_id, std::string practitioner_id, UtcSeconds now);
+// Whether `kind` is about a practitioner's busy times only (no booking, nothing to audit,
+// nothing to deliver): kCalendarBusyChanged and kHoldChanged.
+bool is_busy_time_event(EventKind kind);
 // Which kind of booking event turns `before` into `after`; nullopt when nothing a
 // subscriber could care about changed.
 std::optional<EventKind> classify_change(const BookingRecord& before, const BookingRecord& after);

@@ -20,24 +20,28 @@ namespace slotbook::server {
 
 class ReadView;
 
-// What occupies a practitioner's time besides working hours: stored bookings and the busy
-// spans their connected calendars report (calendars/).
+// What occupies a practitioner's time besides working hours: stored bookings, the busy
+// spans their connected calendars report (calendars/) and patients' live holds
+// (hold_service.h).
 struct Occupancy {
   std::vector<BookingRecord> bookings;  // occupying bookings
   std::vector<ExternalBusyRecord> external;
+  std::vector<HoldRecord> holds;  // alive when loaded
 };
 
 // Appends to `into` what the engine must see to decide about instants in `decided` for
 // clinic `clinic` (only `practitioner_id`'s when it is not empty): the bookings of
-// bookings_to_load (occupancy.h) and the connected calendars' busy spans intersecting it.
-// The one loader of occupancy: validation, listings and the widget snapshot all use it.
+// bookings_to_load (occupancy.h), the connected calendars' busy spans and the holds alive
+// at `now` intersecting it. The one loader of occupancy: validation, listings and the
+// widget snapshot all use it.
 Status load_occupancy(ReadView& view, const ClinicConfig& clinic, TimeWindow decided,
-                      std::string_view practitioner_id, Occupancy& into);
+                      std::string_view practitioner_id, UtcSeconds now, Occupancy& into);
 
 struct SnapshotInput {
   const ClinicConfig* clinic = nullptr;
   const Occupancy* occupancy = nullptr;  // may be null: nothing booked or busy
   std::string_view exclude_booking_id;   // a booking being rescheduled does not block itself
+  std::string_view exclude_hold_id;      // nor does the hold a booking consumes
   // Only these practitioners (null: all). Validation needs only the candidates.
   const std::vector<std::string>* only_practitioners = nullptr;
 };

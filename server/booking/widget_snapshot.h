@@ -1,8 +1,9 @@
 // WidgetSnapshots: the prepared snapshot the widget downloads (docs/api.md), cached per
-// clinic. The body is the stored configuration plus `busy` (occupancy of every booking that
-// matters from today to the booking horizon, occupancy.h; no patient data), run through
-// slotbook::prepare_json so it carries `zone_rules`. An entry is rebuilt after any
-// change to its clinic (invalidate) and at least once a minute, as time moves on.
+// clinic. The body is the public configuration plus `busy` (occupancy of every booking
+// and hold that matters from today to the booking horizon, occupancy.h; no patient data), run
+// through slotbook::prepare_json so it carries `zone_rules`. Live holds are busy time too. An entry
+// is rebuilt after any change to its clinic (invalidate), when a hold in it runs out, and
+// at least once a minute, as time moves on.
 // Thread-safe.
 #ifndef SLOTBOOK_SERVER_BOOKING_WIDGET_SNAPSHOT_H_
 #define SLOTBOOK_SERVER_BOOKING_WIDGET_SNAPSHOT_H_
@@ -41,12 +42,16 @@ class WidgetSnapshots {
   void invalidate(const std::string& clinic_id);
 
  private:
+  struct Built {
+    std::shared_ptr<const PreparedSnapshot> prepared;
+    UtcSeconds fresh_until{};  // a minute after building, or when its first hold runs out
+  };
   struct Entry {
     std::uint64_t generation = 0;
     std::shared_ptr<const PreparedSnapshot> prepared;
-    UtcSeconds built_at{};
+    UtcSeconds fresh_until{};
   };
-  Expected<std::shared_ptr<const PreparedSnapshot>> build(const std::string& clinic_id);
+  Expected<Built> build(const std::string& clinic_id);
 
   Storage& storage_;
   ClinicCatalog& catalog_;

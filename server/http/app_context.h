@@ -10,6 +10,7 @@
 #include "accounts/account_service.h"
 #include "booking/booking_queries.h"
 #include "booking/booking_service.h"
+#include "booking/hold_service.h"
 #include "booking/widget_snapshot.h"
 #include "calendars/calendar_service.h"
 #include "common/clock.h"
@@ -31,6 +32,7 @@ struct AppContext {
   const Clock& clock;
   BookingQueries& queries;
   BookingService& bookings;
+  HoldService& holds;
   WidgetSnapshots& snapshots;
   DeliveryService& deliveries;
   CalendarService& calendars;

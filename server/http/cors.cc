@@ -21,7 +21,7 @@ void answer_preflight(const Request& req, Response& res,
                       const std::vector<std::string>& allowed_origins) {
   apply_cors(req, res, allowed_origins);
   if (res.has_header("Access-Control-Allow-Origin")) {
-    res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
     res.set_header("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key, If-None-Match");
     res.set_header("Access-Control-Max-Age", "600");
   }

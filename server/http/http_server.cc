@@ -8,6 +8,7 @@
 #include "common/log_text.h"
 #include "http/calendly_routes.h"
 #include "http/compression.h"
+#include "http/hold_routes.h"
 #include "http/manage_routes.h"
 #include "http/net/router.h"
 #include "http/partner_routes.h"
@@ -99,6 +100,7 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, HttpServerOptions 
     send_json(res, 200, Json{{"status", "ok"}});
   });
   register_public_routes(*router, app);
+  register_hold_routes(*router, app);
   register_manage_routes(*router, app);
   register_partner_routes(*router, app);
   register_calendly_routes(*router, app);

@@ -150,13 +150,7 @@ void register_manage_routes(Router& server, AppContext& app) {
                 FieldReader fields(body, "", &errors);
                 RescheduleRequest change;
                 change.actor = Actor::patient();
-                auto start_text = fields.text("start", true, 64);
-                if (start_text) {
-                  change.start = parse_instant(*start_text);
-                  if (!change.start) {
-                    fields.fail("start", "must be an RFC 3339 instant, e.g. 2026-12-01T14:00:00Z");
-                  }
-                }
+                change.start = fields.instant("start", true);
                 change.practitioner_id = fields.text("practitioner_id", false, kMaxText);
                 if (!errors.empty()) return send_field_errors(res, errors);
                 send_decision(app, res, app.bookings.reschedule(found.booking.id, change), found);

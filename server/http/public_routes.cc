@@ -89,12 +89,7 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
   auto clinic_id = fields.text("clinic_id", true, kMaxText);
   auto type = fields.text("appointment_type", true, kMaxText);
   auto practitioner = fields.text("practitioner_id", false, kMaxText);
-  auto start_text = fields.text("start", true, 64);
-  std::optional<Instant> start;
-  if (start_text) {
-    start = parse_instant(*start_text);
-    if (!start) fields.fail("start", "must be an RFC 3339 instant, e.g. 2026-12-01T14:00:00Z");
-  }
+  auto start = fields.instant("start", true);
   if (const nlohmann::json* patient = fields.object("patient", true)) {
     FieldReader p(*patient, "patient.", &errors);
     auto name = p.text("name", true, kMaxText);
@@ -119,6 +114,19 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
                        language.value_or(""), sms_opt_in.value_or(false)};
   }
   auto notes = fields.text("notes", false, kMaxNotes);
+  auto hold_id = fields.text("hold_id", false, kMaxText);
+  auto hold_token = fields.text("hold_token", false, kMaxText);
+  if (hold_id.has_value() != hold_token.has_value()) {
+    fields.fail(hold_id ? "hold_token" : "hold_id", "hold_id and hold_token go together",
+                "missing");
+  }
+  if (const auto answers = body.find("answers"); answers != body.end()) {
+    if (!answers->is_object() && !answers->is_null()) {
+      fields.fail("answers", "must be an object of question ids to answers", "type_error");
+    } else {
+      booking.answers = *answers;
+    }
+  }
   std::string idempotency_key = req.get_header_value("Idempotency-Key");
   if (utf8_length(idempotency_key) > kMaxText) {
     errors.push_back({"Idempotency-Key", "must be at most 255 characters", "value_error"});
@@ -130,6 +138,7 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
   booking.practitioner_id = practitioner.value_or("any");
   booking.start = *start;
   booking.notes = notes.value_or("");
+  booking.hold = {hold_id.value_or(""), hold_token.value_or("")};
 
   IdempotentRequest idempotent;
   if (!idempotency_key.empty()) {
@@ -148,6 +157,9 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
       return send_field_errors(res, {{"patient.phone", failure.message, "value_error"}});
     }
     return send_failure(res, failure);
+  }
+  if (!result->answer_problems.empty()) {
+    return send_field_errors(res, answer_field_errors(result->answer_problems));
   }
   StoredReply reply = result->replay ? *result->replay : render_booking(result->decision);
   res.status = reply.status;

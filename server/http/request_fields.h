@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text_checks.h"
 #include "slotbook/time.h"
 
 namespace slotbook::server {
@@ -45,6 +46,8 @@ class FieldReader {
   // `message`).
   std::optional<int> time_of_day(const char* name, bool required,
                                  const char* message = "Invalid time format (HH:MM, 24-hour)");
+  // An RFC 3339 instant ("2026-12-01T14:00:00Z").
+  std::optional<Instant> instant(const char* name, bool required);
   // The nested object (nullptr when absent or not an object; an error if required).
   const nlohmann::json* object(const char* name, bool required);
   bool has(const char* name) const;
@@ -56,17 +59,6 @@ class FieldReader {
   std::string prefix_;
   std::vector<FieldError>* errors_;
 };
-
-// The one reading of dates and times of day in request fields and parameters.
-std::optional<LocalDate> parse_strict_date(std::string_view text);  // exactly YYYY-MM-DD
-std::optional<int> parse_strict_time(std::string_view text);        // HH:MM[:00], < 24:00
-
-std::size_t utf8_length(std::string_view text);
-// A plausible address: one '@', something before it, a dot in the domain, no spaces.
-bool looks_like_email(std::string_view text);
-// A well-formed BCP 47 language tag as browsers report them: a 2-3 letter language, then
-// subtags of 1-8 letters or digits, joined by '-' ("en", "es-MX", "zh-Hant-TW").
-bool is_language_tag(std::string_view text);
 
 }  // namespace slotbook::server
 

@@ -65,6 +65,15 @@ bool parse_json_body(const Request& req, Response& res, nlohmann::json* out) {
   return true;
 }
 
+std::vector<FieldError> answer_field_errors(const std::vector<AnswerProblem>& problems) {
+  std::vector<FieldError> out;
+  for (const AnswerProblem& p : problems) {
+    out.push_back(
+        {p.question_id.empty() ? "answers" : "answers." + p.question_id, p.message, p.kind});
+  }
+  return out;
+}
+
 void send_field_errors(Response& res, const std::vector<FieldError>& errors) {
   Json fields = Json::object();
   for (const FieldError& e : errors) {

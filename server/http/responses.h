@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "booking/intake_questions.h"
 #include "common/expected.h"
 #include "http/net/message.h"
 #include "http/request_fields.h"
@@ -36,6 +37,8 @@ void send_failure(Response& res, const Failure& failure);
 
 // The public and manage dialect's field errors: 422 validation_failed with
 // "fields": {path: message}, the first message for each field.
+// The refused intake answers (intake_questions.h) as field errors "answers.<id>".
+std::vector<FieldError> answer_field_errors(const std::vector<AnswerProblem>& problems);
 void send_field_errors(Response& res, const std::vector<FieldError>& errors);
 
 // Parses a JSON body. On failure sends 400 invalid_json and returns false.

@@ -17,6 +17,7 @@ std::optional<std::string_view> webhook_type(EventKind kind) {
     case EventKind::kBookingUpdated:
     case EventKind::kBookingMeetingReady:
     case EventKind::kCalendarBusyChanged:
+    case EventKind::kHoldChanged:
       return std::nullopt;
   }
   return std::nullopt;

@@ -1,5 +1,7 @@
 #include "notify/message_builder.h"
 
+#include "booking/intake_questions.h"
+
 #include "booking/booking_view.h"
 #include "ics/ics_calendar.h"
 #include "notify/delivery_kinds.h"
@@ -66,8 +68,8 @@ nlohmann::json MessageBuilder::context(const MessageSubject& subject, std::strin
   nlohmann::json data = {
       {"clinic_name", clinic_display_name(clinic)},
       {"patient_name", single_line(b.patient_name)},
-      {"practitioner_name", clinic.practitioner_name(b.practitioner_id)},
-      {"appointment_type_name", type_display_name(b, clinic)},
+      {"practitioner_name", clinic.practitioner_name(b.practitioner_id, language)},
+      {"appointment_type_name", type_display_name(b, clinic, language)},
       {"date", start.date},
       {"date_short", start.date_short},
       {"time", start.time},
@@ -85,6 +87,14 @@ nlohmann::json MessageBuilder::context(const MessageSubject& subject, std::strin
       // A video appointment whose link the provider has yet to make: it follows by email.
       {"meeting_pending", !b.meeting_provider.empty() && b.meeting_url.empty() ? "yes" : ""},
   };
+  if (for_clinic) {
+    // The front desk reads the intake answers; the patient knows what they answered.
+    nlohmann::json answers = nlohmann::json::array();
+    for (const auto& answer : answers_view(b.answers_json, language)) {
+      answers.push_back({{"label", answer["label"]}, {"text", answer["text"]}});
+    }
+    data["answers"] = std::move(answers);
+  }
   if (subject.before) {
     const LocalTimeText previous = when(clinic, subject.before->start_utc, language);
     data["previous_date"] = previous.date;

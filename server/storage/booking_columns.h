@@ -19,8 +19,9 @@ inline constexpr const char* kBookingColumns =
     "confirmation_number, patient_name, patient_email, patient_phone, notes, source, "
     "external_reference_id, manage_token_hash, sequence, cancel_reason, cancelled_at, "
     "reminder_sent_at, created_at, updated_at, patient_id, occupied_from, occupied_to, "
-    "patient_language, sms_opt_in, manage_token_sealed, meeting_url, meeting_provider";
-inline constexpr int kBookingColumnCount = 29;
+    "patient_language, sms_opt_in, manage_token_sealed, meeting_url, meeting_provider, "
+    "answers_json";
+inline constexpr int kBookingColumnCount = 30;
 
 // "?1, ?2, ..." or "$1, $2, ...": `count` placeholders for an INSERT of a column list.
 inline std::string placeholders(int count, char sigil) {
@@ -85,6 +86,7 @@ BookingRecord booking_from_row(const Row& row) {
   b.manage_token_sealed = row.text(26);
   b.meeting_url = row.text(27);
   b.meeting_provider = row.text(28);
+  b.answers_json = row.text(29);
   return b;
 }
 
@@ -101,7 +103,7 @@ void bind_booking_columns(const BookingRecord& b, Bind&& bind) {
   bind(b.created_at), bind(b.updated_at), bind(b.patient_id);
   bind(b.occupancy.from), bind(b.occupancy.to), bind(b.patient_language);
   bind(static_cast<std::int64_t>(b.sms_opt_in ? 1 : 0)), bind(b.manage_token_sealed);
-  bind(b.meeting_url), bind(b.meeting_provider);
+  bind(b.meeting_url), bind(b.meeting_provider), bind(b.answers_json);
 }
 
 // The LIKE patterns of a booking search (ReadView::search_bookings), with `\` as the

@@ -119,6 +119,23 @@ struct ExternalBusyRecord {
   TimeWindow span;
 };
 
+// A patient's short reservation of a slot while they type their details (booking/holds.h):
+// it occupies `occupancy` for everyone else until `expires_at`, then is simply gone.
+// Carries no patient data; only the token's SHA-256 is stored.
+struct HoldRecord {
+  std::string id;  // "hold_" + random hex
+  std::string token_hash;
+  std::string clinic_id;
+  std::string practitioner_id;
+  std::string appointment_type;
+  UtcSeconds start_utc{};
+  UtcSeconds end_utc{};
+  TimeWindow occupancy;  // [start - buffer_before, end + buffer_after) of its type
+  UtcSeconds created_at{};
+  UtcSeconds expires_at{};
+  int renewals = 0;
+};
+
 // An authorization in progress: what the OAuth redirect's `state` stands for. Single use,
 // short-lived; the PKCE code verifier is kept sealed with the server key.
 struct OAuthStateRecord {

@@ -110,6 +110,15 @@ class ReadView {
   virtual Expected<std::vector<ApiKeyRecord>> api_keys(std::string_view clinic_id) = 0;
   // Audit entries matching `filter`, newest first, at most filter.limit.
   virtual Expected<std::vector<AuditRecord>> audit_entries(const AuditFilter& filter) = 0;
+
+  // Hold `id`, expired or not (the caller compares expires_at with its clock).
+  virtual Expected<std::optional<HoldRecord>> hold(std::string_view id) = 0;
+  // Holds of `clinic_id` still alive at `now` whose occupancy intersects `window`, in start
+  // order; only `practitioner_id`'s when it is not empty.
+  virtual Expected<std::vector<HoldRecord>> live_holds(std::string_view clinic_id,
+                                                       TimeWindow window,
+                                                       std::string_view practitioner_id,
+                                                       UtcSeconds now) = 0;
 };
 
 // What write() work may change, in addition to reading.
@@ -187,6 +196,12 @@ class WriteTransaction : public ReadView {
   virtual Status put_api_key(const ApiKeyRecord& key) = 0;
   // Appends an entry (its id is assigned); it commits or rolls back with the change.
   virtual Status append_audit(const AuditRecord& entry) = 0;
+
+  // Inserts the hold, or replaces the one with its id (the scope must name its
+  // practitioner: a hold is occupancy).
+  virtual Status put_hold(const HoldRecord& hold) = 0;
+  // Whether it existed.
+  virtual Expected<bool> delete_hold(std::string_view id) = 0;
 };
 
 // What insert_booking and update_booking fail with when the store itself refuses an
@@ -247,6 +262,9 @@ class Storage {
   // as a side effect of anything else.
   virtual Expected<std::int64_t> prune_answers(UtcSeconds created_before,
                                                std::int64_t keep_per_client) = 0;
+  // Deletes the holds expired at `now`; returns how many. Run periodically with
+  // prune_answers (an expired hold already occupies nothing: this only reclaims rows).
+  virtual Expected<std::int64_t> prune_holds(UtcSeconds now) = 0;
   // Calls `on_change(clinic_id)`, from a storage thread, after a change to that clinic
   // committed in any process on the same database, this one included; "" means anything
   // may have changed (the storage could not listen for a while). Until the returned watch

@@ -128,7 +128,7 @@ class Server:
     `db` to open the same database again (restarts, several processes on one database)."""
 
     def __init__(self, db=None, clinics=(FIXTURE,), api_key=API_KEY, args=(),
-                 fake_start=FAKE_START, env=None):
+                 fake_start=FAKE_START, env=None, movable_clock=False):
         self.dir = tempfile.mkdtemp(prefix="slotbook-server-test-")
         self.db = db or fresh_db()
         self.clinics = list(clinics)
@@ -136,6 +136,10 @@ class Server:
         self.args = list(args)
         self.fake_start = fake_start  # where the server's clock starts (then it runs)
         self.env = dict(env or {})  # added to the environment (credentials)
+        # advance_clock() needs libfaketime to re-read its time file on every call: slower,
+        # so only for the tests that move time.
+        self.movable_clock = movable_clock
+        self.clock_file = os.path.join(self.dir, "faketime")
         self.proc = None
         self.port = None
         self.log_path = os.path.join(self.dir, "server.log")
@@ -157,7 +161,12 @@ class Server:
         # Preloaded rather than through the faketime wrapper, so the process is the server
         # itself (tests kill -9 it). "@" starts the clock there and lets it run.
         env["LD_PRELOAD"] = FAKETIME_LIBRARY
-        env["FAKETIME"] = "@" + self.fake_start.strftime("%Y-%m-%d %H:%M:%S")
+        if self.movable_clock:
+            self._set_clock(self.fake_start)
+            env["FAKETIME_TIMESTAMP_FILE"] = self.clock_file
+            env["FAKETIME_NO_CACHE"] = "1"
+        else:
+            env["FAKETIME"] = "@" + self.fake_start.strftime("%Y-%m-%d %H:%M:%S")
         env["TZ"] = "UTC"
         env.pop("CALENDAR_API_KEY", None)
         if self.api_key is not None:
@@ -184,6 +193,23 @@ class Server:
                                f"{pg_log_tail(self.db)}")
         self.port = int(match.group(1))
         return self
+
+    def _set_clock(self, instant):
+        # "@T" in the file: the clock reads T from the moment the process sees it, then runs.
+        with open(self.clock_file + ".new", "w") as f:
+            f.write("@" + instant.strftime("%Y-%m-%d %H:%M:%S"))
+        os.replace(self.clock_file + ".new", self.clock_file)
+        self._clock_set = (instant, time.monotonic())
+
+    def clock_now(self):
+        """The movable clock's current instant (to the second or so)."""
+        instant, at = self._clock_set
+        return instant + timedelta(seconds=time.monotonic() - at)
+
+    def advance_clock(self, seconds):
+        """Moves a movable_clock server's clock `seconds` ahead."""
+        assert self.movable_clock, "start the server with movable_clock=True"
+        self._set_clock(self.clock_now() + timedelta(seconds=seconds))
 
     def read_log(self):
         try:

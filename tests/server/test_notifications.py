@@ -38,9 +38,20 @@ def clinic_file(**changes):
     return path
 
 
+def localized_types():
+    """The fixture's types, the consultation named in English and Spanish."""
+    with open(FIXTURE) as f:
+        types = json.load(f)["appointment_types"]
+    types[0]["name"] = {"en": "Consultation", "es": "Consulta"}
+    return types
+
+
 NOTIFYING_CLINIC = clinic_file(
     country="US", notifications={"clinic_email": DESK},
-    reminders=[{"before_minutes": 1440, "channels": ["email", "sms"]}])
+    reminders=[{"before_minutes": 1440, "channels": ["email", "sms"]}],
+    appointment_types=localized_types(),
+    questions=[{"id": "reason", "label": {"en": "Reason for visit", "es": "Motivo"},
+                "type": "text"}])
 
 
 def start_server(mail_port, sms=None, db=None, extra=(), fake_start=FAKE_START,
@@ -101,7 +112,8 @@ class Email(unittest.TestCase):
 
     def test_confirmation_has_text_html_and_an_invite_with_a_working_manage_link(self):
         day = future_date(3)
-        b = book(self.server, day, "10:00", email="ada@example.com", name="Ada Lovelace")
+        b = book(self.server, day, "10:00", email="ada@example.com", name="Ada Lovelace",
+                 answers={"reason": "Knee pain"})
         msg = self.mail.wait_for(to("ada@example.com"), what="the confirmation")
         self.assertEqual(msg.get_content_type(), "multipart/alternative")
         self.assertEqual([p.get_content_type() for p in parts(msg)],
@@ -134,6 +146,9 @@ class Email(unittest.TestCase):
         desk = self.mail.wait_for(lambda m: to(DESK)(m) and b["confirmation_number"] in
                                   part(m, "text/plain").get_content(), what="the desk's copy")
         self.assertEqual([p.get_content_type() for p in parts(desk)], ["text/plain", "text/html"])
+        # With the patient's answers to the clinic's questions.
+        self.assertIn("Reason for visit: Knee pain", part(desk, "text/plain").get_content())
+        self.assertIn("Knee pain", part(desk, "text/html").get_content())
         # The manage token is the patient's alone.
         self.assertNotIn(link.group(2), desk.as_string())
 
@@ -145,6 +160,7 @@ class Email(unittest.TestCase):
         text = part(msg, "text/plain").get_content()
         self.assertIn("Lucía", text)
         self.assertRegex(text, r"(lunes|martes|miércoles|jueves|viernes|sábado|domingo)")
+        self.assertRegex(text, r"\bConsulta\b")  # the type's Spanish name, not "Consultation"
 
     def test_patient_fields_cannot_add_headers(self):
         evil = 'Eve "Q" Müller\r\nBcc: attacker@evil.example\r\nSubject: pwned'
@@ -349,13 +365,16 @@ class Webhooks(unittest.TestCase):
         self.assertNotIn("secret", json.dumps(listed))
         only_cancel = self.subscribe(["booking.cancelled"], "/cancelled")
 
-        b = book(self.server, future_date(3), "10:00", email="hook@example.com")
+        b = book(self.server, future_date(3), "10:00", email="hook@example.com",
+                 answers={"reason": "Follow-up of a fall"})
         r = self.receiver.wait_for(lambda r: r["path"] == "/all", what="booking.created")
         body = verify_standard_webhook(created["secret"], r["headers"], r["body"],
                                        now=int(server_now().timestamp()))
         self.assertEqual(body["type"], "booking.created")
         self.assertEqual(body["data"]["booking"]["id"], b["id"])
         self.assertEqual(body["data"]["booking"]["patient_email"], "hook@example.com")
+        self.assertEqual([(a["id"], a["label"], a["value"]) for a in body["data"]["booking"]["answers"]],
+                         [("reason", "Reason for visit", "Follow-up of a fall")])
         self.assertNotIn(b["manage_token"], r["body"].decode())
         self.assertNotIn("manage_token", r["body"].decode())
         self.assertRegex(r["headers"]["webhook-id"], r"^dlv_")

@@ -247,6 +247,25 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_target ON audit_log (target_id, id);
 CREATE INDEX audit_by_clinic ON audit_log (clinic_id, id);
 )sql",
+      // 6: holds (booking/holds.h) and the intake answers of each booking.
+      R"sql(
+CREATE TABLE holds (
+  id               TEXT PRIMARY KEY,
+  token_hash       TEXT NOT NULL,
+  clinic_id        TEXT NOT NULL,
+  practitioner_id  TEXT NOT NULL,
+  appointment_type TEXT NOT NULL,
+  start_utc        BIGINT NOT NULL,
+  end_utc          BIGINT NOT NULL,
+  occupied_from    BIGINT NOT NULL,
+  occupied_to      BIGINT NOT NULL,
+  created_at       BIGINT NOT NULL,
+  expires_at       BIGINT NOT NULL,
+  renewals         INTEGER NOT NULL
+);
+CREATE INDEX holds_by_clinic ON holds (clinic_id, occupied_from);
+ALTER TABLE bookings ADD COLUMN answers_json TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

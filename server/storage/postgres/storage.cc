@@ -19,6 +19,7 @@
 #include "storage/booking_columns.h"
 #include "storage/calendar_columns.h"
 #include "storage/delivery_columns.h"
+#include "storage/hold_columns.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/schema.h"
 #include "tokens/tokens.h"
@@ -120,6 +121,7 @@ const auto kStaffUserFromRow = [](const PgRow& row) { return staff_user_from_row
 const auto kStaffSessionFromRow = [](const PgRow& row) { return staff_session_from_row(row); };
 const auto kApiKeyFromRow = [](const PgRow& row) { return api_key_from_row(row); };
 const auto kAuditFromRow = [](const PgRow& row) { return audit_from_row(row); };
+const auto kHoldFromRow = [](const PgRow& row) { return hold_from_row(row); };
 
 Status done(const Expected<PgResult>& result) {
   return result.ok() ? Status() : Status(result.error());
@@ -631,6 +633,30 @@ class PgTransaction final : public WriteTransaction {
         kAuditFromRow);
   }
 
+  Expected<std::optional<HoldRecord>> hold(std::string_view id) override {
+    return first_row(rows_of<HoldRecord>(
+        c_.query(std::string("SELECT ") + kHoldColumns + " FROM holds WHERE id = $1",
+                 PgParams().add(id)),
+        kHoldFromRow));
+  }
+
+  Expected<std::vector<HoldRecord>> live_holds(std::string_view clinic_id, TimeWindow window,
+                                               std::string_view practitioner_id,
+                                               UtcSeconds now) override {
+    return rows_of<HoldRecord>(
+        c_.query(std::string("SELECT ") + kHoldColumns +
+                     " FROM holds WHERE clinic_id = $1 AND occupied_from < $3 AND "
+                     "occupied_to > $2 AND expires_at > $4 AND "
+                     "($5 = '' OR practitioner_id = $5) ORDER BY start_utc, id",
+                 PgParams()
+                     .add(clinic_id)
+                     .add(window.from)
+                     .add(window.to)
+                     .add(now)
+                     .add(practitioner_id)),
+        kHoldFromRow);
+  }
+
   Status put_calendar_connection(const CalendarConnectionRecord& c) override {
     static const std::string sql =
         std::string("INSERT INTO calendar_connections (") + kConnectionColumns + ") VALUES (" +
@@ -786,6 +812,23 @@ class PgTransaction final : public WriteTransaction {
     PgParams params;
     bind_audit_insert_columns(a, [&](const auto& value) { params.add(value); });
     return done(c_.query(sql, params));
+  }
+
+  Status put_hold(const HoldRecord& h) override {
+    static const std::string sql =
+        std::string("INSERT INTO holds (") + kHoldColumns + ") VALUES (" +
+        placeholders(kHoldColumnCount, '$') +
+        ") ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at, renewals = "
+        "EXCLUDED.renewals";
+    PgParams params;
+    bind_hold_columns(h, [&](const auto& value) { params.add(value); });
+    return done(c_.query(sql, params));
+  }
+
+  Expected<bool> delete_hold(std::string_view id) override {
+    auto r = c_.query("DELETE FROM holds WHERE id = $1", PgParams().add(id));
+    if (!r.ok()) return r.error();
+    return r->affected() > 0;
   }
 
   Status append_outbox(const OutboxRecord& r) override {
@@ -1009,6 +1052,14 @@ Expected<std::int64_t> PgStorage::prune_answers(UtcSeconds created_before,
       PgParams().add(keep_per_client));
   if (!too_many.ok()) return too_many.error();
   return too_old->affected() + too_many->affected();
+}
+
+Expected<std::int64_t> PgStorage::prune_holds(UtcSeconds now) {
+  auto lease = acquire();
+  if (!lease.ok()) return lease.error();
+  auto expired = (**lease).query("DELETE FROM holds WHERE expires_at <= $1", PgParams().add(now));
+  if (!expired.ok()) return expired.error();
+  return expired->affected();
 }
 
 Expected<std::string> PgStorage::durability() {

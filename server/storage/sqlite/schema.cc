@@ -274,6 +274,26 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_target ON audit_log (target_id, id);
 CREATE INDEX audit_by_clinic ON audit_log (clinic_id, id);
 )sql",
+      // 13: holds (booking/holds.h): short reservations of a slot, no patient data; the
+      // intake answers of each booking (booking/intake_questions.h).
+      R"sql(
+CREATE TABLE holds (
+  id               TEXT PRIMARY KEY,
+  token_hash       TEXT NOT NULL,
+  clinic_id        TEXT NOT NULL,
+  practitioner_id  TEXT NOT NULL,
+  appointment_type TEXT NOT NULL,
+  start_utc        INTEGER NOT NULL,
+  end_utc          INTEGER NOT NULL,
+  occupied_from    INTEGER NOT NULL,
+  occupied_to      INTEGER NOT NULL,
+  created_at       INTEGER NOT NULL,
+  expires_at       INTEGER NOT NULL,
+  renewals         INTEGER NOT NULL
+);
+CREATE INDEX holds_by_clinic ON holds (clinic_id, occupied_from);
+ALTER TABLE bookings ADD COLUMN answers_json TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

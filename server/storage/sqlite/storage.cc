@@ -12,6 +12,7 @@
 #include "storage/booking_columns.h"
 #include "storage/calendar_columns.h"
 #include "storage/delivery_columns.h"
+#include "storage/hold_columns.h"
 #include "storage/sqlite/connection.h"
 #include "storage/sqlite/schema.h"
 
@@ -70,6 +71,7 @@ const auto kStaffSessionFromRow = [](const SqliteStatement& s) {
 };
 const auto kApiKeyFromRow = [](const SqliteStatement& s) { return api_key_from_row(s); };
 const auto kAuditFromRow = [](const SqliteStatement& s) { return audit_from_row(s); };
+const auto kHoldFromRow = [](const SqliteStatement& s) { return hold_from_row(s); };
 
 // Both reads and writes run their queries through this one class.
 class SqliteTransaction final : public WriteTransaction {
@@ -575,6 +577,26 @@ class SqliteTransaction final : public WriteTransaction {
     return collect<AuditRecord>(*stmt, kAuditFromRow);
   }
 
+  Expected<std::optional<HoldRecord>> hold(std::string_view id) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kHoldColumns + " FROM holds WHERE id = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, id);
+    return first_row(collect<HoldRecord>(*stmt, kHoldFromRow));
+  }
+
+  Expected<std::vector<HoldRecord>> live_holds(std::string_view clinic_id, TimeWindow window,
+                                               std::string_view practitioner_id,
+                                               UtcSeconds now) override {
+    auto stmt = c_.prepare(std::string("SELECT ") + kHoldColumns +
+                           " FROM holds WHERE clinic_id = ?1 AND occupied_from < ?3 AND "
+                           "occupied_to > ?2 AND expires_at > ?4 AND "
+                           "(?5 = '' OR practitioner_id = ?5) ORDER BY start_utc, id");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, clinic_id).bind(2, window.from).bind(3, window.to).bind(4, now);
+    stmt->bind(5, practitioner_id);
+    return collect<HoldRecord>(*stmt, kHoldFromRow);
+  }
+
   Status put_calendar_connection(const CalendarConnectionRecord& c) override {
     auto stmt = c_.prepare(std::string("INSERT OR REPLACE INTO calendar_connections (") +
                            kConnectionColumns + ") VALUES (" +
@@ -718,6 +740,23 @@ class SqliteTransaction final : public WriteTransaction {
     int index = 0;
     bind_audit_insert_columns(a, [&](const auto& value) { stmt->bind(++index, value); });
     return stmt->run();
+  }
+
+  Status put_hold(const HoldRecord& h) override {
+    auto stmt = c_.prepare(std::string("INSERT OR REPLACE INTO holds (") + kHoldColumns +
+                           ") VALUES (" + placeholders(kHoldColumnCount, '?') + ")");
+    if (!stmt.ok()) return stmt.error();
+    int index = 0;
+    bind_hold_columns(h, [&](const auto& value) { stmt->bind(++index, value); });
+    return stmt->run();
+  }
+
+  Expected<bool> delete_hold(std::string_view id) override {
+    auto stmt = c_.prepare("DELETE FROM holds WHERE id = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->bind(1, id);
+    if (Status status = stmt->run(); !status.ok()) return status.error();
+    return sqlite3_changes(c_.handle()) > 0;
   }
 
   Status append_outbox(const OutboxRecord& r) override {
@@ -925,6 +964,15 @@ Expected<std::int64_t> SqliteStorage::prune_answers(UtcSeconds created_before,
   too_many->bind(1, keep_per_client);
   if (Status status = too_many->run(); !status.ok()) return status.error();
   return deleted + sqlite3_changes(writer_->handle());
+}
+
+Expected<std::int64_t> SqliteStorage::prune_holds(UtcSeconds now) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto expired = writer_->prepare("DELETE FROM holds WHERE expires_at <= ?");
+  if (!expired.ok()) return expired.error();
+  expired->bind(1, now);
+  if (Status status = expired->run(); !status.ok()) return status.error();
+  return sqlite3_changes(writer_->handle());
 }
 
 Expected<std::string> SqliteStorage::durability() {

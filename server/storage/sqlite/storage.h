@@ -38,6 +38,7 @@ class SqliteStorage final : public Storage {
   Status write(const WriteScope& scope,
                const std::function<Status(WriteTransaction&)>& work) override;
   Status read(const std::function<Status(ReadView&)>& work) override;
+  Expected<std::int64_t> prune_holds(UtcSeconds now) override;
   Expected<std::int64_t> prune_answers(UtcSeconds created_before,
                                        std::int64_t keep_per_client) override;
 

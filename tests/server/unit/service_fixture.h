@@ -66,6 +66,7 @@ class ForwardingStorage : public Storage {
   Expected<std::int64_t> prune_answers(UtcSeconds before, std::int64_t keep) override {
     return inner_.prune_answers(before, keep);
   }
+  Expected<std::int64_t> prune_holds(UtcSeconds now) override { return inner_.prune_holds(now); }
 
  protected:
   Storage& inner_;

@@ -8,6 +8,7 @@ import { dateInZone } from '../widget/dates.js';
 import { h, replaceChildren } from '../widget/dom.js';
 import { StaffApi, StaffApiError, seg } from './api.js';
 import { clinicAvailability, loadEngine, snapshotOf } from './engine.js';
+import { plainName } from './names.js';
 import { localizer } from './i18n.js';
 import { canOpen } from './roles.js';
 import { formatRoute, parseRoute } from './routes.js';
@@ -92,14 +93,14 @@ export class StaffApp {
 
   /** The practitioners the user may see: all, or a practitioner user's own. */
   practitioners() {
-    const all = (this.config && this.config.practitioners) || [];
+    const all = ((this.config && this.config.practitioners) || []).map((p) => ({ ...p, name: plainName(p.name) }));
     if (this.user && this.user.role === 'practitioner') return all.filter((p) => p.id === this.user.practitioner_id);
     return all;
   }
 
   practitionerName(id) {
     const p = ((this.config && this.config.practitioners) || []).find((x) => x.id === id);
-    return p ? p.name || p.id : id;
+    return p ? plainName(p.name) || p.id : id;
   }
 
   setLanguage(language) {

@@ -7,6 +7,7 @@
 
 import { configureAssets, sharedEngine } from '../widget/assets.js';
 import { Availability } from '../widget/availability.js';
+import { plainName } from './names.js';
 
 // The staff bundle is served from /staff/assets/, the engine from /widget/ (configureAssets
 // without a script falls back to /widget/ of this origin).
@@ -31,10 +32,19 @@ export function withoutOccupancy(snapshot, practitionerId, start, end) {
   return snapshotOf({ ...snapshot.data, busy });
 }
 
+// The engine reads names as strings (names.js).
+const withPlainNames = (list) => (list || []).map((item) => ({ ...item, name: plainName(item.name) }));
+
 /** The edited clinic configuration as a snapshot: its own rules, today's zone rules and busy. */
 export function previewSnapshot(config, liveSnapshot) {
   const { reminders, notifications, ...rest } = config; // not the engine's
-  return snapshotOf({ ...rest, zone_rules: liveSnapshot.data.zone_rules, busy: liveSnapshot.data.busy || [] });
+  return snapshotOf({
+    ...rest,
+    appointment_types: withPlainNames(rest.appointment_types),
+    practitioners: withPlainNames(rest.practitioners),
+    zone_rules: liveSnapshot.data.zone_rules,
+    busy: liveSnapshot.data.busy || [],
+  });
 }
 
 /** Free times in clinic dates (the staff work in the clinic's zone). */

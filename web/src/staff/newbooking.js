@@ -5,6 +5,7 @@
 
 import { h } from '../widget/dom.js';
 import { clearErrors, field, notice, select, showFieldErrors } from './form.js';
+import { plainName } from './names.js';
 import { openBooking } from './panel.js';
 import { slotPicker } from './slots.js';
 
@@ -15,7 +16,7 @@ export async function newBookingView(app, main) {
   const types = availability.appointmentTypes();
   const typeSelect = select(
     'appointment_type',
-    types.map((x) => [x.id, `${x.name || x.id} (${x.duration_minutes} min)`]),
+    types.map((x) => [x.id, `${plainName(x.name) || x.id} (${x.duration_minutes} min)`]),
     types[0] && types[0].id,
   );
   const picker = slotPicker(app, availability, { typeId: typeSelect.value, practitionerId: 'any', allowAny: true });

@@ -76,6 +76,8 @@ export async function openBooking(app, appointment, { onChange = () => {}, resto
             row(t('confirmationNumber'), a.confirmation_number),
             row(t('source'), a.source ? t(`source_${a.source}`) : ''),
             a.cancel_reason ? row(t('cancelReason'), a.cancel_reason) : null,
+            // The clinic's intake questions, as the patient was asked them.
+            ...(a.answers || []).flatMap((answer) => row(answer.label, answer.text)),
           ),
         );
         actions.replaceChildren();

@@ -10,6 +10,7 @@ import { h, uid } from '../widget/dom.js';
 import { loadEngine } from './engine.js';
 import { field, notice, select, setError } from './form.js';
 import { formatRanges, parseRanges, WEEKDAYS } from './hours.js';
+import { plainName, withPlainName } from './names.js';
 import { drawPreview, PREVIEW_DAYS } from './preview.js';
 
 const ORDERED_DAYS = [...WEEKDAYS.slice(1), WEEKDAYS[0]]; // Monday first
@@ -81,11 +82,13 @@ export async function settingsView(app, main, route, onDispose) {
   const fillPreviewChoices = () => {
     const keepType = previewType.value;
     const keepWho = previewWho.value;
-    previewType.replaceChildren(...draft.appointment_types.map((x) => h('option', { value: x.id }, x.name || x.id)));
+    previewType.replaceChildren(
+      ...draft.appointment_types.map((x) => h('option', { value: x.id }, plainName(x.name) || x.id)),
+    );
     if (draft.appointment_types.some((x) => x.id === keepType)) previewType.value = keepType;
     previewWho.replaceChildren(
       h('option', { value: 'any' }, t('anyPractitioner')),
-      ...draft.practitioners.map((p) => h('option', { value: p.id }, p.name || p.id)),
+      ...draft.practitioners.map((p) => h('option', { value: p.id }, plainName(p.name) || p.id)),
     );
     if (draft.practitioners.some((p) => p.id === keepWho)) previewWho.value = keepWho;
   };
@@ -188,12 +191,12 @@ export async function settingsView(app, main, route, onDispose) {
       h(
         'fieldset',
         { class: 'card' },
-        h('legend', {}, type.name || type.id),
+        h('legend', {}, plainName(type.name) || type.id),
         h(
           'div',
           { class: 'grid-fields' },
           bound(t('typeId'), type.id, (v) => (type.id = v), { readOnly: i < app.config.appointment_types.length }),
-          bound(t('typeName'), type.name, (v) => (type.name = v)),
+          bound(t('typeName'), plainName(type.name), (v) => (type.name = withPlainName(type.name, v))),
           bound(t('duration'), type.duration_minutes, (v) => (type.duration_minutes = v), {
             type: 'number',
             read: number(true),
@@ -231,7 +234,7 @@ export async function settingsView(app, main, route, onDispose) {
               structural();
             },
           },
-          t('removeType', { name: type.name || type.id }),
+          t('removeType', { name: plainName(type.name) || type.id }),
         ),
       ),
     );
@@ -250,17 +253,17 @@ export async function settingsView(app, main, route, onDispose) {
           p.appointment_types = draft.appointment_types.map((x) => x.id).filter((id) => set.has(id));
           changed();
         });
-        return field(type.name || type.id, box);
+        return field(plainName(type.name) || type.id, box);
       });
       return h(
         'fieldset',
         { class: 'card practitioner', attrs: { 'data-practitioner': p.id } },
-        h('legend', {}, p.name || p.id),
+        h('legend', {}, plainName(p.name) || p.id),
         h(
           'div',
           { class: 'grid-fields' },
           bound(t('typeId'), p.id, (v) => (p.id = v), { readOnly: i < app.config.practitioners.length }),
-          bound(t('practitionerName'), p.name, (v) => (p.name = v)),
+          bound(t('practitionerName'), plainName(p.name), (v) => (p.name = withPlainName(p.name, v))),
         ),
         h('fieldset', { class: 'offers' }, h('legend', {}, t('offers')), offers),
         h(
@@ -307,7 +310,7 @@ export async function settingsView(app, main, route, onDispose) {
               structural();
             },
           },
-          t('removePractitioner', { name: p.name || p.id }),
+          t('removePractitioner', { name: plainName(p.name) || p.id }),
         ),
       );
     });
