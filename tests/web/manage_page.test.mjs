@@ -1,12 +1,24 @@
 // The manage link from a confirmation: the patient sees the booking, moves it to another
-// time (picked with the in-page engine), downloads the calendar file, and cancels it.
+// time (picked with the in-page engine), downloads the calendar file, and cancels it; past
+// the change deadline it says whom to call; it lists the answers to the clinic's questions.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { demoClinic, fillPatient, openDemoSite, screenshot, widget, withCleanup } from './support.mjs';
+import { auditor } from './axe.mjs';
+import {
+  demoClinic,
+  fillPatient,
+  launchBrowser,
+  openDemoSite,
+  questionsClinic,
+  screenshot,
+  startServer,
+  widget,
+  withCleanup,
+} from './support.mjs';
 
 test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
   withCleanup(async (defer) => {
@@ -104,6 +116,58 @@ test('manage page: past the change deadline, call the clinic', { timeout: 120000
     assert.equal(await m.root.locator('button[part~="cancel"]').count(), 0);
     assert.equal(await m.root.locator('button[part~="reschedule"]').count(), 0);
     await screenshot(page, 'manage-5-too-late');
+    assert.deepEqual(browser.problems, []);
+  }),
+);
+
+// The clinic's questions: the booking's answers, worded by the server in the patient's
+// language, are listed on the manage page (part="answers"), with the type and practitioner
+// under their Spanish names; axe finds nothing to fault.
+test('manage page: the answers to the clinic questions, in Spanish', { timeout: 60000 }, (t) =>
+  withCleanup(async (defer) => {
+    const server = await startServer({ clinic: questionsClinic(defer) });
+    defer(server.stop);
+    const created = await fetch(`${server.url}/api/v1/bookings`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        clinic_id: 'demo',
+        appointment_type: 'consultation',
+        practitioner_id: 'dr-lee',
+        start: '2027-01-12T15:00:00Z',
+        patient: { name: 'Lucía Gómez', email: 'lucia@example.com', language: 'es' },
+        answers: { dob: '1990-02-03', reason: 'checkup', consent: true },
+      }),
+    });
+    const text = await created.text();
+    assert.equal(created.status, 201, text);
+    const booking = JSON.parse(text).booking;
+    assert.deepEqual(
+      booking.answers.map((a) => [a.id, a.label, a.text]),
+      [
+        ['dob', 'Fecha de nacimiento', booking.answers[0].text],
+        ['reason', 'Motivo de la visita', 'Revisión'],
+        ['consent', 'Acepto el aviso de privacidad de la clínica', 'Sí'],
+      ],
+    );
+    const browser = await launchBrowser({ locale: 'es-ES' });
+    defer(browser.close);
+    const { page } = browser;
+    await page.goto(`${server.url}${booking.manage_url}`);
+    const m = widget(page, 'clinic-booking-manage');
+    const list = m.root.locator('dl[part~="answers"]');
+    await list.waitFor();
+    assert.deepEqual(await list.locator('dt').allTextContents(), [
+      'Fecha de nacimiento',
+      'Motivo de la visita',
+      'Acepto el aviso de privacidad de la clínica',
+    ]);
+    assert.deepEqual((await list.locator('dd').allTextContents()).slice(1), ['Revisión', 'Sí']);
+    assert.match(await m.root.locator('.header').textContent(), /Su cita/);
+    assert.match(await m.root.locator('dl.details').first().textContent(), /Consulta con Dra\. Ana Lee/);
+    const audit = auditor(t, { prefix: 'manage-' });
+    await audit.check(page, '6-answers-es');
+    audit.assertClean();
     assert.deepEqual(browser.problems, []);
   }),
 );

@@ -31,12 +31,21 @@ export const demoClinic = process.env.SLOTBOOK_DEMO_CLINIC || path.join(repoRoot
 export const FAKE_START = '2027-01-11T13:50:00Z';
 const FAKETIME_LIBRARY = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 
-/** The environment that starts a process's clock at FAKE_START ("@": then it runs). */
-function fakeClockEnv() {
+/** libfaketime's spelling of an instant: "@2027-01-11 13:50:00" ("@": the clock then runs). */
+const faketimeSpec = (instant) => `@${new Date(instant).toISOString().slice(0, 19).replace('T', ' ')}`;
+
+/**
+ * The environment that starts a process's clock at FAKE_START. With `clockFile`, the start
+ * is read from that file at every clock call instead (FAKETIME_NO_CACHE: slower, so only
+ * for the tests that move the clock), and writing another instant there moves the clock.
+ */
+function fakeClockEnv(clockFile) {
   if (!fs.existsSync(FAKETIME_LIBRARY))
     throw new Error(`${FAKETIME_LIBRARY} is missing: install the Debian package faketime`);
-  const start = FAKE_START.replace('T', ' ').replace('Z', '');
-  return { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `@${start}`, TZ: 'UTC' };
+  const env = { LD_PRELOAD: FAKETIME_LIBRARY, TZ: 'UTC' };
+  if (!clockFile) return { ...env, FAKETIME: faketimeSpec(FAKE_START) };
+  fs.writeFileSync(clockFile, `${faketimeSpec(FAKE_START)}\n`);
+  return { ...env, FAKETIME_TIMESTAMP_FILE: clockFile, FAKETIME_NO_CACHE: '1' };
 }
 
 /** Starts build/bin/booking-server; resolves to {url, stop()} once it prints its address. */
@@ -44,7 +53,14 @@ function fakeClockEnv() {
 // `clinic`: another clinic configuration file than the demo clinic.
 // `users`: staff accounts made first with `booking-server user add`, each
 // {email, password, role, clinic?, practitioner?}.
-export async function startServer({ allowOrigins = [], realClock = false, clinic = demoClinic, users = [] } = {}) {
+// `movableClock`: the answer's moveClock(ms) moves the server's clock on by `ms`.
+export async function startServer({
+  allowOrigins = [],
+  realClock = false,
+  clinic = demoClinic,
+  users = [],
+  movableClock = false,
+} = {}) {
   for (const file of [serverBinary, clinic, path.join(webRoot, 'booking-widget.js')]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build first`);
   }
@@ -61,8 +77,11 @@ export async function startServer({ allowOrigins = [], realClock = false, clinic
   }
   const args = ['--db', db, '--clinic', clinic, '--web-root', webRoot, '--host', '127.0.0.1', '--port', '0'];
   for (const origin of allowOrigins) args.push('--allow-origin', origin);
+  const clockFile = movableClock ? path.join(dir, 'faketime') : null;
+  // the server's clock: `fake` when the real clock read `real`, running since
+  let clock = { fake: Date.parse(FAKE_START), real: Date.now() };
   const child = spawn(serverBinary, args, {
-    env: { ...process.env, ...(realClock ? {} : fakeClockEnv()), CALENDAR_API_KEY: TEST_API_KEY },
+    env: { ...process.env, ...(realClock ? {} : fakeClockEnv(clockFile)), CALENDAR_API_KEY: TEST_API_KEY },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -86,6 +105,13 @@ export async function startServer({ allowOrigins = [], realClock = false, clinic
   return {
     url,
     log: () => log,
+    /** Moves the server's clock `ms` on (libfaketime reads the file at every clock call). */
+    moveClock(ms) {
+      if (!clockFile) throw new Error('startServer({movableClock: true}) moves the clock');
+      const real = Date.now();
+      clock = { fake: clock.fake + (real - clock.real) + ms, real };
+      fs.writeFileSync(clockFile, `${faketimeSpec(clock.fake)}\n`);
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -217,6 +243,65 @@ export async function fillPatient(
   await w.field('email').fill(email);
   await w.field('phone').fill(phone);
   if (notes) await w.field('notes').fill(notes);
+}
+
+/**
+ * A clinic configuration file: the demo clinic as `edit(config)` changes it, in a temporary
+ * folder that `defer` removes.
+ */
+export function clinicFile(defer, edit) {
+  const config = JSON.parse(fs.readFileSync(demoClinic, 'utf8'));
+  edit(config);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotbook-clinic-'));
+  defer(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'clinic.json');
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** Intake questions of every type, one for therapy only (widget_questions, manage_page). */
+export const QUESTIONS = [
+  {
+    id: 'dob',
+    label: { en: 'Date of birth', es: 'Fecha de nacimiento' },
+    type: 'date',
+    required: true,
+    past_only: true,
+  },
+  {
+    id: 'reason',
+    label: { en: 'Reason for the visit', es: 'Motivo de la visita' },
+    type: 'select',
+    required: true,
+    options: [
+      { value: 'checkup', label: { en: 'Check-up', es: 'Revisión' } },
+      { value: 'pain', label: { en: 'Pain', es: 'Dolor' } },
+    ],
+  },
+  { id: 'insurer', label: { en: 'Insurance company', es: 'Aseguradora' }, type: 'text', max_length: 40 },
+  { id: 'history', label: 'Anything else we should know?', type: 'textarea' },
+  {
+    id: 'consent',
+    label: { en: "I agree to the clinic's privacy notice", es: 'Acepto el aviso de privacidad de la clínica' },
+    type: 'checkbox',
+    required: true,
+  },
+  {
+    id: 'goal',
+    label: 'What would you like to work on?',
+    type: 'text',
+    required: true,
+    appointment_types: ['therapy'],
+  },
+];
+
+/** The demo clinic with the questions above and Spanish names. */
+export function questionsClinic(defer) {
+  return clinicFile(defer, (config) => {
+    config.questions = QUESTIONS;
+    config.appointment_types[0].names = { en: 'Consultation', es: 'Consulta' };
+    config.practitioners[0].names = { es: 'Dra. Ana Lee' };
+  });
 }
 
 /** Runs `body` with the server and browsers it starts, always cleaning up. */

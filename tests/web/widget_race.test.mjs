@@ -2,10 +2,12 @@
 // through; the other is told plainly that the time was just taken and offered the nearest
 // free times, keeps what they typed, and can book one of those. Both ask for the same
 // practitioner: with "any", two patients can share a time two practitioners have free.
+// The clinic holds no times (hold_minutes 0), so the race is the booking's; with holds, the
+// first to press Continue holds the time (widget_holds.test.mjs).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fillPatient, launchBrowser, screenshot, startServer, widget, withCleanup } from './support.mjs';
+import { clinicFile, fillPatient, launchBrowser, screenshot, startServer, widget, withCleanup } from './support.mjs';
 
 async function readyToConfirm(browser, url, patient) {
   const { page } = browser;
@@ -22,7 +24,7 @@ async function readyToConfirm(browser, url, patient) {
 
 test('two browsers race for one time; the loser sees the conflict and alternatives', { timeout: 120000 }, () =>
   withCleanup(async (defer) => {
-    const server = await startServer();
+    const server = await startServer({ clinic: clinicFile(defer, (config) => (config.rules.hold_minutes = 0)) });
     defer(server.stop);
     const first = await launchBrowser();
     defer(first.close);

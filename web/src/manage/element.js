@@ -2,16 +2,20 @@
 // (found by id and secret token), and lets the patient cancel it or move it to another
 // time picked with the same day-and-time picker and in-page engine as the booking widget.
 
-import { ApiError, BookingApi } from '../widget/api.js';
+import { ApiError } from '../widget/api.js';
+import { ManageApi } from './api.js';
 import { defaultServer, sharedEngine } from '../widget/assets.js';
 import { Availability } from '../widget/availability.js';
 import { h, replaceChildren, uid } from '../widget/dom.js';
 import { localizer, pageLanguage } from '../widget/i18n.js';
+import './strings.js';
 import { webCalendarButtons } from '../widget/calendar_buttons.js';
 import { bookingEvent, calendarLinks } from '../widget/calendar_links.js';
 import { meetingDetail } from '../widget/meeting.js';
 import { SlotPicker } from '../widget/picker.js';
+import { answerList } from '../widget/questions.js';
 import { Shell } from '../widget/shell.js';
+import { nameOf } from '../widget/text.js';
 
 /** Every documented attribute (docs/widget.md); a change after connect loads again. */
 const ATTRIBUTES = ['booking', 'token', 'server', 'lang', 'timezone'];
@@ -44,7 +48,7 @@ export class BookingManager extends HTMLElement {
     this.token = this.getAttribute('token') || params.get('token') || '';
     this.patientZone = this.getAttribute('timezone') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     this.l10n = localizer(this.getAttribute('lang') || pageLanguage(this), this.patientZone);
-    this.api = new BookingApi(this.getAttribute('server') || defaultServer());
+    this.api = new ManageApi(this.getAttribute('server') || defaultServer());
     const { l10n } = this;
     replaceChildren(
       this.view,
@@ -66,14 +70,26 @@ export class BookingManager extends HTMLElement {
       return;
     }
     if (!current()) return; // superseded or disconnected meanwhile
+    // the patient's own language unless the element names one (its answers are worded in it)
+    const language = booking.patient && booking.patient.language;
+    if (language && !this.getAttribute('lang')) this.l10n = localizer(language, this.patientZone);
     this.booking = booking;
     this.snapshot = snapshot;
     this.showBooking();
   }
 
+  /** The clinic's name for an appointment type or practitioner in the page's language (the snapshot's). */
+  nameIn(list, id, fallback = id) {
+    const item = this.snapshot && (this.snapshot.data[list] || []).find((x) => x.id === id);
+    return item ? nameOf(item, this.l10n) : fallback;
+  }
+
   typeName(id) {
-    const type = this.snapshot && (this.snapshot.data.appointment_types || []).find((t) => t.id === id);
-    return type ? type.name || type.id : id;
+    return this.nameIn('appointment_types', id);
+  }
+
+  practitionerName(booking) {
+    return this.nameIn('practitioners', booking.practitioner_id, booking.practitioner_name || booking.practitioner_id);
   }
 
   showBooking({ message = '', focus = true } = {}) {
@@ -118,7 +134,7 @@ export class BookingManager extends HTMLElement {
           calendarLinks(
             bookingEvent(booking, {
               typeName: this.typeName(booking.appointment_type),
-              practitionerName: booking.practitioner_name || booking.practitioner_id,
+              practitionerName: this.practitionerName(booking),
               clinicName: this.snapshot && this.snapshot.data.clinic.name,
               l10n,
             }),
@@ -150,11 +166,12 @@ export class BookingManager extends HTMLElement {
         row(l10n.t('when'), when),
         row(
           l10n.t('appointment'),
-          `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`,
+          `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: this.practitionerName(booking) })}`,
         ),
         booking.meeting && row(l10n.t('videoMeeting'), meetingDetail(booking.meeting, l10n)),
         booking.patient && booking.patient.name && row(l10n.t('name'), booking.patient.name),
       ),
+      answerList(booking.answers, l10n),
       this.actions,
     );
     if (focus) heading.focus();
@@ -256,7 +273,7 @@ export class BookingManager extends HTMLElement {
         h(
           'p',
           { class: 'clinic-name' },
-          `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: booking.practitioner_name || booking.practitioner_id })}`,
+          `${this.typeName(booking.appointment_type)} ${l10n.t('with', { name: this.practitionerName(booking) })}`,
         ),
       ),
       notice,

@@ -1,4 +1,5 @@
-// The booking server's HTTP API (docs/api.md) as the widget and the manage page use it.
+// The booking server's HTTP API (docs/api.md) as the widget uses it (the manage page's own
+// calls: manage/api.js).
 // Failures come back as ApiError with a `kind` the UI can word: 'network' (nothing
 // reached the server, so what the patient typed must be kept), 'conflict' (409),
 // 'fields' (422), 'rate_limited' (429), 'not_found' (404), 'server'.
@@ -14,7 +15,7 @@ export class ApiError extends Error {
 
 const KIND_BY_STATUS = { 404: 'not_found', 409: 'conflict', 422: 'fields', 429: 'rate_limited' };
 
-async function request(url, options = {}) {
+export async function request(url, options = {}) {
   let response;
   try {
     response = await fetch(url, { mode: 'cors', credentials: 'omit', ...options });
@@ -37,7 +38,7 @@ async function request(url, options = {}) {
   });
 }
 
-const jsonPost = (body, headers = {}) => ({
+export const jsonPost = (body, headers = {}) => ({
   method: 'POST',
   headers: { 'Content-Type': 'application/json', ...headers },
   body: JSON.stringify(body),
@@ -75,26 +76,21 @@ export class BookingApi {
     return JSON.parse(text).booking;
   }
 
-  bookingUrl(id, token, action = '') {
-    return `${this.server}/api/v1/bookings/${encodeURIComponent(id)}${action}?token=${encodeURIComponent(token)}`;
+  /** Holds a time while the patient types (docs/api.md, "Holds"); the hold's `{id, token, expires_at, ...}`. */
+  async hold(body) {
+    return JSON.parse((await request(`${this.server}/api/v1/holds`, jsonPost(body))).text).hold;
   }
 
-  async booking(id, token, signal) {
-    const { text } = await request(this.bookingUrl(id, token), { cache: 'no-store', signal });
-    return JSON.parse(text).booking;
+  holdUrl(hold, action = '') {
+    return `${this.server}/api/v1/holds/${encodeURIComponent(hold.id)}${action}?token=${encodeURIComponent(hold.token)}`;
   }
 
-  async cancel(id, token, reason) {
-    const { text } = await request(this.bookingUrl(id, token, '/cancel'), jsonPost(reason ? { reason } : {}));
-    return JSON.parse(text).booking;
+  async renewHold(hold) {
+    return JSON.parse((await request(this.holdUrl(hold, '/renew'), { method: 'POST' })).text).hold;
   }
 
-  async reschedule(id, token, change) {
-    const { text } = await request(this.bookingUrl(id, token, '/reschedule'), jsonPost(change));
-    return JSON.parse(text).booking;
-  }
-
-  icsUrl(id, token) {
-    return `${this.server}/api/v1/bookings/${encodeURIComponent(id)}.ics?token=${encodeURIComponent(token)}`;
+  /** Lets the time go; never fails (a hold that is gone already is what was wanted). */
+  releaseHold(hold, keepalive = false) {
+    return request(this.holdUrl(hold), { method: 'DELETE', keepalive }).catch(() => {});
   }
 }

@@ -15,6 +15,7 @@ import {
   nowInstant,
   offsetInZone,
 } from './dates.js';
+import { nameOf } from './text.js';
 
 const DAY_MS = 86400000;
 
@@ -118,9 +119,10 @@ export class Availability {
     return (this.snapshot.data.practitioners || []).filter((p) => (p.appointment_types || []).includes(typeId));
   }
 
-  practitionerName(id) {
+  /** The practitioner's name in `l10n`'s language (text.js); `fallback` (else the id) for one unknown. */
+  practitionerName(id, l10n, fallback = id) {
     const practitioner = (this.snapshot.data.practitioners || []).find((p) => p.id === id);
-    return practitioner ? practitioner.name || practitioner.id : id;
+    return practitioner ? nameOf(practitioner, l10n) : fallback;
   }
 
   /** The patient-local dates from today to the last bookable day, for month navigation. */

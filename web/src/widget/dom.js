@@ -36,6 +36,9 @@ let nextId = 0;
 /** Unique ids for label/aria wiring inside one shadow root. */
 export const uid = (prefix) => `${prefix}-${++nextId}`;
 
+/** What an input holds: a checkbox whether it is ticked, any other its text trimmed. */
+export const inputValue = (input) => (input.type === 'checkbox' ? input.checked : input.value.trim());
+
 /** Replaces all children of `el`. */
 export function replaceChildren(el, ...children) {
   el.replaceChildren();

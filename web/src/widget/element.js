@@ -1,7 +1,8 @@
 // <clinic-booking>: the booking flow. Type and practitioner -> day -> time -> details ->
 // confirmation. The clinic snapshot is fetched once and every later answer comes from the
 // in-page engine; the snapshot is refreshed when older than a minute and right before a
-// booking is sent, and the server re-checks the booking with the same engine.
+// booking is sent, and the server re-checks the booking with the same engine. While the
+// patient gives their details, the time is held for them (hold.js).
 
 import { ApiError, BookingApi, idempotencyKey } from './api.js';
 import { defaultServer, sharedEngine } from './assets.js';
@@ -9,7 +10,10 @@ import { Availability } from './availability.js';
 import { h, replaceChildren, uid } from './dom.js';
 import { meetingDetail } from './meeting.js';
 import { PatientForm } from './form.js';
+import { Hold } from './hold.js';
 import { changePolicyText } from './policy.js';
+import { answerList, answersFor, questionsFor } from './questions.js';
+import { nameOf } from './text.js';
 import { bookingEvent, calendarLinks } from './calendar_links.js';
 import { webCalendarButtons } from './calendar_buttons.js';
 import { localizer, pageLanguage } from './i18n.js';
@@ -37,7 +41,10 @@ export class BookingWidget extends HTMLElement {
       this.patient = Object.fromEntries(PREFILL.map((name) => [name, this.getAttribute(name) || '']));
       this.patient.notes = '';
       this.patient.smsOptIn = false;
+      // a page that goes away lets the held time go (a widget removed from it too, below)
+      this.onPageHide = () => this.hold && this.hold.release(true);
     }
+    window.addEventListener('pagehide', this.onPageHide);
     // connected again after a move: start over with a fresh snapshot, keeping what was typed
     this.start();
   }
@@ -45,6 +52,8 @@ export class BookingWidget extends HTMLElement {
   disconnectedCallback() {
     // whatever is in flight finishes into nothing: no render, no event, no timer left
     if (this.phase === 'details') this.patient = this.form.values();
+    window.removeEventListener('pagehide', this.onPageHide);
+    this.hold.release(true);
     this.shell.end();
     this.phase = null;
   }
@@ -112,6 +121,8 @@ export class BookingWidget extends HTMLElement {
     this.patientZone = this.getAttribute('timezone') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     this.l10n = this.makeLocalizer();
     this.api = new BookingApi(this.getAttribute('server') || defaultServer());
+    if (this.hold) this.hold.release();
+    this.hold = new Hold(this.api, { onChange: () => this.showHold(), onRanOut: () => this.holdRanOut() });
     replaceChildren(
       this.view,
       h(
@@ -196,7 +207,8 @@ export class BookingWidget extends HTMLElement {
 
   // ---- step 1: type, practitioner, day and time --------------------------------------------
 
-  showPick({ focus = false } = {}) {
+  /** `reopen`: the slot to show chosen again, if still free (default: the one chosen before). */
+  showPick({ focus = false, reopen = this.picker && this.picker.selectedSlot } = {}) {
     const { l10n } = this;
     this.phase = 'pick';
     const types = this.availability.appointmentTypes();
@@ -207,7 +219,7 @@ export class BookingWidget extends HTMLElement {
         h(
           'option',
           { value: type.id, selected: type.id === this.typeId },
-          `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })}`,
+          `${nameOf(type, l10n)} · ${l10n.t('minutes', { n: type.duration_minutes })}`,
         ),
       ),
     );
@@ -224,11 +236,14 @@ export class BookingWidget extends HTMLElement {
         class: 'primary',
         part: 'button primary continue',
         disabled: true,
-        onclick: () => this.showDetails(),
+        onclick: () => {
+          this.showDetails();
+          this.takeHold();
+        },
       },
       l10n.t('continue'),
     );
-    const keepSlot = this.picker && this.picker.selectedSlot;
+    const keepSlot = reopen;
     this.picker = new SlotPicker({
       l10n,
       announce: (text) => this.announce(text),
@@ -274,7 +289,7 @@ export class BookingWidget extends HTMLElement {
     const { l10n } = this;
     const options = [h('option', { value: 'any' }, l10n.t('anyPractitioner'))];
     for (const p of this.availability.practitionersFor(this.typeId))
-      options.push(h('option', { value: p.id }, p.name || p.id));
+      options.push(h('option', { value: p.id }, nameOf(p, l10n)));
     this.practitionerSelect.replaceChildren(...options);
     this.practitionerSelect.value = this.practitionerId;
   }
@@ -327,13 +342,17 @@ export class BookingWidget extends HTMLElement {
 
   // ---- step 2: the patient's details ----------------------------------------------------------
 
+  /** Who the booking is with: the held practitioner (a hold for "any" picks one), else the choice. */
+  bookedPractitioner() {
+    return (this.hold.data && this.hold.data.practitioner_id) || this.practitionerId;
+  }
+
   summary(slot = this.chosenSlot, { taken = false } = {}) {
     const { l10n } = this;
     const type = this.availability.appointmentType(this.typeId) || { id: this.typeId };
+    this.summaryWho = this.bookedPractitioner();
     const who =
-      this.practitionerId === 'any'
-        ? l10n.t('anyPractitioner')
-        : this.availability.practitionerName(this.practitionerId);
+      this.summaryWho === 'any' ? l10n.t('anyPractitioner') : this.availability.practitionerName(this.summaryWho, l10n);
     const clinicZone = this.availability.clinicZone;
     return h(
       'div',
@@ -342,7 +361,7 @@ export class BookingWidget extends HTMLElement {
       h(
         'span',
         { class: 'muted' },
-        `${type.name || type.id} · ${l10n.t('minutes', { n: type.duration_minutes })} · ${who}`,
+        `${nameOf(type, l10n)} · ${l10n.t('minutes', { n: type.duration_minutes })} · ${who}`,
       ),
       clinicZone !== this.patientZone
         ? h('span', { class: 'muted' }, ` · ${l10n.time(slot.start, clinicZone)} ${l10n.t('clinicTime')}`)
@@ -361,9 +380,13 @@ export class BookingWidget extends HTMLElement {
       values: this.patient,
       submitLabel: l10n.t('confirm'),
       footnote: changePolicyText(this.availability.snapshot.data, this.typeId, l10n),
+      questions: questionsFor(this.availability.snapshot.data, this.typeId),
+      zone: this.availability.clinicZone,
       onSubmit: (values) => this.submit(values),
     });
+    this.form.element.addEventListener('input', () => this.hold.typed());
     this.notice = h('div', { class: 'notice error', part: 'notice' });
+    this.holdNote = h('p', { part: 'hold' });
     const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('yourDetails'));
     replaceChildren(
       this.view,
@@ -374,17 +397,67 @@ export class BookingWidget extends HTMLElement {
       ),
       h('div', { class: 'header' }, heading),
       (this.summaryBox = this.summary()),
+      this.holdNote,
       this.notice,
       this.form.element,
     );
+    this.showHold();
     if (notice) notice();
     else heading.focus();
   }
 
+  /** Holds the chosen time; one no longer free is refused like a booking (the nearest times). */
+  takeHold() {
+    const slot = this.chosenSlot;
+    if (!slot) return;
+    const rules = this.availability.snapshot.data.rules || {};
+    this.holdLost = false;
+    const body = {
+      clinic_id: this.clinicId,
+      appointment_type: this.typeId,
+      practitioner_id: this.practitionerId,
+      start: slot.start,
+    };
+    this.holding = this.hold.take(body, rules.hold_minutes ?? 5).catch(async (error) => {
+      await this.refreshSnapshot();
+      if (this.phase === 'details' && this.chosenSlot === slot) this.conflict(error.reason);
+    });
+  }
+
+  /** The countdown, quiet: whole minutes, redrawn at most every 15 s, never announced. */
+  showHold() {
+    if (this.phase !== 'details') return;
+    const { l10n } = this;
+    const left = this.hold.msLeft();
+    const n = Math.ceil(left / 60000);
+    this.holdNote.className = this.holdLost ? 'notice calm' : 'hint hold';
+    this.holdNote.textContent = left
+      ? l10n.t(n > 1 ? 'holdMinutes' : 'holdMinute', { n })
+      : this.holdLost
+        ? l10n.t('holdRanOut')
+        : '';
+    if (this.chosenSlot && this.summaryWho !== this.bookedPractitioner()) this.replaceSummary(this.summary());
+  }
+
+  holdRanOut() {
+    this.holdLost = true;
+    this.showHold();
+    if (this.phase === 'details') this.announce(this.l10n.t('holdRanOut'));
+  }
+
   backToPick() {
     if (this.form) this.patient = this.form.values();
+    const slot = this.chosenSlot;
+    const released = this.hold.release();
     this.showPick({ focus: true });
     this.selectSlot(this.picker.selectedSlot);
+    // a snapshot fetched while the time was held shows it taken: ask again once it is let go
+    if (released && slot && !this.picker.selectedSlot)
+      released
+        .then(() => this.refreshSnapshot())
+        .then(
+          (fresh) => fresh && this.phase === 'pick' && !this.chosenSlot && this.showPick({ focus: true, reopen: slot }),
+        );
   }
 
   showNotice(...content) {
@@ -411,11 +484,13 @@ export class BookingWidget extends HTMLElement {
   }
 
   async book(values) {
-    const { l10n } = this;
+    await this.holding; // a hold still being taken; refused, the nearest times are shown
+    if (!this.chosenSlot) return;
+    const hold = this.hold.live();
     // the freshest occupancy first: a time taken since the page loaded is caught here,
-    // without a round trip that would only be refused
+    // without a round trip that would only be refused (a time we hold shows as taken there)
     if (!(await this.refreshSnapshot())) return this.failed(new ApiError('network', 'snapshot refresh failed'));
-    if (!this.availability.findSlot(this.typeId, this.practitionerId, this.chosenSlot.start, Date.now()))
+    if (!hold && !this.availability.findSlot(this.typeId, this.practitionerId, this.chosenSlot.start, Date.now()))
       return this.conflict('conflict');
     if (!this.attemptKey) this.attemptKey = idempotencyKey();
     let booking;
@@ -424,8 +499,10 @@ export class BookingWidget extends HTMLElement {
         {
           clinic_id: this.clinicId,
           appointment_type: this.typeId,
-          practitioner_id: this.practitionerId,
+          practitioner_id: hold ? hold.practitioner_id : this.practitionerId,
           start: this.chosenSlot.start,
+          hold_id: hold ? hold.id : undefined,
+          hold_token: hold ? hold.token : undefined,
           // The language the widget speaks to the patient, for the clinic's messages to them;
           // sms_opt_in: whether they ticked the box for texts (the server texts no one else).
           patient: {
@@ -436,6 +513,7 @@ export class BookingWidget extends HTMLElement {
             sms_opt_in: values.smsOptIn === true,
           },
           notes: values.notes,
+          answers: answersFor(questionsFor(this.availability.snapshot.data, this.typeId), values.answers),
         },
         this.attemptKey,
       );
@@ -450,6 +528,7 @@ export class BookingWidget extends HTMLElement {
       return this.failed(error);
     }
     this.attemptKey = null;
+    this.hold.stop(); // the booking used it
     this.showDone(booking);
   }
 
@@ -479,6 +558,9 @@ export class BookingWidget extends HTMLElement {
     );
     this.chosenSlot = null;
     this.picker.selectedSlot = null;
+    this.hold.stop(); // whatever held it is gone
+    this.holdLost = false;
+    this.showHold();
     this.replaceSummary(this.summary(taken, { taken: true }));
     const content = [h('p', {}, h('strong', {}, headline))];
     if (alternatives.length) {
@@ -506,6 +588,7 @@ export class BookingWidget extends HTMLElement {
     this.selectSlot(slot);
     this.picker.selectedSlot = slot;
     this.replaceSummary(this.summary());
+    this.takeHold();
   }
 
   replaceSummary(fresh) {
@@ -521,6 +604,12 @@ export class BookingWidget extends HTMLElement {
     this.lastBooking = booking;
     const clinicZone = booking.timezone || this.availability.clinicZone;
     const type = this.availability.appointmentType(booking.appointment_type) || { id: booking.appointment_type };
+    const typeName = nameOf(type, l10n);
+    const practitionerName = this.availability.practitionerName(
+      booking.practitioner_id,
+      l10n,
+      booking.practitioner_name,
+    );
     const heading = h('h2', { part: 'title', tabIndex: -1 }, l10n.t('booked'));
     const when = [l10n.dateTime(booking.start)];
     if (clinicZone !== this.patientZone)
@@ -538,12 +627,10 @@ export class BookingWidget extends HTMLElement {
           { class: 'details' },
           row(l10n.t('confirmationNumber'), booking.confirmation_number),
           row(l10n.t('when'), when.join('')),
-          row(
-            l10n.t('appointment'),
-            `${type.name || type.id} ${l10n.t('with', { name: booking.practitioner_name || this.availability.practitionerName(booking.practitioner_id) })}`,
-          ),
+          row(l10n.t('appointment'), `${typeName} ${l10n.t('with', { name: practitionerName })}`),
           booking.meeting && row(l10n.t('videoMeeting'), meetingDetail(booking.meeting, l10n)),
         ),
+        answerList(booking.answers, l10n),
         h(
           'div',
           { class: 'actions' },
@@ -561,9 +648,8 @@ export class BookingWidget extends HTMLElement {
           webCalendarButtons(
             calendarLinks(
               bookingEvent(booking, {
-                typeName: type.name || type.id,
-                practitionerName:
-                  booking.practitioner_name || this.availability.practitionerName(booking.practitioner_id),
+                typeName,
+                practitionerName,
                 clinicName: this.availability.clinic.name,
                 l10n,
               }),

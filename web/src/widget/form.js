@@ -3,8 +3,10 @@
 // field takes focus. Messages are tied to their inputs with aria-describedby. Under the
 // phone, the patient's consent to text messages: unticked unless they tick it, and with
 // it ticked the phone is asked for in those words (the server texts only that number).
+// After it, the clinic's questions for the appointment type (questions.js), wired the same.
 
-import { h, uid } from './dom.js';
+import { h, inputValue, uid } from './dom.js';
+import { checkAnswer, questionInput, questionLabel } from './questions.js';
 
 const MAX_TEXT = 255; // the server's string cap
 const MAX_NOTES = 1000;
@@ -29,19 +31,29 @@ const FIELDS = [
   { name: 'notes', multiline: true },
 ];
 
-/** The server reports field errors by path ("patient.email"); map them to our names. */
-const SERVER_FIELD = { 'patient.name': 'name', 'patient.email': 'email', 'patient.phone': 'phone', notes: 'notes' };
+/**
+ * The server reports field errors by path ("patient.email"); map them to our names. A
+ * question's field is named by its path already ("answers.dob").
+ */
+const SERVER_FIELD = { 'patient.name': 'name', 'patient.email': 'email', 'patient.phone': 'phone' };
 
 export class PatientForm {
   /**
-   * values: the initial {name, email, phone, notes, smsOptIn}; onSubmit(values) when all are
-   * valid; `footnote`: a line under the submit button (the change policy).
+   * values: the initial {name, email, phone, notes, smsOptIn, answers: {question id: value}};
+   * onSubmit(values) when all are valid; `footnote`: a line under the submit button (the
+   * change policy); `questions`: the clinic's questions to ask, `zone`: the clinic's.
    */
-  constructor({ l10n, values, onSubmit, submitLabel, footnote = '' }) {
+  constructor({ l10n, values, onSubmit, submitLabel, footnote = '', questions = [], zone }) {
     this.t = l10n.t;
     this.fields = new Map();
+    this.answers = values.answers || {};
     const rows = FIELDS.map((field) => this.row(field, values[field.name] || ''));
-    rows.splice(FIELDS.findIndex((field) => field.name === 'phone') + 1, 0, this.smsRow(values.smsOptIn === true));
+    rows.splice(
+      FIELDS.findIndex((field) => field.name === 'phone') + 1,
+      0,
+      this.smsRow(values.smsOptIn === true),
+      questions.map((q) => this.questionRow(q, l10n, zone)),
+    );
     this.submit = h('button', { type: 'submit', class: 'primary', part: 'button primary confirm' }, submitLabel);
     this.element = h(
       'form',
@@ -62,7 +74,6 @@ export class PatientForm {
 
   row({ name, type, autocomplete, inputMode, multiline }, value) {
     const id = uid(name);
-    const errorId = `${id}-error`;
     const input = multiline
       ? h('textarea', { id, name, rows: 3, value, maxLength: MAX_NOTES, part: 'input' })
       : h('input', {
@@ -76,15 +87,33 @@ export class PatientForm {
           part: 'input',
           attrs: { 'aria-required': 'true' },
         });
-    input.setAttribute('aria-describedby', errorId);
-    const error = h('p', { class: 'field-error', id: errorId, part: 'field-error' });
-    const field = { input, error, shown: false };
-    input.addEventListener('blur', () => {
-      if (input.value.trim() || field.shown) this.show(name, this.checkField(name));
-    });
-    input.addEventListener('input', () => field.shown && this.show(name, this.checkField(name)));
-    this.fields.set(name, field);
+    const error = this.wire(name, input, () => check(name, input.value, this.t, this.smsOptIn.checked));
     return h('div', { class: 'field' }, h('label', { htmlFor: id, part: 'label' }, this.t(name)), input, error);
+  }
+
+  questionRow(q, l10n, zone) {
+    const id = uid('question');
+    const input = questionInput(q, this.answers[q.id], id, l10n, zone);
+    const error = this.wire(`answers.${q.id}`, input, () => checkAnswer(q, input, this.t, zone));
+    const label = h('label', { htmlFor: id, part: 'label' }, questionLabel(q, l10n));
+    return q.type === 'checkbox'
+      ? h('div', { class: 'consent' }, input, label, error)
+      : h('div', { class: 'field' }, label, input, error);
+  }
+
+  /**
+   * Makes `input` the field `key` checked by `check()` (its message, '' when fine): the
+   * message under it, tied with aria-describedby; checked when the patient leaves it filled
+   * in, and again as they change it once it has shown an error. Returns the message element.
+   */
+  wire(key, input, check) {
+    const error = h('p', { class: 'field-error', id: `${input.id}-error`, part: 'field-error' });
+    input.setAttribute('aria-describedby', error.id);
+    const field = { input, error, check, shown: false };
+    input.addEventListener('blur', () => (inputValue(input) || field.shown) && this.show(key, check()));
+    input.addEventListener('input', () => field.shown && this.show(key, check()));
+    this.fields.set(key, field);
+    return error;
   }
 
   /** The consent checkbox; a phone error already shown is reworded when it changes. */
@@ -110,7 +139,7 @@ export class PatientForm {
   }
 
   checkField(name) {
-    return check(name, this.fields.get(name).input.value, this.t, this.smsOptIn.checked);
+    return this.fields.get(name).check();
   }
 
   show(name, message) {
@@ -127,18 +156,21 @@ export class PatientForm {
     if (!input.value.trim() || input.value.trim() === previous) input.value = value;
   }
 
+  /** What the patient gave; `answers` keeps those to questions of other types too. */
   values() {
-    const out = {};
-    for (const [name, { input }] of this.fields) out[name] = input.value.trim();
-    out.smsOptIn = this.smsOptIn.checked;
+    const out = { answers: { ...this.answers }, smsOptIn: this.smsOptIn.checked };
+    for (const [name, { input }] of this.fields) {
+      if (name.startsWith('answers.')) out.answers[name.slice(8)] = inputValue(input);
+      else out[name] = inputValue(input);
+    }
     return out;
   }
 
   /** Checks every field; focuses the first wrong one. True when all are fine. */
   validate() {
     let first = null;
-    for (const [name, { input }] of this.fields) {
-      const message = this.checkField(name);
+    for (const [name, { input, check }] of this.fields) {
+      const message = check();
       this.show(name, message);
       if (message && !first) first = input;
     }
@@ -150,8 +182,8 @@ export class PatientForm {
   showServerErrors(fields = {}) {
     let first = null;
     for (const [path, message] of Object.entries(fields)) {
-      const name = SERVER_FIELD[path];
-      if (!name) continue;
+      const name = SERVER_FIELD[path] || path;
+      if (!this.fields.has(name)) continue;
       this.show(name, message);
       if (!first) first = this.fields.get(name).input;
     }

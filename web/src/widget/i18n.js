@@ -1,6 +1,6 @@
-// Every string the widget and the manage page show, in one table, and the Intl formatters
-// for dates and times. A language is chosen by its primary subtag; Intl gets the full tag
-// so regional formats (es-MX, en-GB) still apply.
+// Every string the widget shows, in one table (the manage page adds its own, addStrings),
+// and the Intl formatters for dates and times. A language is chosen by its primary subtag;
+// Intl gets the full tag so regional formats (es-MX, en-GB) still apply.
 
 const STRINGS = {
   en: {
@@ -50,6 +50,18 @@ const STRINGS = {
     badPhone: 'Enter a phone number with at least 7 digits.',
     tooLong: 'Please keep this under {n} characters.',
     fixErrors: 'Please correct the highlighted fields.',
+    optional: 'optional',
+    choose: 'Choose…',
+    answerRequired: 'Please answer this question.',
+    chooseRequired: 'Please choose an answer.',
+    tickRequired: 'Please tick this box to go on.',
+    badDate: 'Please enter the whole date.',
+    futureDate: 'This date cannot be in the future.',
+    holdMinutes: 'We hold this time for you for {n} minutes.',
+    holdMinute: 'We hold this time for you for 1 more minute.',
+    holdRanOut:
+      "We could not hold this time any longer. You can still try to book it; if someone else has taken it, we'll show you the nearest times.",
+    yourAnswers: 'Your answers',
     confirm: 'Confirm booking',
     confirming: 'Booking…',
     slotTaken: 'Sorry, that time was just taken by someone else.',
@@ -70,31 +82,9 @@ const STRINGS = {
     videoMeeting: 'Video meeting',
     joinVideo: 'Join the video meeting',
     videoLinkByEmail: 'The link will come by email.',
-    updateCalendar: 'Update my calendar',
     manage: 'Reschedule or cancel',
     bookAnother: 'Book another appointment',
     emailNote: 'Keep this page or the manage link to change your booking.',
-    // manage page
-    manageTitle: 'Your appointment',
-    tooLateToChange: 'Changes online were possible until {deadline}. To change or cancel, please call the clinic.',
-    tooLateToChangePhone:
-      'Changes online were possible until {deadline}. To change or cancel, please call the clinic at {phone}.',
-    status_confirmed: 'Confirmed',
-    status_pending: 'Pending',
-    status_cancelled: 'Cancelled',
-    status_completed: 'Completed',
-    status_no_show: 'Missed',
-    notFound: 'We could not find this booking. Check the link in your confirmation.',
-    cancel: 'Cancel appointment',
-    cancelAsk: 'Cancel this appointment?',
-    cancelReason: 'Reason (optional)',
-    cancelYes: 'Yes, cancel it',
-    keep: 'Keep it',
-    cancelled: 'Your appointment is cancelled.',
-    reschedule: 'Reschedule',
-    rescheduleTitle: 'Pick a new time',
-    rescheduleConfirm: 'Move to this time',
-    rescheduled: 'Your appointment is moved to {date}.',
   },
   es: {
     firstDayOfWeek: 1,
@@ -143,6 +133,18 @@ const STRINGS = {
     badPhone: 'Escriba un teléfono de al menos 7 dígitos.',
     tooLong: 'Use menos de {n} caracteres.',
     fixErrors: 'Corrija los campos marcados.',
+    optional: 'opcional',
+    choose: 'Elija…',
+    answerRequired: 'Responda a esta pregunta.',
+    chooseRequired: 'Elija una respuesta.',
+    tickRequired: 'Marque esta casilla para continuar.',
+    badDate: 'Escriba la fecha completa.',
+    futureDate: 'La fecha no puede ser posterior a hoy.',
+    holdMinutes: 'Le guardamos este horario durante {n} minutos.',
+    holdMinute: 'Le guardamos este horario 1 minuto más.',
+    holdRanOut:
+      'No pudimos guardarle este horario más tiempo. Aún puede intentar reservarlo; si otra persona lo ha reservado, le mostraremos los horarios más cercanos.',
+    yourAnswers: 'Sus respuestas',
     confirm: 'Confirmar cita',
     confirming: 'Reservando…',
     slotTaken: 'Lo sentimos: otra persona acaba de reservar ese horario.',
@@ -164,33 +166,19 @@ const STRINGS = {
     videoMeeting: 'Videollamada',
     joinVideo: 'Unirse a la videollamada',
     videoLinkByEmail: 'El enlace le llegará por correo.',
-    updateCalendar: 'Actualizar mi calendario',
     manage: 'Cambiar o cancelar',
     bookAnother: 'Reservar otra cita',
     emailNote: 'Guarde esta página o el enlace de gestión para cambiar su cita.',
-    manageTitle: 'Su cita',
-    tooLateToChange:
-      'Los cambios en línea eran posibles hasta el {deadline}. Para cambiarla o cancelarla, llame a la clínica.',
-    tooLateToChangePhone:
-      'Los cambios en línea eran posibles hasta el {deadline}. Para cambiarla o cancelarla, llame a la clínica al {phone}.',
-    status_confirmed: 'Confirmada',
-    status_pending: 'Pendiente',
-    status_cancelled: 'Cancelada',
-    status_completed: 'Realizada',
-    status_no_show: 'No asistió',
-    notFound: 'No encontramos esta cita. Revise el enlace de su confirmación.',
-    cancel: 'Cancelar cita',
-    cancelAsk: '¿Cancelar esta cita?',
-    cancelReason: 'Motivo (opcional)',
-    cancelYes: 'Sí, cancelarla',
-    keep: 'Mantenerla',
-    cancelled: 'Su cita está cancelada.',
-    reschedule: 'Cambiar horario',
-    rescheduleTitle: 'Elija un nuevo horario',
-    rescheduleConfirm: 'Cambiar a este horario',
-    rescheduled: 'Su cita se ha cambiado al {date}.',
   },
 };
+
+/**
+ * Adds strings of another page to the table ({en: {...}, es: {...}}), so the widget's
+ * script does not carry them: the manage page's (manage/strings.js).
+ */
+export function addStrings(more) {
+  for (const [language, table] of Object.entries(more)) Object.assign(STRINGS[language], table);
+}
 
 const upperFirst = (text) => text.charAt(0).toLocaleUpperCase() + text.slice(1);
 

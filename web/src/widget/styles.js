@@ -130,6 +130,11 @@ button.link { font: inherit; font-size: 14px; font-weight: 600; background: none
 .done .hint { margin: 14px 0 4px; }
 .status { display: inline-block; font-size: 13px; font-weight: 700; padding: 2px 10px; border-radius: 999px; background: #e3f3e8; color: var(--_success); vertical-align: middle; margin-left: 8px; }
 .status.cancelled { background: #fdf1f0; color: var(--_error); }
+.hold:not(:empty) { margin: -6px 0 16px; }
+.notice.calm { background: var(--_surface); border-color: var(--_border); }
+.consent .field-error { grid-column: 2; }
+.answers-title { margin-top: 18px; }
+.answers-title + .details { margin-top: 8px; }
 .confirm-box { margin-top: 16px; padding: 14px; border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_surface); }
 @container (min-width: 600px) {
   .choices { grid-template-columns: 1fr 1fr; }
