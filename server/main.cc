@@ -414,7 +414,7 @@ int main(int argc, char** argv) {
   };
   EventBus events;  // in-process subscribers, after commit
   events.subscribe([&snapshots, &wake_worker](const DomainEvent& event) {
-    snapshots.invalidate(event.clinic_id);
+    snapshots.invalidate(event.clinic_id, busy_time_touched(event));
     wake_worker();
   });
   // Changes committed by other processes on the same database (PostgreSQL).

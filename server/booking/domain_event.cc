@@ -135,6 +135,18 @@ DomainEvent hold_event(std::string clinic_id, std::string practitioner_id, UtcSe
                          now);
 }
 
+std::vector<std::string> busy_time_touched(const DomainEvent& event) {
+  if (event.kind == EventKind::kClinicConfigChanged) return {};
+  if (is_busy_time_event(event.kind)) return {event.practitioner_id};
+  std::vector<std::string> out;
+  if (event.before) out.push_back(event.before->practitioner_id);
+  if (event.after &&
+      (!event.before || event.after->practitioner_id != event.before->practitioner_id)) {
+    out.push_back(event.after->practitioner_id);
+  }
+  return out;
+}
+
 bool is_busy_time_event(EventKind kind) {
   return kind == EventKind::kCalendarBusyChanged || kind == EventKind::kHoldChanged;
 }

@@ -65,6 +65,9 @@ DomainEvent clinic_config_event(std::string clinic_id, std::int64_t version_befo
                                 std::int64_t version_after, UtcSeconds now);
 DomainEvent calendar_busy_event(std::string clinic_id, std::string practitioner_id, UtcSeconds now);
 DomainEvent hold_event(std::string clinic_id, std::string practitioner_id, UtcSeconds now);
+// The practitioners whose busy time the event may have changed (a booking's before and
+// after, a busy-time event's); empty: the whole clinic's (a configuration change).
+std::vector<std::string> busy_time_touched(const DomainEvent& event);
 // Whether `kind` is about a practitioner's busy times only (no booking, nothing to audit,
 // nothing to deliver): kCalendarBusyChanged and kHoldChanged.
 bool is_busy_time_event(EventKind kind);

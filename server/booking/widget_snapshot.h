@@ -1,18 +1,25 @@
 // WidgetSnapshots: the prepared snapshot the widget downloads (docs/api.md), cached per
-// clinic. The body is the public configuration plus `busy` (occupancy of every booking
-// and hold that matters from today to the booking horizon, occupancy.h; no patient data), run
-// through slotbook::prepare_json so it carries `zone_rules`. Live holds are busy time too. An entry
-// is rebuilt after any change to its clinic (invalidate), when a hold in it runs out, and
-// at least once a minute, as time moves on.
-// Thread-safe.
+// clinic. The body is the public configuration with `zone_rules` (slotbook::prepare_json)
+// plus `busy`: per practitioner, the union of the occupancy of every booking, connected
+// calendar span and live hold that matters from today to the booking horizon
+// (occupancy.h), adjacent and overlapping spans merged. No patient data.
+//
+// The cost follows the change, not the clinic: each practitioner's busy runs are kept and
+// re-read only when a change names that practitioner (invalidate), when one of their
+// holds runs out, or for all of them when the configuration or the clinic's date changes.
+// A rebuild then re-reads those practitioners, splices the kept text of the others, and
+// compresses once. While one request rebuilds, others get the previous snapshot (at most
+// one rebuild stale; bookings are always checked by the server). Thread-safe.
 #ifndef SLOTBOOK_SERVER_BOOKING_WIDGET_SNAPSHOT_H_
 #define SLOTBOOK_SERVER_BOOKING_WIDGET_SNAPSHOT_H_
 
-#include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "booking/clinic_config.h"
 #include "common/clock.h"
@@ -23,11 +30,27 @@ namespace slotbook::server {
 class ClinicCatalog;
 class Storage;
 
-struct PreparedSnapshot {
-  std::shared_ptr<const std::string> body;
-  std::shared_ptr<const std::string> brotli;  // the same, compressed once
-  std::shared_ptr<const std::string> gzip;
-  std::string etag;  // strong, quoted, of `body`
+// One practitioner's busy runs in the snapshot, as its `busy` entries' JSON text.
+struct SnapshotRuns {
+  std::string text;        // "" when free
+  UtcSeconds fresh_until;  // when the first of their holds runs out (max: none)
+};
+
+// A built snapshot. Each compressed form is made by the first request that asks for it and
+// then kept: most clients share one encoding (br over HTTPS, gzip over plain HTTP), and a
+// large clinic's body takes milliseconds to compress.
+class PreparedSnapshot {
+ public:
+  explicit PreparedSnapshot(std::string body);
+  const std::shared_ptr<const std::string> body;
+  const std::string etag;  // strong, quoted, of `body`
+  // The body compressed; empty when compression failed (send `body`).
+  std::shared_ptr<const std::string> brotli() const;
+  std::shared_ptr<const std::string> gzip() const;
+
+ private:
+  mutable std::once_flag brotli_once_, gzip_once_;
+  mutable std::shared_ptr<const std::string> brotli_, gzip_;
 };
 
 class WidgetSnapshots {
@@ -38,26 +61,44 @@ class WidgetSnapshots {
 
   // The current prepared snapshot of `clinic_id`. Failures: clinic_not_found, storage.
   Expected<std::shared_ptr<const PreparedSnapshot>> get(const std::string& clinic_id);
-  // Drops the cached snapshot of `clinic_id` (after a committed change); "" drops all.
-  void invalidate(const std::string& clinic_id);
+  // After a committed change to `clinic_id` touching `practitioners` (empty: anything may
+  // have changed, e.g. the configuration); "" as the clinic: every clinic.
+  void invalidate(const std::string& clinic_id, const std::vector<std::string>& practitioners = {});
 
  private:
-  struct Built {
-    std::shared_ptr<const PreparedSnapshot> prepared;
-    UtcSeconds fresh_until{};  // a minute after building, or when its first hold runs out
-  };
   struct Entry {
+    // Bumped by every invalidate of the whole clinic, and per practitioner: a rebuild keeps
+    // what it read only for those not invalidated while it read.
     std::uint64_t generation = 0;
+    std::map<std::string, std::uint64_t> practitioner_generation;
+    bool all_stale = true;
+    std::map<std::string, bool> stale;           // practitioner -> re-read needed
+    std::shared_ptr<const ClinicConfig> clinic;  // the configuration the runs were read under
+    LocalDate day{};                             // the clinic's date the runs start on
+    std::string head;  // the prepared configuration's text without its closing brace
+    std::map<std::string, SnapshotRuns> runs;
+    UtcSeconds fresh_until = UtcSeconds::max();  // the first of `runs`' fresh_until
     std::shared_ptr<const PreparedSnapshot> prepared;
-    UtcSeconds fresh_until{};
+    bool building = false;
   };
-  Expected<Built> build(const std::string& clinic_id);
+  // What a rebuild read, applied under the lock.
+  struct Reading {
+    std::shared_ptr<const ClinicConfig> clinic;
+    LocalDate day{};
+    bool all = false;                          // every practitioner re-read, and the head
+    std::string head;                          // when `all`
+    std::map<std::string, SnapshotRuns> runs;  // the practitioners re-read
+  };
+  static bool needs_full_read(const Entry& entry, UtcSeconds now);
+  static bool needs_rebuild(const Entry& entry, UtcSeconds now);
+  Expected<Reading> read(const std::string& clinic_id, const Entry& entry, UtcSeconds now);
 
   Storage& storage_;
   ClinicCatalog& catalog_;
   const ZoneSource& zones_;
   const Clock& clock_;
   std::mutex mutex_;
+  std::condition_variable built_;
   std::map<std::string, Entry> entries_;
 };
 

@@ -34,12 +34,15 @@ void get_snapshot(AppContext& app, const Request& req, Response& res) {
   res.status = 200;
   res.set_header("Vary", "Accept-Encoding");
   const PreparedSnapshot& p = **prepared;
-  const Encoding encoding = preferred_encoding(req, !p.brotli->empty(), !p.gzip->empty());
-  send_prepared(res,
-                encoding == Encoding::kBrotli ? p.brotli
-                : encoding == Encoding::kGzip ? p.gzip
-                                              : p.body,
-                "application/json", encoding);
+  Encoding encoding = preferred_encoding(req);
+  std::shared_ptr<const std::string> body = encoding == Encoding::kBrotli ? p.brotli()
+                                            : encoding == Encoding::kGzip ? p.gzip()
+                                                                          : p.body;
+  if (body->empty()) {  // compression failed: the plain body
+    body = p.body;
+    encoding = Encoding::kIdentity;
+  }
+  send_prepared(res, std::move(body), "application/json", encoding);
 }
 
 void get_clinic(AppContext& app, const Request& req, Response& res) {

@@ -171,6 +171,20 @@ class Holds(unittest.TestCase):
             other, hold_id=second["id"], hold_token=second["token"]))
         self.assertEqual(r.status, 201, r)
 
+    def test_the_snapshot_merges_touching_busy_time(self):
+        # A 15-minute follow-up at 08:00, a hold of the next one at 08:15, a consultation
+        # (10-minute buffer) at 09:30 after a gap: two runs in the snapshot.
+        day = future_date(4)
+        self.assertEqual(self.server.post("/api/v1/bookings", booking_body(
+            utc_instant(day, "08:00"), type_="follow-up")).status, 201)
+        self.hold(utc_instant(day, "08:15"), type_="follow-up")
+        self.assertEqual(self.server.post("/api/v1/bookings", booking_body(
+            utc_instant(day, "09:30"))).status, 201)
+        runs = sorted(b for b in busy_of(self.server, "dr-a") if b[0].startswith(
+            utc_instant(day, "08:00")[:10]))
+        self.assertEqual(runs, [(utc_instant(day, "08:00"), utc_instant(day, "08:30")),
+                                (utc_instant(day, "09:30"), utc_instant(day, "10:10"))])
+
     def test_bad_requests(self):
         for body, field in (({}, "clinic_id"),
                             (hold_body("tomorrow"), "start"),
