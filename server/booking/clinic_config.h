@@ -28,10 +28,11 @@ namespace slotbook::server {
 
 class ClinicConfig {
  public:
-  // Checks `config` with the engine (parse_snapshot), parse_clinic_notifications and
-  // parse_clinic_calendars;
-  // drops any `busy` and `zone_rules`. Fails with kInvalid, code
-  // "invalid_clinic_config", and the engine's (or the notification field's) message.
+  // Checks `config` with the engine (parse_snapshot, names per language read as their
+  // plain form), parse_clinic_notifications, parse_clinic_calendars, parse_change_policy,
+  // parse_intake_questions and parse_hold_minutes; drops any `busy` and `zone_rules`.
+  // Fails with kInvalid, code "invalid_clinic_config", and the message of the part that
+  // refused it.
   static Expected<ClinicConfig> from_json(nlohmann::json config, const ZoneSource& zones,
                                           std::int64_t version = 0);
 

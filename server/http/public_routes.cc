@@ -79,12 +79,8 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   if (!within_booking_rate_limit(app, req, res)) return;
   nlohmann::json body;
-  if (!parse_json_body(req, res, &body)) return;
+  if (!parse_json_object_body(req, res, &body)) return;
   std::vector<FieldError> errors;
-  if (!body.is_object()) {
-    errors.push_back({"body", "must be a JSON object", "type_error"});
-    return send_field_errors(res, errors);
-  }
   FieldReader fields(body, "", &errors);
   NewBooking booking;
   booking.source = "widget";

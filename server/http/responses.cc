@@ -65,6 +65,13 @@ bool parse_json_body(const Request& req, Response& res, nlohmann::json* out) {
   return true;
 }
 
+bool parse_json_object_body(const Request& req, Response& res, nlohmann::json* out) {
+  if (!parse_json_body(req, res, out)) return false;
+  if (out->is_object()) return true;
+  send_field_errors(res, {{"body", "must be a JSON object", "type_error"}});
+  return false;
+}
+
 std::vector<FieldError> answer_field_errors(const std::vector<AnswerProblem>& problems) {
   std::vector<FieldError> out;
   for (const AnswerProblem& p : problems) {

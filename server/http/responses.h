@@ -37,6 +37,10 @@ void send_failure(Response& res, const Failure& failure);
 
 // The public and manage dialect's field errors: 422 validation_failed with
 // "fields": {path: message}, the first message for each field.
+// parse_json_body, and a 422 field error on `body` unless it is a JSON object (the public
+// endpoints' shape).
+bool parse_json_object_body(const Request& req, Response& res, nlohmann::json* out);
+
 // The refused intake answers (intake_questions.h) as field errors "answers.<id>".
 std::vector<FieldError> answer_field_errors(const std::vector<AnswerProblem>& problems);
 void send_field_errors(Response& res, const std::vector<FieldError>& errors);
