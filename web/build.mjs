@@ -1,6 +1,8 @@
 // Builds the browser side into build/web (run from anywhere: `node web/build.mjs`).
 //   booking-widget.js      the one-line install's script (no-cache, ETag)
 //   booking-widget.<h>.js  the same, content-hashed, for sites that pin a version
+//   booking-widget-details.<h>.js  the steps after a time is chosen, which the widget loads
+//                          right after its first paint (src/widget/details_chunk.js)
 //   slot-engine.<h>.js/.wasm  hashed copies of the lead's wasm build, which the widget
 //                          loads: immutable, cached for a year (docs/api.md)
 //   slot-engine-api.mjs    the engine's JS API as an ES module, for clinic developers
@@ -114,17 +116,16 @@ async function main() {
     (await esbuild.build({ ...common, entryPoints: [path.join(webDir, entry)], format, define })).outputFiles[0]
       .contents;
 
-  const widget = await bundle('src/widget/index.js', 'iife', {
+  const engineDefines = {
     __SLOT_ENGINE_JS__: JSON.stringify(engineNames.js),
     __SLOT_ENGINE_WASM__: JSON.stringify(engineNames.wasm),
-  });
+  };
+  const { widget, details, detailsName } = await widgetBundles(esbuild, common, engineDefines);
   fs.writeFileSync(path.join(outDir, 'booking-widget.js'), widget);
   keep.add(writeHashed('booking-widget.js', widget));
+  keep.add(writeHashed('booking-widget-details.js', details)); // the name widgetBundles gave it
 
-  const manage = await bundle('src/manage/index.js', 'iife', {
-    __SLOT_ENGINE_JS__: JSON.stringify(engineNames.js),
-    __SLOT_ENGINE_WASM__: JSON.stringify(engineNames.wasm),
-  });
+  const manage = await bundle('src/manage/index.js', 'iife', engineDefines);
   fs.writeFileSync(path.join(outDir, 'manage.js'), manage);
 
   fs.writeFileSync(path.join(outDir, 'slot-engine-api.mjs'), await bundle('src/engine.js', 'esm'));
@@ -133,14 +134,7 @@ async function main() {
   // page naming the hashed script and stylesheet so both can be cached for a year.
   fs.mkdirSync(path.join(outDir, 'staff'), { recursive: true });
   const staffKeep = new Set();
-  const staffScript = writeHashed(
-    'staff.js',
-    await bundle('src/staff/index.js', 'esm', {
-      __SLOT_ENGINE_JS__: JSON.stringify(engineNames.js),
-      __SLOT_ENGINE_WASM__: JSON.stringify(engineNames.wasm),
-    }),
-    'staff',
-  );
+  const staffScript = writeHashed('staff.js', await bundle('src/staff/index.js', 'esm', engineDefines), 'staff');
   const staffStyles = writeHashed(
     'staff.css',
     fs.readFileSync(path.join(webDir, 'src', 'staff', 'staff.css')),
@@ -167,13 +161,96 @@ async function main() {
     if (fs.existsSync(file)) report.push([name, fs.readFileSync(file)]);
   }
   let total = 0;
+  const line = (name, bytes) =>
+    `web/build.mjs: ${name.padEnd(40)} ${String(bytes.length).padStart(7)} B, ${String(gz(bytes)).padStart(6)} B gzip`;
   for (const [name, bytes] of report) {
     total += gz(bytes);
-    console.log(
-      `web/build.mjs: ${name.padEnd(32)} ${String(bytes.length).padStart(7)} B, ${String(gz(bytes)).padStart(6)} B gzip`,
-    );
+    console.log(line(name, bytes));
   }
-  console.log(`web/build.mjs: first load (widget + engine)      ${String(total).padStart(6)} B gzip`);
+  console.log(`web/build.mjs: first load (widget + engine)              ${String(total).padStart(6)} B gzip`);
+  console.log(`${line(detailsName, details)} (after the first paint)`);
+}
+
+// ---- the widget's two scripts ---------------------------------------------------------------
+
+const WIDGET_ENTRY = path.join(webDir, 'src', 'widget', 'index.js');
+const DETAILS_ENTRY = path.join(webDir, 'src', 'widget', 'details.js');
+const SHARED_MODULES = 'widget-shared-modules';
+// The details chunk runs inside this function: `shared` is its parameter (details_chunk.js).
+const CHUNK_PARAMETER = '__widgetModules';
+
+/** The source files an esbuild bundle of `options` reads. */
+async function inputsOf(esbuild, options) {
+  // Its paths are relative to esbuild's working directory, here web/ whatever the caller's.
+  const { metafile } = await esbuild.build({ ...options, absWorkingDir: webDir, metafile: true });
+  return new Set(Object.keys(metafile.inputs).map((input) => path.resolve(webDir, input)));
+}
+
+/** Resolves `widget-shared-modules` to `contents(shared)` (an esbuild plugin). */
+const sharedModulesPlugin = (contents) => ({
+  name: SHARED_MODULES,
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^${SHARED_MODULES}$`) }, () => ({
+      path: SHARED_MODULES,
+      namespace: 'shared',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'shared' }, () => ({ contents: contents(), resolveDir: webDir }));
+  },
+});
+
+/**
+ * booking-widget.js and its details chunk. The chunk's own modules are bundled into it; those
+ * the widget script has too are not bundled twice but taken from it at run time: the widget
+ * hands them over as `widget-shared-modules` (an object of module namespaces by file), and in
+ * the chunk an import of one becomes a read of that object. Which they are follows from the
+ * two module graphs, so no list is kept by hand.
+ */
+async function widgetBundles(esbuild, common, engineDefines) {
+  const key = (file) => path.relative(webDir, file).split(path.sep).join('/');
+  const detailsInputs = await inputsOf(esbuild, { ...common, entryPoints: [DETAILS_ENTRY], format: 'iife' });
+  let shared = [];
+  const sharedExports = () =>
+    `${shared.map((file, i) => `import * as m${i} from ${JSON.stringify(file)};`).join('\n')}
+export default { ${shared.map((file, i) => `${JSON.stringify(key(file))}: m${i}`).join(', ')} };`;
+  const widgetOptions = (define) => ({
+    ...common,
+    entryPoints: [WIDGET_ENTRY],
+    format: 'iife',
+    define: { ...engineDefines, ...define },
+    plugins: [sharedModulesPlugin(sharedExports)],
+  });
+  const widgetInputs = await inputsOf(esbuild, widgetOptions({}));
+  shared = [...detailsInputs].filter((file) => widgetInputs.has(file) && file !== DETAILS_ENTRY).sort();
+
+  const fromWidget = {
+    name: 'from-widget-script',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const file = path.resolve(args.resolveDir, args.path);
+        return shared.includes(file) ? { path: key(file), namespace: 'from-widget' } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'from-widget' }, (args) => ({
+        contents: `module.exports = ${CHUNK_PARAMETER}[${JSON.stringify(args.path)}];`,
+      }));
+    },
+  };
+  const details = (
+    await esbuild.build({
+      ...common,
+      entryPoints: [DETAILS_ENTRY],
+      format: 'iife',
+      globalName: '__details',
+      banner: {
+        js: `document.currentScript.dispatchEvent(new CustomEvent("clinic-booking:chunk",{detail:function(${CHUNK_PARAMETER}){`,
+      },
+      footer: { js: 'return __details}}));' },
+      plugins: [fromWidget],
+    })
+  ).outputFiles[0].contents;
+  const detailsName = `booking-widget-details.${contentHash(details)}.js`;
+  const widget = (await esbuild.build(widgetOptions({ __DETAILS_CHUNK__: JSON.stringify(detailsName) }))).outputFiles[0]
+    .contents;
+  return { widget, details, detailsName };
 }
 
 main().catch((error) => {

@@ -21,7 +21,7 @@ export const TEST_API_KEY = 'test-calendar-key-0123456789';
 
 // Overridable to run the same tests against another build of the server or clinic.
 const serverBinary = process.env.SLOTBOOK_BOOKING_SERVER || path.join(repoRoot, 'build', 'bin', 'booking-server');
-const webRoot = path.join(repoRoot, 'build', 'web');
+export const defaultWebRoot = path.join(repoRoot, 'build', 'web');
 export const demoClinic = process.env.SLOTBOOK_DEMO_CLINIC || path.join(repoRoot, 'data', 'demo-clinic.json');
 
 // The server (libfaketime) and every browser (Playwright's clock) start their clocks at this
@@ -54,12 +54,14 @@ function fakeClockEnv(clockFile) {
 // `users`: staff accounts made first with `booking-server user add`, each
 // {email, password, role, clinic?, practitioner?}.
 // `movableClock`: the answer's moveClock(ms) moves the server's clock on by `ms`.
+// `webRoot`: another build's widget files than build/web (the widget bench compares two).
 export async function startServer({
   allowOrigins = [],
   realClock = false,
   clinic = demoClinic,
   users = [],
   movableClock = false,
+  webRoot = defaultWebRoot,
 } = {}) {
   for (const file of [serverBinary, clinic, path.join(webRoot, 'booking-widget.js')]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run scripts/build first`);

@@ -1,6 +1,8 @@
 // A patient books with the mouse on the demo clinic site (/, the one-line script install),
 // sees field errors in place, survives a network failure with the form intact, gets a
-// confirmation, and the booking is then in the staff API.
+// confirmation, and the booking is then in the staff API. The details step comes in a second
+// script, loaded after the first paint; when it cannot be loaded, Continue says so and works
+// once it can.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -96,6 +98,38 @@ test('mouse booking on the demo site, then visible in the staff API', { timeout:
     assert.deepEqual(
       browser.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)),
       [],
+    );
+  }),
+);
+
+test('the details step loads after the first paint; a failed load is said and tried again', { timeout: 60000 }, () =>
+  withCleanup(async (defer) => {
+    const chunk = /\/widget\/booking-widget-details\.[0-9a-f]{10}\.js$/;
+    let blocked = true;
+    const asked = [];
+    const { page, w } = await openDemoSite(defer, {
+      beforeLoad: (p) =>
+        p.route(chunk, (route) => {
+          asked.push(route.request().url());
+          return blocked ? route.abort() : route.continue();
+        }),
+    });
+    const deadline = Date.now() + 5000;
+    while (!asked.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(asked.length, 1, 'asked for once the first times show, before any click');
+
+    await w.times.first().click();
+    await w.continueButton.click();
+    const error = w.root.locator('.field-error[role="alert"]');
+    await error.filter({ hasText: 'could not load the next step' }).waitFor();
+    assert.equal(await w.root.locator('form').count(), 0, 'still on the first step');
+
+    blocked = false;
+    await w.continueButton.click();
+    await w.field('name').waitFor();
+    assert.equal(
+      await page.evaluate(() => document.querySelector('clinic-booking').shadowRoot.activeElement?.tagName),
+      'H2',
     );
   }),
 );

@@ -8,6 +8,7 @@ import { defaultServer, sharedEngine } from '../widget/assets.js';
 import { Availability } from '../widget/availability.js';
 import { h, replaceChildren, uid } from '../widget/dom.js';
 import { localizer, pageLanguage } from '../widget/i18n.js';
+import '../widget/details_strings.js'; // the widget's confirmation strings, some of which it shows
 import './strings.js';
 import { webCalendarButtons } from '../widget/calendar_buttons.js';
 import { bookingEvent, calendarLinks } from '../widget/calendar_links.js';

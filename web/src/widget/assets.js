@@ -16,15 +16,15 @@ export function configureAssets(script) {
   base = script && script.src ? new URL('.', script.src).href : new URL('/widget/', location.href).href;
 }
 
+/** The URL of `name`, one of the widget's own files. */
+export const assetUrl = (name) => new URL(name, base || new URL('/widget/', location.href)).href;
+
 /** The API server a widget talks to unless its `server` attribute says otherwise. */
 export const defaultServer = () => new URL(base || location.href).origin;
 
 export function sharedEngine() {
   if (!enginePromise) {
-    enginePromise = loadSlotEngine({
-      scriptUrl: new URL(ENGINE_JS, base).href,
-      wasmUrl: new URL(ENGINE_WASM, base).href,
-    });
+    enginePromise = loadSlotEngine({ scriptUrl: assetUrl(ENGINE_JS), wasmUrl: assetUrl(ENGINE_WASM) });
     enginePromise.catch(() => {
       enginePromise = null; // let a retry load it again
     });

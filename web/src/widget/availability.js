@@ -57,20 +57,25 @@ function patientDates(startMs, from, to, zone, out) {
 }
 
 /**
- * One free time as the widget uses it. What it reads of every slot (start, the patient's
- * localDate, the clinicDate) is made up front; the rest is read from the listing's columns
- * when asked, since a month lists thousands of slots and a patient picks one.
+ * One free time as the widget uses it. The dates it is grouped by (the patient's localDate,
+ * the clinicDate) are made up front; the rest is read from the listing's columns when asked,
+ * since a month lists thousands of slots and the first paint shows one day's.
  */
 class FreeSlot {
   #table;
   #index;
+  #start = null;
 
   constructor(table, index, clinicDate, localDate) {
-    this.start = instantText(table.slotStartMs[index]); // the contract's start_utc
     this.localDate = localDate;
     this.clinicDate = clinicDate;
     this.#table = table;
     this.#index = index;
+  }
+
+  /** The contract's start_utc. */
+  get start() {
+    return (this.#start ??= instantText(this.#table.slotStartMs[this.#index]));
   }
 
   /** The contract's end_utc. */

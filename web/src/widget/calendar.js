@@ -58,6 +58,7 @@ export class CalendarGrid {
       this.grid,
     );
     this.cells = new Map();
+    this.dayNames = new Map(); // date -> its long name, for the screen reader's text
   }
 
   head() {
@@ -82,6 +83,7 @@ export class CalendarGrid {
    * `bounds` {first, last} limits navigation; `selected` is the chosen date or null.
    */
   show({ month, available, selected, bounds, today }) {
+    const sameMonth = firstOfMonth(month) === this.month && this.cells.size > 0;
     this.month = firstOfMonth(month);
     this.available = available;
     this.selected = selected;
@@ -89,6 +91,24 @@ export class CalendarGrid {
     this.title.textContent = this.l10n.monthTitle(this.month);
     this.prev.disabled = this.month <= firstOfMonth(bounds.first);
     this.next.disabled = lastOfMonth(this.month) >= lastOfMonth(bounds.last);
+    if (sameMonth) {
+      // the days of the month drawn already (before the engine was there): marked anew
+      for (const [date, cell] of this.cells) this.markDay(cell, date, today);
+    } else {
+      this.drawMonth(today);
+    }
+    const inMonth = (d) => d && monthOf(d) === monthOf(this.month);
+    const firstFree = [...this.cells.keys()].find((d) => available.has(d));
+    this.setFocusable(
+      inMonth(this.focused)
+        ? this.focused
+        : inMonth(selected)
+          ? selected
+          : firstFree || (inMonth(today) ? today : this.month),
+    );
+  }
+
+  drawMonth(today) {
     this.cells.clear();
     const rows = [];
     let row = [];
@@ -97,27 +117,13 @@ export class CalendarGrid {
     const count = daysInMonth(this.month);
     for (let day = 1; day <= count; day++) {
       const date = `${monthOf(this.month)}-${String(day).padStart(2, '0')}`;
-      const free = available.has(date);
       const cell = h(
         'td',
-        {
-          class: `day${free ? ' free' : ''}${date === today ? ' today' : ''}`,
-          part: free ? 'day day-available' : 'day',
-          tabIndex: -1,
-          attrs: {
-            'data-date': date,
-            'aria-selected': date === selected ? 'true' : 'false',
-            'aria-disabled': free ? undefined : 'true',
-            'aria-current': date === today ? 'date' : undefined,
-          },
-        },
+        { tabIndex: -1, attrs: { 'data-date': date } },
         h('span', { attrs: { 'aria-hidden': 'true' } }, String(day)),
-        h(
-          'span',
-          { class: 'sr-only' },
-          `${this.l10n.longDate(date)}, ${this.l10n.t(free ? 'available' : 'unavailable')}`,
-        ),
+        h('span', { class: 'sr-only' }),
       );
+      this.markDay(cell, date, today);
       this.cells.set(date, cell);
       row.push(cell);
       if (row.length === 7) {
@@ -130,15 +136,20 @@ export class CalendarGrid {
       rows.push(h('tr', {}, row));
     }
     this.body.replaceChildren(...rows);
-    const inMonth = (d) => d && monthOf(d) === monthOf(this.month);
-    const firstFree = [...this.cells.keys()].find((d) => available.has(d));
-    this.setFocusable(
-      inMonth(this.focused)
-        ? this.focused
-        : inMonth(selected)
-          ? selected
-          : firstFree || (inMonth(today) ? today : this.month),
-    );
+  }
+
+  /** A day's cell as `this.available` and `this.selected` have it. */
+  markDay(cell, date, today) {
+    const free = this.available.has(date);
+    cell.className = `day${free ? ' free' : ''}${date === today ? ' today' : ''}`;
+    cell.setAttribute('part', free ? 'day day-available' : 'day');
+    cell.setAttribute('aria-selected', date === this.selected ? 'true' : 'false');
+    if (free) cell.removeAttribute('aria-disabled');
+    else cell.setAttribute('aria-disabled', 'true');
+    if (date === today) cell.setAttribute('aria-current', 'date');
+    else cell.removeAttribute('aria-current');
+    if (!this.dayNames.has(date)) this.dayNames.set(date, this.l10n.longDate(date));
+    cell.lastChild.textContent = `${this.dayNames.get(date)}, ${this.l10n.t(free ? 'available' : 'unavailable')}`;
   }
 
   setFocusable(date) {

@@ -2,11 +2,13 @@
 // (`<script src=".../booking-widget.js" data-clinic="ID" async>`) it also places a widget
 // right after its own script tag, copying the tag's data-* settings as attributes.
 
-import { configureAssets } from './assets.js';
+import { configureAssets, sharedEngine } from './assets.js';
 import { BookingWidget } from './element.js';
 
 const script = document.currentScript;
 configureAssets(script);
+// the engine's two files are the longest download: asked for before anything else runs
+sharedEngine().catch(() => {}); // a widget that uses it reports a failure
 
 if (!customElements.get('clinic-booking')) customElements.define('clinic-booking', BookingWidget);
 

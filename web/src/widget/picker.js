@@ -3,7 +3,7 @@
 // A day click renders from the month already computed, so it never waits on anything.
 
 import { CalendarGrid } from './calendar.js';
-import { dateInZone, firstOfMonth, monthOf } from './dates.js';
+import { dateInZone, firstOfMonth, monthOf, offsetInZone } from './dates.js';
 import { h, uid } from './dom.js';
 import { focusRadioGroup, timeRadioGroup } from './times.js';
 
@@ -39,6 +39,36 @@ export class SlotPicker {
     );
     this.selectedDate = null;
     this.selectedSlot = null;
+    this.days = new Map();
+  }
+
+  /**
+   * Before the engine is there: the month of today in `zone` without free days (its
+   * navigation off) and the times still loading; setSource() follows.
+   */
+  showPending(zone) {
+    const today = dateInZone(Date.now(), zone);
+    this.element.setAttribute('aria-busy', 'true');
+    this.calendar.show({
+      month: today,
+      available: new Set(),
+      selected: null,
+      bounds: { first: today, last: today },
+      today,
+    });
+    this.timesTitle.textContent = this.l10n.t('chooseDay');
+    // the formatters the first times need (a fresh page makes each in about 1 ms), made while
+    // the engine loads
+    offsetInZone(Date.now(), zone);
+    this.l10n.time(new Date().toISOString());
+    this.timesBody.replaceChildren(
+      h(
+        'p',
+        { class: 'loading', attrs: { role: 'status' } },
+        h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+        this.l10n.t('loading'),
+      ),
+    );
   }
 
   /**
@@ -46,6 +76,7 @@ export class SlotPicker {
    * survive when the new data still lists them (a background snapshot refresh).
    */
   setSource(availability, typeId, practitionerId, { keep = false, nowMs = Date.now() } = {}) {
+    this.element.removeAttribute('aria-busy');
     this.availability = availability;
     this.typeId = typeId;
     this.practitionerId = practitionerId;
@@ -72,6 +103,7 @@ export class SlotPicker {
   }
 
   showMonth(date, fromUser) {
+    if (!this.availability) return; // still pending: the calendar cannot leave today's month
     if (fromUser) this.onInteraction();
     this.month = firstOfMonth(date);
     this.days = this.availability.month(this.typeId, this.practitionerId, this.month, Date.now());
