@@ -1,7 +1,6 @@
 #include "booking/booking_service.h"
 
 #include <algorithm>
-#include <limits>
 #include <vector>
 
 #include "booking/audit_trail.h"

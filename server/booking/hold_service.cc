@@ -41,10 +41,9 @@ Expected<HoldDecision> HoldService::hold(const HoldRequest& request) {
   if ((*clinic_now)->hold_minutes() == 0) {
     return Failure{FailureKind::kInvalidState, "holds_disabled", "this clinic does not hold times"};
   }
-  std::vector<std::string> who =
+  // Sorted by id and unique, as a scope must be.
+  const std::vector<std::string> who =
       placement_candidates(**clinic_now, request.appointment_type, false, request.practitioner_id);
-  std::sort(who.begin(), who.end());
-  who.erase(std::unique(who.begin(), who.end()), who.end());
   const WriteScope scope{request.clinic_id, who, {}};
 
   HoldDecision decision;
