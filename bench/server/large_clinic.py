@@ -5,10 +5,12 @@ size (plain, brotli), and GET latency with wrk while 10 bookings per second land
 its figures; never fails on time. Needs wrk (Debian package wrk) and a built server.
 
     bench/server/large_clinic.py [--build build] [--bookings 26000] [--rate 10] [--duration 10]
-                                 [--keep-snapshot FILE]
+                                 [--keep-snapshot FILE] [--widget]
 
 --keep-snapshot writes the final snapshot body (the widget's download) to FILE, for
-bench/web/large_clinic.mjs (the engine's parse and first query in WebAssembly).
+bench/web/large_clinic.mjs (the engine's parse and first query in WebAssembly). --widget
+then runs bench/web/widget_bench.mjs (headless Chromium) against this server and clinic:
+the widget's script tag to first times, cold and warm, on the large clinic.
 """
 
 import argparse
@@ -105,6 +107,7 @@ def main():
     parser.add_argument("--rate", type=float, default=10)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--keep-snapshot")
+    parser.add_argument("--widget", action="store_true")
     args = parser.parse_args()
     server_bin = os.path.join(args.build, "bin", "booking-server")
     if not os.access(server_bin, os.X_OK):
@@ -115,7 +118,8 @@ def main():
         json.dump(clinic(), f)
     server = subprocess.Popen(
         [server_bin, "--db", os.path.join(work, "bench.db"), "--clinic", clinic_file,
-         "--host", "127.0.0.1", "--port", "0", "--rate-limit", "0", "--threads", "16"],
+         "--host", "127.0.0.1", "--port", "0", "--rate-limit", "0", "--threads", "16",
+         "--web-root", os.path.join(args.build, "web")],
         stdout=subprocess.PIPE, stderr=open(os.path.join(work, "server.log"), "wb"))
     try:
         line = server.stdout.readline().decode()
@@ -134,7 +138,10 @@ def main():
         status, body = client.request("GET", path)
         first_ms = (time.monotonic() - began) * 1000
         _, brotli = client.request("GET", path, headers={"Accept-Encoding": "br"})
-        busy = len(json.loads(body)["busy"])
+        snapshot = json.loads(body)
+        # the contract's busy intervals, or the compact form's runs (docs/api.md)
+        busy = len(snapshot.get("busy", [])) + sum(
+            len(entry["runs"]) // 2 for entry in snapshot.get("busy_runs", []))
         print(f"snapshot: {len(body):,} B plain, {len(brotli):,} B brotli, {busy:,} busy "
               f"intervals; first GET after the seeding {first_ms:.0f} ms")
         reps = []
@@ -174,6 +181,14 @@ def main():
             _, body = client.request("GET", path)
             with open(args.keep_snapshot, "wb") as f:
                 f.write(body)
+        if args.widget:
+            repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            subprocess.run(
+                ["node", os.path.join(repo, "bench", "web", "widget_bench.mjs"), "9",
+                 "--web-root", os.path.join(args.build, "web"),
+                 "--server", f"http://127.0.0.1:{port}", "--clinic", "large"],
+                env={**os.environ, "NODE_PATH": os.path.join(repo, "web", "node_modules")},
+                check=True)
     finally:
         server.terminate()
         server.wait(timeout=15)

@@ -12,6 +12,9 @@ import { loadSlotEngine } from '../../web/src/engine.js';
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const web = path.join(repo, 'build', 'web');
 const require = createRequire(import.meta.url);
+// The contract's busy intervals, or the server's compact runs (docs/api.md).
+const busyCount = (snapshot) =>
+  (snapshot.busy || []).length + (snapshot.busy_runs || []).reduce((n, entry) => n + entry.runs.length / 2, 0);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const engine = await loadSlotEngine({
@@ -46,7 +49,7 @@ for (const file of process.argv.slice(2)) {
     later.push(performance.now() - t);
     if (run === 0)
       console.log(
-        `${path.basename(file)}: ${text.length.toLocaleString()} B, ${(snapshot.busy || []).length.toLocaleString()} busy, ${table.slotStartMs.length.toLocaleString()} slots in the month`,
+        `${path.basename(file)}: ${text.length.toLocaleString()} B, ${busyCount(snapshot).toLocaleString()} busy, ${table.slotStartMs.length.toLocaleString()} slots in the month`,
       );
   }
   console.log(

@@ -9,6 +9,7 @@
 //      in the DOM (what must fit in a 16 ms frame), median over many clicks; plus a month
 //      change, which asks the engine for a new month.
 // Usage: node bench/web/widget_bench.mjs [runs] [--web-root DIR]... [--phone] [--trace DIR]
+//                                        [--server URL --clinic ID]
 //   runs             cold and warm runs per build (default 7)
 //   --web-root DIR   the build/web folder to measure (default build/web). Given more than
 //                    once, each build gets its own booking-server (the same binary) and the
@@ -21,6 +22,10 @@
 //   --trace DIR      instead of 1-3: one cold install per build under Chromium's tracing; writes
 //                    DIR/<build>.trace.json (open it in chrome://tracing or Perfetto) and prints
 //                    where the main thread's time went between the script tag and the first times.
+//   --server URL     measure against a booking-server already running at URL (serving the one
+//                    --web-root) instead of starting one: bench/server/large_clinic.py --widget
+//                    runs the desktop figures on its large clinic so.
+//   --clinic ID      the clinic the host page installs (default demo; not for --phone).
 // After scripts/build (or `node web/build.mjs`); SLOTBOOK_BOOKING_SERVER picks the server binary.
 
 import fs from 'node:fs';
@@ -29,11 +34,13 @@ import zlib from 'node:zlib';
 import { defaultWebRoot, launchBrowser, startServer } from '../../tests/web/support.mjs';
 
 function parseArgs(argv) {
-  const options = { runs: 7, webRoots: [], phone: false, trace: null };
+  const options = { runs: 7, webRoots: [], phone: false, trace: null, server: null, clinic: 'demo' };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--web-root') options.webRoots.push(path.resolve(argv[++i]));
     else if (argv[i] === '--phone') options.phone = true;
     else if (argv[i] === '--trace') options.trace = path.resolve(argv[++i]);
+    else if (argv[i] === '--server') options.server = argv[++i].replace(/\/$/, '');
+    else if (argv[i] === '--clinic') options.clinic = argv[++i];
     else if (/^\d+$/.test(argv[i])) options.runs = Number(argv[i]);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -84,6 +91,7 @@ function gzipBudget(webRoot) {
 
 const hostPage = (
   serverUrl,
+  clinicId,
 ) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench host</title></head>
 <body><div id="spot"></div><script>
 window.measureInstall = () => new Promise((resolve) => {
@@ -91,7 +99,7 @@ window.measureInstall = () => new Promise((resolve) => {
   console.timeStamp('bench:t0'); // the start, for --trace
   const script = document.createElement('script');
   script.src = ${JSON.stringify(`${serverUrl}/widget/booking-widget.js`)};
-  script.dataset.clinic = 'demo';
+  script.dataset.clinic = ${JSON.stringify(clinicId)};
   script.async = true;
   document.getElementById('spot').append(script);
   const poll = () => {
@@ -112,14 +120,14 @@ window.measureInstall = () => new Promise((resolve) => {
 
 // The host page is answered by the browser itself (page.route) at an address of the
 // booking server's origin, so nothing but the widget's own requests reach the network.
-async function openHostPage(page, serverUrl) {
-  const url = `${serverUrl}/bench-host`;
+async function openHostPage(page, build) {
+  const url = `${build.server.url}/bench-host`;
   await page.route(url, (route) =>
     route.fulfill({
       status: 200,
       contentType: 'text/html',
       headers: { 'Cache-Control': 'no-store' },
-      body: hostPage(serverUrl),
+      body: hostPage(build.server.url, build.clinic),
     }),
   );
   await page.goto(url);
@@ -138,12 +146,12 @@ async function installRun(build) {
       const url = received.get(e.requestId);
       if (url && url.startsWith(build.server.url)) bytes[new URL(url).pathname] = e.encodedDataLength;
     });
-    await openHostPage(browser.page, build.server.url);
+    await openHostPage(browser.page, build);
     const cold = await browser.page.evaluate(() => window.measureInstall());
     await new Promise((resolve) => setTimeout(resolve, 500)); // CDP's last events, the details chunk
     const wire = { ...bytes };
     delete wire['/bench-host']; // the host page is not the widget's
-    await openHostPage(browser.page, build.server.url);
+    await openHostPage(browser.page, build);
     const warm = (await browser.page.evaluate(() => window.measureInstall())).total;
     return { cold, warm, wire };
   } finally {
@@ -154,7 +162,7 @@ async function installRun(build) {
 async function interactionTimings(build) {
   const browser = await launchBrowser({ realClock: true });
   try {
-    await openHostPage(browser.page, build.server.url);
+    await openHostPage(browser.page, build);
     await browser.page.evaluate(() => window.measureInstall());
     return await browser.page.evaluate(async () => {
       const root = document.querySelector('clinic-booking').shadowRoot;
@@ -314,7 +322,7 @@ async function tracedInstall(build) {
   const browser = await launchBrowser({ realClock: true });
   try {
     const cdp = await browser.context.newCDPSession(browser.page);
-    await openHostPage(browser.page, build.server.url);
+    await openHostPage(browser.page, build);
     await cdp.send('Tracing.start', {
       transferMode: 'ReturnAsStream',
       traceConfig: { includedCategories: TRACE_CATEGORIES },
@@ -434,10 +442,16 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const builds = options.webRoots.map((webRoot) => ({
     webRoot,
+    clinic: options.clinic,
     label: path.relative(process.cwd(), webRoot).startsWith('..') ? webRoot : path.relative(process.cwd(), webRoot),
   }));
+  if (options.server && builds.length > 1) throw new Error('--server measures one --web-root');
   try {
-    for (const build of builds) build.server = await startServer({ realClock: true, webRoot: build.webRoot });
+    for (const build of builds) {
+      build.server = options.server
+        ? { url: options.server, stop: async () => {} }
+        : await startServer({ realClock: true, webRoot: build.webRoot });
+    }
     console.log(
       `Widget bench (headless Chromium, loopback, real booking-server); ${options.runs} runs per build: ${builds.map((b) => b.label).join(', ')}`,
     );

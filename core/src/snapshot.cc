@@ -3,6 +3,7 @@
 #include "slotbook/snapshot.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -144,8 +145,9 @@ std::optional<Error> parse_practitioner(const json& item, const std::string& whe
   return std::nullopt;
 }
 
-// Busy intervals per practitioner, merged into sorted disjoint runs: two overlapping or
-// touching intervals occupy exactly the time their union does.
+// The contract's busy intervals, added to their practitioners' busy time (parse_snapshot
+// then merges it into sorted disjoint runs: two overlapping or touching intervals occupy
+// exactly the time their union does).
 std::optional<Error> parse_busy(const json* list, std::vector<Practitioner>& practitioners,
                                 const Snapshot& snapshot) {
   if (!list) return std::nullopt;
@@ -165,7 +167,47 @@ std::optional<Error> parse_busy(const json* list, std::vector<Practitioner>& pra
           {*start, *end});
     }
   }
-  for (Practitioner& p : practitioners) normalize_busy(p.busy);
+  return std::nullopt;
+}
+
+// The server's compact form of the same busy time (docs/api.md, the widget snapshot):
+// [{"practitioner_id", "from": RFC 3339, "runs": [gap, length, gap, length, ...]}], whole
+// seconds; each gap is counted from the previous run's end (the first from `from`). For a
+// large clinic, a seventh of the text of `busy` and a sixth of its parsing.
+std::optional<Error> parse_busy_runs(const json* list, std::vector<Practitioner>& practitioners,
+                                     const Snapshot& snapshot) {
+  if (!list) return std::nullopt;
+  // Ten years of seconds: no gap or length of a real calendar comes near, and sums of
+  // them stay far inside an Instant's range.
+  constexpr std::int64_t kMaxSeconds = std::int64_t{10} * 366 * 24 * 3600;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    std::string where = "busy_runs[" + std::to_string(i) + "]";
+    Fields fields((*list)[i], kCode, where);
+    std::string practitioner_id = fields.string("practitioner_id");
+    std::string from_text = fields.string("from");
+    const json* runs = fields.array("runs", true);
+    if (fields.failed()) return fields.error();
+    auto at = parse_instant(from_text);
+    if (!at) return snapshot_error(where + ".from must be an RFC 3339 instant");
+    if (runs->size() % 2 != 0) {
+      return snapshot_error(where + ".runs must hold pairs of gap and length");
+    }
+    const Practitioner* p = snapshot.find_practitioner(practitioner_id);
+    std::vector<BusyInterval>* busy =
+        p ? &practitioners[static_cast<std::size_t>(p - practitioners.data())].busy : nullptr;
+    for (std::size_t k = 0; k < runs->size(); k += 2) {
+      auto gap = internal::as_int64((*runs)[k]);
+      auto length = internal::as_int64((*runs)[k + 1]);
+      if (!gap || !length || *gap < 0 || *length <= 0 || *gap > kMaxSeconds ||
+          *length > kMaxSeconds) {
+        return snapshot_error(where + ".runs[" + std::to_string(k) +
+                              "] must be a gap >= 0 and a length > 0, in whole seconds");
+      }
+      const Instant start = *at + Seconds(*gap);
+      *at = start + Seconds(*length);
+      if (busy) busy->push_back({start, *at});
+    }
+  }
   return std::nullopt;
 }
 
@@ -269,6 +311,7 @@ Result<Snapshot> parse_snapshot(const json& input, const ZoneSource* zones) {
   const json* types = top.array("appointment_types", true);
   const json* practitioners = top.array("practitioners", true);
   const json* busy = top.array("busy", false);
+  const json* busy_runs = top.array("busy_runs", false);
   if (top.failed()) return top.error();
 
   Snapshot snapshot{};
@@ -307,6 +350,8 @@ Result<Snapshot> parse_snapshot(const json& input, const ZoneSource* zones) {
     }
   }
   if (auto error = parse_busy(busy, snapshot.practitioners, snapshot)) return *error;
+  if (auto error = parse_busy_runs(busy_runs, snapshot.practitioners, snapshot)) return *error;
+  for (Practitioner& p : snapshot.practitioners) normalize_busy(p.busy);
 
   auto zone = resolve_zone(input, timezone, zones);
   if (!zone.ok()) return zone.error();

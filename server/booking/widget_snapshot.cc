@@ -20,23 +20,28 @@ LocalDate clinic_today(const ClinicConfig& clinic, UtcSeconds now) {
 }
 
 // The practitioner's busy runs: every span, sorted, overlapping and touching ones merged
-// (the engine sees the same busy time), as `busy` entries' JSON text.
+// (the engine sees the same busy time), as their `busy_runs` entry's JSON text: from the
+// first run's start, gaps and lengths in seconds.
 SnapshotRuns runs_of(const std::string& practitioner_id, std::vector<TimeWindow> spans,
                      UtcSeconds fresh_until) {
+  if (spans.empty()) return {"", fresh_until};
   std::sort(spans.begin(), spans.end(),
             [](const TimeWindow& a, const TimeWindow& b) { return a.from < b.from; });
-  const std::string prefix =
-      "{\"practitioner_id\":" + nlohmann::json(practitioner_id).dump() + ",\"start\":\"";
-  std::string text;
+  std::string text = "{\"practitioner_id\":" + nlohmann::json(practitioner_id).dump() +
+                     ",\"from\":\"" + format_instant(Instant(spans.front().from)) + "\",\"runs\":[";
+  UtcSeconds at = spans.front().from;
   for (std::size_t i = 0; i < spans.size();) {
     TimeWindow run = spans[i];
     for (++i; i < spans.size() && spans[i].from <= run.to; ++i) {
       run.to = std::max(run.to, spans[i].to);
     }
-    if (!text.empty()) text += ',';
-    text += prefix + format_instant(Instant(run.from)) + "\",\"end\":\"" +
-            format_instant(Instant(run.to)) + "\"}";
+    if (run.to <= run.from) continue;  // an empty span occupies nothing
+    if (text.back() != '[') text += ',';
+    text +=
+        std::to_string((run.from - at).count()) + ',' + std::to_string((run.to - run.from).count());
+    at = run.to;
   }
+  text += "]}";
   return {std::move(text), fresh_until};
 }
 
@@ -130,7 +135,7 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::get(
   for (const auto& [id, runs] : entry.runs)
     entry.fresh_until = std::min(entry.fresh_until, runs.fresh_until);
   // Splice outside the lock: compressing a large clinic's body takes milliseconds.
-  std::string body = entry.head + ",\"busy\":[";
+  std::string body = entry.head + ",\"busy_runs\":[";
   bool first = true;
   for (const auto& [id, runs] : entry.runs) {
     if (runs.text.empty()) continue;

@@ -1,8 +1,10 @@
 // WidgetSnapshots: the prepared snapshot the widget downloads (docs/api.md), cached per
 // clinic. The body is the public configuration with `zone_rules` (slotbook::prepare_json)
-// plus `busy`: per practitioner, the union of the occupancy of every booking, connected
+// plus `busy_runs`: per practitioner, the union of the occupancy of every booking, connected
 // calendar span and live hold that matters from today to the booking horizon
-// (occupancy.h), adjacent and overlapping spans merged. No patient data.
+// (occupancy.h), adjacent and overlapping spans merged, in the compact form the engine
+// reads besides the contract's `busy` (json_api.h: gaps and lengths in seconds). No
+// patient data.
 //
 // The cost follows the change, not the clinic: each practitioner's busy runs are kept and
 // re-read only when a change names that practitioner (invalidate), when one of their
@@ -30,7 +32,7 @@ namespace slotbook::server {
 class ClinicCatalog;
 class Storage;
 
-// One practitioner's busy runs in the snapshot, as its `busy` entries' JSON text.
+// One practitioner's busy runs in the snapshot, as its `busy_runs` entry's JSON text.
 struct SnapshotRuns {
   std::string text;        // "" when free
   UtcSeconds fresh_until;  // when the first of their holds runs out (max: none)

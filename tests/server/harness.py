@@ -104,6 +104,24 @@ def unix_seconds(instant):
                .replace(tzinfo=timezone.utc).timestamp())
 
 
+def snapshot_busy(snapshot):
+    """The widget snapshot's busy time as the contract's `busy` list
+    ({practitioner_id, start, end}), read from its compact `busy_runs` (docs/api.md):
+    from each practitioner's `from`, pairs of gap (after the previous run) and length in
+    seconds."""
+    busy = list(snapshot.get("busy", []))
+    for entry in snapshot.get("busy_runs", []):
+        at = datetime.strptime(entry["from"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        runs = entry["runs"]
+        for gap, length in zip(runs[::2], runs[1::2]):
+            start = at + timedelta(seconds=gap)
+            at = start + timedelta(seconds=length)
+            busy.append({"practitioner_id": entry["practitioner_id"],
+                         "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         "end": at.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    return busy
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

@@ -14,7 +14,7 @@ import unittest
 import urllib.parse
 
 from calendar_fakes import FakeGoogle, FakeMicrosoft, FakeZoom, IcsHost
-from harness import FIXTURE, POSTGRES, Server, booking_body, wait_until
+from harness import FIXTURE, POSTGRES, Server, booking_body, snapshot_busy, wait_until
 from notify_fakes import MailServer
 
 SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # base64 of 32 test bytes
@@ -68,7 +68,7 @@ def start_server(clinic, extra=(), env=None, db=None):
 
 def busy_list(server, practitioner="dr-a"):
     snapshot = server.get("/api/v1/clinics/testclinic/snapshot").json()
-    return [(b["start"], b["end"]) for b in snapshot["busy"] if b["practitioner_id"] == practitioner]
+    return [(b["start"], b["end"]) for b in snapshot_busy(snapshot) if b["practitioner_id"] == practitioner]
 
 
 def busy_of(server, practitioner="dr-a"):

@@ -8,8 +8,8 @@ import json
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from harness import (POSTGRES, Server, booking_body, db_rows, future_date, utc_instant,
-                     wait_until)
+from harness import (POSTGRES, Server, booking_body, db_rows, future_date, snapshot_busy,
+                     utc_instant, wait_until)
 
 DAY = future_date(3)
 
@@ -25,7 +25,7 @@ def parse(instant):
 
 def busy_of(server, practitioner):
     snapshot = server.get("/api/v1/clinics/testclinic/snapshot").json()
-    return {(b["start"], b["end"]) for b in snapshot["busy"] if b["practitioner_id"] == practitioner}
+    return {(b["start"], b["end"]) for b in snapshot_busy(snapshot) if b["practitioner_id"] == practitioner}
 
 
 def free_starts(server, day, practitioner="dr-a", type_="consultation"):

@@ -6,7 +6,8 @@ import re
 import unittest
 from datetime import timedelta
 
-from harness import ZONE, Server, booking_body, future_date, server_now, utc_instant, shared_server
+from harness import (ZONE, Server, booking_body, future_date, server_now, shared_server,
+                     snapshot_busy, utc_instant)
 
 server, setUpModule, tearDownModule = shared_server(args=["--rate-limit", "0"])
 
@@ -111,10 +112,10 @@ class Manage(unittest.TestCase):
         day = future_date(6)
         bid, token = create(day, "16:00")
         start = utc_instant(day, "16:00")
-        busy = server.get("/api/v1/clinics/testclinic/snapshot").json()["busy"]
+        busy = snapshot_busy(server.get("/api/v1/clinics/testclinic/snapshot").json())
         self.assertIn(start, [b["start"] for b in busy])
         server.post(f"/api/v1/bookings/{bid}/cancel?token={token}")
-        busy = server.get("/api/v1/clinics/testclinic/snapshot").json()["busy"]
+        busy = snapshot_busy(server.get("/api/v1/clinics/testclinic/snapshot").json())
         self.assertNotIn(start, [b["start"] for b in busy])
 
 

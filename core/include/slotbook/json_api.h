@@ -21,7 +21,9 @@ namespace slotbook {
 // The contract's JSON forms parsed into the engine's types.
 // A snapshot (JSON already parsed). The zone comes from the snapshot's "zone_rules" when
 // present, else from `zones` (may be null: then a snapshot without "zone_rules" is an
-// invalid_snapshot error that says so). Errors: invalid_snapshot.
+// invalid_snapshot error that says so). Besides the contract's "busy", the snapshot may
+// carry "busy_runs", the server's compact form of the same busy time (docs/api.md, the
+// widget snapshot); both add to a practitioner's busy time alike. Errors: invalid_snapshot.
 Result<Snapshot> parse_snapshot(const nlohmann::json& snapshot, const ZoneSource* zones);
 // A query. Errors: invalid_query, invalid_range, range_too_large.
 Result<SlotQuery> parse_slot_query(const nlohmann::json& query);
