@@ -407,20 +407,23 @@ int main(int argc, char** argv) {
   slotbook::SystemZoneSource zones;
   ClinicCatalog catalog(zones);
   WidgetSnapshots snapshots(storage, catalog, zones, clock);
+  SmartSchedulingPublication publication(storage, catalog, clock);
   std::unique_ptr<DeliveryWorker> worker;                // made once the public URL is known
   std::atomic<DeliveryWorker*> running_worker{nullptr};  // other threads wake it
   auto wake_worker = [&running_worker] {
     if (DeliveryWorker* w = running_worker.load()) w->wake();
   };
   EventBus events;  // in-process subscribers, after commit
-  events.subscribe([&snapshots, &wake_worker](const DomainEvent& event) {
+  events.subscribe([&snapshots, &publication, &wake_worker](const DomainEvent& event) {
     snapshots.invalidate(event.clinic_id, busy_time_touched(event));
+    publication.invalidate(event.clinic_id);
     wake_worker();
   });
   // Changes committed by other processes on the same database (PostgreSQL).
   auto other_processes =
-      storage.watch_changes([&snapshots, &wake_worker](const std::string& clinic_id) {
+      storage.watch_changes([&snapshots, &publication, &wake_worker](const std::string& clinic_id) {
         snapshots.invalidate(clinic_id);
+        publication.invalidate(clinic_id);
         wake_worker();
       });
   BookingService bookings(storage, catalog, zones, clock, events, server_key->bytes,
@@ -468,11 +471,17 @@ int main(int argc, char** argv) {
   BookingQueries queries(storage, catalog, zones, clock);
   AccountService accounts(storage, clock, api_key ? api_key : "");
   HoldService holds(storage, catalog, clock, events);
-  AppContext app{clock,        queries,
-                 bookings,     holds,
-                 snapshots,    deliveries,
-                 calendars,    accounts,
-                 rate_limiter, ServerSettings{options.allowed_origins, options.web_root, ""}};
+  AppContext app{clock,
+                 queries,
+                 bookings,
+                 holds,
+                 snapshots,
+                 publication,
+                 deliveries,
+                 calendars,
+                 accounts,
+                 rate_limiter,
+                 ServerSettings{options.allowed_origins, options.web_root, ""}};
   if (!api_key || !*api_key) {
     spdlog::info(
         "CALENDAR_API_KEY is not set: staff and partner endpoints take named API keys "

@@ -55,6 +55,11 @@ struct BookingRecord {
   // The patient's answers to the clinic's intake questions as asked at booking time
   // (booking/intake_questions.h: a JSON array, "" when there were none). Patient data.
   std::string answers_json;
+  // Who sent the patient, when they came through a published deep link
+  // (docs/smart-scheduling-links.md): the aggregator's `source` and its `booking-referral`
+  // handle for this referral, as given; "" when absent. Not patient data.
+  std::string referral_source;
+  std::string booking_referral;
   int sequence = 0;  // RFC 5545 SEQUENCE: +1 per reschedule or cancel
   std::string cancel_reason;
   std::optional<UtcSeconds> cancelled_at;

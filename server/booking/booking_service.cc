@@ -209,6 +209,8 @@ Expected<BookResult> BookingService::book(const NewBooking& request,
       b.notes = request.notes;
       b.source = request.source;
       b.external_reference_id = request.external_reference_id;
+      b.referral_source = request.referral_source;
+      b.booking_referral = request.booking_referral;
       if (request.issue_manage_token) {
         decision.manage_token = random_token(kManageTokenBytes);
         b.manage_token_hash = sha256_hex(decision.manage_token);

@@ -55,6 +55,9 @@ struct NewBooking {
   std::string notes;
   std::string source;  // "widget", "partner", "staff"
   std::string external_reference_id;
+  // Who referred the patient through a published deep link (booking_record.h).
+  std::string referral_source;
+  std::string booking_referral;
   BookingStatus status = BookingStatus::kConfirmed;  // or kPending (staff)
   bool issue_manage_token = true;
   Actor actor = Actor::system();  // who books (the audit log)

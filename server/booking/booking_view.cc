@@ -77,6 +77,12 @@ Json manage_booking_json(const BookingRecord& b, const ClinicConfig& clinic, std
   return out;
 }
 
+Json referral_json(const BookingRecord& b) {
+  if (b.referral_source.empty() && b.booking_referral.empty()) return nullptr;
+  auto text = [](const std::string& value) { return value.empty() ? Json() : Json(value); };
+  return {{"source", text(b.referral_source)}, {"booking_referral", text(b.booking_referral)}};
+}
+
 Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) {
   return Json{
       {"id", b.id},
@@ -101,6 +107,7 @@ Json staff_appointment_json(const BookingRecord& b, const ClinicConfig& clinic) 
       {"answers", answers_view(b.answers_json, "")},
       {"status", to_string(b.status)},
       {"source", b.source},
+      {"referral", referral_json(b)},
       {"external_reference_id",
        b.external_reference_id.empty() ? Json(nullptr) : Json(b.external_reference_id)},
       {"reminder_sent", b.reminder_sent_at.has_value()},

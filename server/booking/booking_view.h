@@ -32,6 +32,10 @@ Json manage_booking_json(const BookingRecord& booking, const ClinicConfig& clini
 // The staff view (seed 000 appointment fields plus ids and UTC instants).
 Json staff_appointment_json(const BookingRecord& booking, const ClinicConfig& clinic);
 
+// Who referred the booking through a published deep link (docs/smart-scheduling-links.md):
+// {"source": ..., "booking_referral": ...}, each null when not given; null when neither was.
+Json referral_json(const BookingRecord& booking);
+
 // A video appointment's meeting: {"provider": "zoom", "join_url": "https://..." or null
 // until the provider made it}; null for an appointment in person.
 Json meeting_json(const BookingRecord& booking);

@@ -64,10 +64,13 @@ Expected<ClinicConfig> ClinicConfig::from_json(nlohmann::json config, const Zone
   if (!calendars.ok()) return calendars.error();
   auto change_policy = parse_change_policy(config);
   if (!change_policy.ok()) return change_policy.error();
+  auto publishing = parse_clinic_publishing(config, change_policy->phone);
+  if (!publishing.ok()) return publishing.error();
   ClinicConfig out;
   out.notifications_ = std::move(*notifications);
   out.calendars_ = std::move(*calendars);
   out.change_policy_ = std::move(*change_policy);
+  out.publishing_ = std::move(*publishing);
   out.questions_ = std::move(*questions);
   out.hold_minutes_ = *hold_minutes;
   out.type_names_ = std::move(type_names);

@@ -18,6 +18,7 @@
 #include "booking/change_policy.h"
 #include "booking/clinic_calendars.h"
 #include "booking/clinic_notifications.h"
+#include "booking/clinic_publishing.h"
 #include "booking/intake_questions.h"
 #include "booking/localized_text.h"
 #include "common/expected.h"
@@ -30,9 +31,9 @@ class ClinicConfig {
  public:
   // Checks `config` with the engine (parse_snapshot, names per language read as their
   // plain form), parse_clinic_notifications, parse_clinic_calendars, parse_change_policy,
-  // parse_intake_questions and parse_hold_minutes; drops any `busy` and `zone_rules`.
-  // Fails with kInvalid, code "invalid_clinic_config", and the message of the part that
-  // refused it.
+  // parse_intake_questions, parse_hold_minutes and parse_clinic_publishing; drops any `busy` and
+  // `zone_rules`. Fails with kInvalid, code "invalid_clinic_config", and the message of the part
+  // that refused it.
   static Expected<ClinicConfig> from_json(nlohmann::json config, const ZoneSource& zones,
                                           std::int64_t version = 0);
 
@@ -55,6 +56,9 @@ class ClinicConfig {
   const ClinicCalendars& calendars() const { return calendars_; }
   // How late patients may change their bookings, and the clinic's phone (change_policy.h).
   const ChangePolicy& change_policy() const { return change_policy_; }
+  // Whether and how the clinic publishes its open times, and its Location's public facts
+  // (clinic_publishing.h).
+  const ClinicPublishing& publishing() const { return publishing_; }
   // The clinic's own questions at booking (intake_questions.h).
   const std::vector<IntakeQuestion>& questions() const { return questions_; }
   // How long a patient's hold on a slot lasts; 0: holds are off (hold_rules.h).
@@ -92,6 +96,7 @@ class ClinicConfig {
   ClinicNotifications notifications_;
   ClinicCalendars calendars_;
   ChangePolicy change_policy_;
+  ClinicPublishing publishing_;
   std::vector<IntakeQuestion> questions_;
   int hold_minutes_ = 0;
   std::map<std::string, LocalizedText> type_names_;  // only those named per language

@@ -36,6 +36,7 @@ nlohmann::ordered_json booking_json(const BookingRecord& b) {
                                          : nlohmann::ordered_json::parse(b.answers_json)},
       {"notes", b.notes},
       {"source", b.source},
+      {"referral", {{"source", b.referral_source}, {"booking_referral", b.booking_referral}}},
       {"external_reference_id", b.external_reference_id},
       {"sequence", b.sequence},
       {"meeting_url",
@@ -246,6 +247,10 @@ BookingRecord booking_from_json(const nlohmann::json& j) {
   }
   b.notes = j.at("notes").get<std::string>();
   b.source = j.at("source").get<std::string>();
+  if (const auto referral = j.find("referral"); referral != j.end()) {  // absent before 15
+    b.referral_source = referral->value("source", "");
+    b.booking_referral = referral->value("booking_referral", "");
+  }
   b.external_reference_id = j.at("external_reference_id").get<std::string>();
   b.sequence = j.at("sequence").get<int>();
   b.meeting_url = optional_text(j.value("meeting_url", nlohmann::json()));

@@ -5,10 +5,8 @@
 #include "booking/clinic_catalog.h"
 #include "booking/engine_snapshot.h"
 #include "booking/occupancy.h"
-#include "common/compress.h"
 #include "slotbook/json_api.h"
 #include "storage/storage.h"
-#include "tokens/tokens.h"
 
 namespace slotbook::server {
 namespace {
@@ -47,22 +45,6 @@ SnapshotRuns runs_of(const std::string& practitioner_id, std::vector<TimeWindow>
 
 }  // namespace
 
-PreparedSnapshot::PreparedSnapshot(std::string text)
-    : body(std::make_shared<const std::string>(std::move(text))),
-      etag("\"" + sha256_hex(*body).substr(0, 32) + "\"") {}
-
-std::shared_ptr<const std::string> PreparedSnapshot::brotli() const {
-  std::call_once(brotli_once_,
-                 [&] { brotli_ = std::make_shared<const std::string>(brotli_compress(*body)); });
-  return brotli_;
-}
-
-std::shared_ptr<const std::string> PreparedSnapshot::gzip() const {
-  std::call_once(gzip_once_,
-                 [&] { gzip_ = std::make_shared<const std::string>(gzip_compress(*body)); });
-  return gzip_;
-}
-
 bool WidgetSnapshots::needs_full_read(const Entry& entry, UtcSeconds now) {
   return entry.all_stale || !entry.clinic || clinic_today(*entry.clinic, now) != entry.day;
 }
@@ -71,8 +53,7 @@ bool WidgetSnapshots::needs_rebuild(const Entry& entry, UtcSeconds now) {
   return needs_full_read(entry, now) || !entry.stale.empty() || now >= entry.fresh_until;
 }
 
-Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::get(
-    const std::string& clinic_id) {
+Expected<std::shared_ptr<const PreparedBody>> WidgetSnapshots::get(const std::string& clinic_id) {
   const UtcSeconds now = clock_.now();
   std::unique_lock<std::mutex> lock(mutex_);
   Entry known;  // what the rebuild starts from (an empty entry: read everything)
@@ -146,8 +127,8 @@ Expected<std::shared_ptr<const PreparedSnapshot>> WidgetSnapshots::get(
   body += "]}";
   lock.unlock();
 
-  std::shared_ptr<const PreparedSnapshot> prepared =
-      std::make_shared<const PreparedSnapshot>(std::move(body));
+  std::shared_ptr<const PreparedBody> prepared =
+      std::make_shared<const PreparedBody>(std::move(body));
 
   lock.lock();
   entry.prepared = prepared;

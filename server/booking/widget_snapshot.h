@@ -26,6 +26,7 @@
 #include "booking/clinic_config.h"
 #include "common/clock.h"
 #include "common/expected.h"
+#include "common/prepared_body.h"
 
 namespace slotbook::server {
 
@@ -38,23 +39,6 @@ struct SnapshotRuns {
   UtcSeconds fresh_until;  // when the first of their holds runs out (max: none)
 };
 
-// A built snapshot. Each compressed form is made by the first request that asks for it and
-// then kept: most clients share one encoding (br over HTTPS, gzip over plain HTTP), and a
-// large clinic's body takes milliseconds to compress.
-class PreparedSnapshot {
- public:
-  explicit PreparedSnapshot(std::string body);
-  const std::shared_ptr<const std::string> body;
-  const std::string etag;  // strong, quoted, of `body`
-  // The body compressed; empty when compression failed (send `body`).
-  std::shared_ptr<const std::string> brotli() const;
-  std::shared_ptr<const std::string> gzip() const;
-
- private:
-  mutable std::once_flag brotli_once_, gzip_once_;
-  mutable std::shared_ptr<const std::string> brotli_, gzip_;
-};
-
 class WidgetSnapshots {
  public:
   WidgetSnapshots(Storage& storage, ClinicCatalog& catalog, const ZoneSource& zones,
@@ -62,7 +46,7 @@ class WidgetSnapshots {
       : storage_(storage), catalog_(catalog), zones_(zones), clock_(clock) {}
 
   // The current prepared snapshot of `clinic_id`. Failures: clinic_not_found, storage.
-  Expected<std::shared_ptr<const PreparedSnapshot>> get(const std::string& clinic_id);
+  Expected<std::shared_ptr<const PreparedBody>> get(const std::string& clinic_id);
   // After a committed change to `clinic_id` touching `practitioners` (empty: anything may
   // have changed, e.g. the configuration); "" as the clinic: every clinic.
   void invalidate(const std::string& clinic_id, const std::vector<std::string>& practitioners = {});
@@ -80,7 +64,7 @@ class WidgetSnapshots {
     std::string head;  // the prepared configuration's text without its closing brace
     std::map<std::string, SnapshotRuns> runs;
     UtcSeconds fresh_until = UtcSeconds::max();  // the first of `runs`' fresh_until
-    std::shared_ptr<const PreparedSnapshot> prepared;
+    std::shared_ptr<const PreparedBody> prepared;
     bool building = false;
   };
   // What a rebuild read, applied under the lock.

@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "http/rate_limiter.h"
 #include "notify/delivery_service.h"
+#include "publish/publication.h"
 
 namespace slotbook::server {
 
@@ -34,6 +35,7 @@ struct AppContext {
   BookingService& bookings;
   HoldService& holds;
   WidgetSnapshots& snapshots;
+  SmartSchedulingPublication& publication;
   DeliveryService& deliveries;
   CalendarService& calendars;
   AccountService& accounts;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common/compress.h"
+#include "http/http_date.h"
 
 namespace slotbook::server {
 namespace {
@@ -57,7 +58,8 @@ bool compressible(const std::string& content_type) {
   return content_type.rfind("text/", 0) == 0 || content_type.rfind("application/json", 0) == 0 ||
          content_type.rfind("application/javascript", 0) == 0 ||
          content_type.rfind("application/wasm", 0) == 0 ||
-         content_type.rfind("image/svg+xml", 0) == 0;
+         content_type.rfind("image/svg+xml", 0) == 0 ||
+         content_type.rfind("application/fhir+", 0) == 0;
 }
 
 }  // namespace
@@ -88,6 +90,33 @@ void send_prepared(Response& res, std::shared_ptr<const std::string> body,
                    const std::string& content_type, Encoding encoding) {
   if (encoding != Encoding::kIdentity) res.set_header("Content-Encoding", encoding_name(encoding));
   res.set_shared_content(std::move(body), content_type);
+}
+
+void send_prepared_body(const Request& req, Response& res, const PreparedBody& prepared,
+                        const std::string& content_type, std::optional<UtcSeconds> last_modified) {
+  res.set_header("ETag", prepared.etag);
+  if (last_modified) res.set_header("Last-Modified", format_http_date(*last_modified));
+  const std::string if_none_match = req.get_header_value("If-None-Match");
+  bool unchanged = !if_none_match.empty() && if_none_match == prepared.etag;
+  if (if_none_match.empty() && last_modified) {
+    auto since = parse_http_date(req.get_header_value("If-Modified-Since"));
+    unchanged = since && *last_modified <= *since;
+  }
+  if (unchanged) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_header("Vary", "Accept-Encoding");
+  Encoding encoding = preferred_encoding(req);
+  std::shared_ptr<const std::string> body = encoding == Encoding::kBrotli ? prepared.brotli()
+                                            : encoding == Encoding::kGzip ? prepared.gzip()
+                                                                          : prepared.body;
+  if (body->empty()) {  // compression failed: the plain body
+    body = prepared.body;
+    encoding = Encoding::kIdentity;
+  }
+  send_prepared(res, std::move(body), content_type, encoding);
 }
 
 void compress_response(const Request& req, Response& res) {

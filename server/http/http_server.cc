@@ -8,6 +8,7 @@
 #include "common/log_text.h"
 #include "http/calendly_routes.h"
 #include "http/compression.h"
+#include "http/fhir_routes.h"
 #include "http/hold_routes.h"
 #include "http/manage_routes.h"
 #include "http/net/router.h"
@@ -101,6 +102,7 @@ std::unique_ptr<HttpServer> make_http_server(AppContext& app, HttpServerOptions 
   });
   register_public_routes(*router, app);
   register_hold_routes(*router, app);
+  register_fhir_routes(*router, app);
   register_manage_routes(*router, app);
   register_partner_routes(*router, app);
   register_calendly_routes(*router, app);

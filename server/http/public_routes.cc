@@ -25,24 +25,8 @@ void get_snapshot(AppContext& app, const Request& req, Response& res) {
   apply_cors(req, res, app.settings.allowed_origins);
   auto prepared = app.snapshots.get(req.matches[1]);
   if (!prepared.ok()) return send_failure(res, prepared.error());
-  res.set_header("ETag", (*prepared)->etag);
   res.set_header("Cache-Control", "no-cache");
-  if (req.get_header_value("If-None-Match") == (*prepared)->etag) {
-    res.status = 304;
-    return;
-  }
-  res.status = 200;
-  res.set_header("Vary", "Accept-Encoding");
-  const PreparedSnapshot& p = **prepared;
-  Encoding encoding = preferred_encoding(req);
-  std::shared_ptr<const std::string> body = encoding == Encoding::kBrotli ? p.brotli()
-                                            : encoding == Encoding::kGzip ? p.gzip()
-                                                                          : p.body;
-  if (body->empty()) {  // compression failed: the plain body
-    body = p.body;
-    encoding = Encoding::kIdentity;
-  }
-  send_prepared(res, std::move(body), "application/json", encoding);
+  send_prepared_body(req, res, **prepared, "application/json");
 }
 
 void get_clinic(AppContext& app, const Request& req, Response& res) {
@@ -113,6 +97,13 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
                        language.value_or(""), sms_opt_in.value_or(false)};
   }
   auto notes = fields.text("notes", false, kMaxNotes);
+  // A SMART Scheduling Links deep link's referral (docs/smart-scheduling-links.md).
+  std::optional<std::string> referral_source, booking_referral;
+  if (const nlohmann::json* referral = fields.object("referral", false)) {
+    FieldReader r(*referral, "referral.", &errors);
+    referral_source = r.text("source", false, kMaxReferral);
+    booking_referral = r.text("booking_referral", false, kMaxReferral);
+  }
   auto hold_id = fields.text("hold_id", false, kMaxText);
   auto hold_token = fields.text("hold_token", false, kMaxText);
   if (hold_id.has_value() != hold_token.has_value()) {
@@ -137,6 +128,8 @@ void post_booking(AppContext& app, const Request& req, Response& res) {
   booking.practitioner_id = practitioner.value_or("any");
   booking.start = *start;
   booking.notes = notes.value_or("");
+  booking.referral_source = referral_source.value_or("");
+  booking.booking_referral = booking_referral.value_or("");
   booking.hold = {hold_id.value_or(""), hold_token.value_or("")};
 
   IdempotentRequest idempotent;

@@ -21,6 +21,7 @@ inline constexpr std::size_t kMaxText = 255;        // names, emails, ids (the s
 inline constexpr std::size_t kMaxPhone = 50;        // the seed's phone limit
 inline constexpr std::size_t kMaxLanguageTag = 35;  // RFC 5646's practical bound
 inline constexpr std::size_t kMaxNotes = 2000;      // free text a patient writes
+inline constexpr std::size_t kMaxReferral = 200;    // a deep link's source, booking-referral
 
 struct FieldError {
   std::string field;    // dotted path, e.g. "patient.email"

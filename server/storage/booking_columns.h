@@ -20,8 +20,8 @@ inline constexpr const char* kBookingColumns =
     "external_reference_id, manage_token_hash, sequence, cancel_reason, cancelled_at, "
     "reminder_sent_at, created_at, updated_at, patient_id, occupied_from, occupied_to, "
     "patient_language, sms_opt_in, manage_token_sealed, meeting_url, meeting_provider, "
-    "answers_json";
-inline constexpr int kBookingColumnCount = 30;
+    "answers_json, referral_source, booking_referral";
+inline constexpr int kBookingColumnCount = 32;
 
 // "?1, ?2, ..." or "$1, $2, ...": `count` placeholders for an INSERT of a column list.
 inline std::string placeholders(int count, char sigil) {
@@ -87,6 +87,8 @@ BookingRecord booking_from_row(const Row& row) {
   b.meeting_url = row.text(27);
   b.meeting_provider = row.text(28);
   b.answers_json = row.text(29);
+  b.referral_source = row.text(30);
+  b.booking_referral = row.text(31);
   return b;
 }
 
@@ -104,6 +106,7 @@ void bind_booking_columns(const BookingRecord& b, Bind&& bind) {
   bind(b.occupancy.from), bind(b.occupancy.to), bind(b.patient_language);
   bind(static_cast<std::int64_t>(b.sms_opt_in ? 1 : 0)), bind(b.manage_token_sealed);
   bind(b.meeting_url), bind(b.meeting_provider), bind(b.answers_json);
+  bind(b.referral_source), bind(b.booking_referral);
 }
 
 // The LIKE patterns of a booking search (ReadView::search_bookings), with `\` as the

@@ -366,7 +366,8 @@ class Webhooks(unittest.TestCase):
         only_cancel = self.subscribe(["booking.cancelled"], "/cancelled")
 
         b = book(self.server, future_date(3), "10:00", email="hook@example.com",
-                 answers={"reason": "Follow-up of a fall"})
+                 answers={"reason": "Follow-up of a fall"},
+                 referral={"source": "findadoc", "booking_referral": "ref-7"})
         r = self.receiver.wait_for(lambda r: r["path"] == "/all", what="booking.created")
         body = verify_standard_webhook(created["secret"], r["headers"], r["body"],
                                        now=int(server_now().timestamp()))
@@ -375,6 +376,9 @@ class Webhooks(unittest.TestCase):
         self.assertEqual(body["data"]["booking"]["patient_email"], "hook@example.com")
         self.assertEqual([(a["id"], a["label"], a["value"]) for a in body["data"]["booking"]["answers"]],
                          [("reason", "Reason for visit", "Follow-up of a fall")])
+        # A deep link's referrer, credited (docs/smart-scheduling-links.md).
+        self.assertEqual(body["data"]["booking"]["referral"],
+                         {"source": "findadoc", "booking_referral": "ref-7"})
         self.assertNotIn(b["manage_token"], r["body"].decode())
         self.assertNotIn("manage_token", r["body"].decode())
         self.assertRegex(r["headers"]["webhook-id"], r"^dlv_")

@@ -266,6 +266,11 @@ CREATE TABLE holds (
 CREATE INDEX holds_by_clinic ON holds (clinic_id, occupied_from);
 ALTER TABLE bookings ADD COLUMN answers_json TEXT NOT NULL DEFAULT '';
 )sql",
+      // 7: who referred a booking that came through a SMART Scheduling Links deep link.
+      R"sql(
+ALTER TABLE bookings ADD COLUMN referral_source TEXT NOT NULL DEFAULT '';
+ALTER TABLE bookings ADD COLUMN booking_referral TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

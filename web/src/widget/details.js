@@ -17,6 +17,19 @@ import { webCalendarButtons } from './calendar_buttons.js';
 import { timeRadioGroup } from './times.js';
 import './details_strings.js';
 
+/**
+ * The nearest free times offered instead of one that is gone ("Tue, Jan 12 · 9:00 AM"), as a
+ * radio group labelled by the element `labelledBy`; onSelect(slot).
+ */
+const alternativeTimes = ({ slots, l10n, onSelect, labelledBy }) =>
+  timeRadioGroup({
+    slots,
+    labelFor: (slot) => `${l10n.shortDate(slot.start)} · ${l10n.time(slot.start)}`,
+    onSelect,
+    labelledBy,
+    part: 'times alternatives',
+  });
+
 class DetailsSteps {
   // ---- step 2: the patient's details ----------------------------------------------------------
 
@@ -194,6 +207,8 @@ class DetailsSteps {
           },
           notes: values.notes,
           answers: answersFor(questionsFor(this.availability.snapshot.data, this.typeId), values.answers),
+          // where a deep link came from (deep_link.js): {source, booking_referral}, the keys given
+          referral: this.referral || undefined,
         },
         this.attemptKey,
       );
@@ -246,12 +261,11 @@ class DetailsSteps {
     if (alternatives.length) {
       content.push(
         h('p', { id: titleId }, l10n.t('nearest')),
-        timeRadioGroup({
+        alternativeTimes({
           slots: alternatives,
-          labelFor: (slot) => `${l10n.shortDate(slot.start)} · ${l10n.time(slot.start)}`,
+          l10n,
           onSelect: (slot) => this.takeAlternative(slot),
           labelledBy: titleId,
-          part: 'times alternatives',
         }),
       );
     } else {
@@ -262,6 +276,31 @@ class DetailsSteps {
     this.announceAlert(`${headline} ${alternatives.length ? l10n.t('nearest') : l10n.t('noAlternatives')}`);
     const first = this.notice.querySelector('input');
     (first || chooseDay).focus();
+  }
+
+  /** A deep link's time the engine no longer lists (element.js): a polite note and the nearest free times. */
+  showLinkedSlotGone(start) {
+    const { l10n } = this;
+    let nearest = [];
+    try {
+      nearest = this.availability.nearest(this.typeId, this.practitionerId, start, Date.now());
+    } catch {
+      // a start too far off for the engine to query: no times near it
+    }
+    const text = l10n.t(nearest.length ? 'linkedSlotGone' : 'linkedSlotGoneNone');
+    const titleId = uid('linked');
+    const offered =
+      nearest.length > 0 &&
+      alternativeTimes({
+        slots: nearest,
+        l10n,
+        onSelect: (slot) => this.picker.openAt(slot.start),
+        labelledBy: titleId,
+      });
+    this.linkNotice = h('div', { class: 'notice calm', part: 'notice' }, h('p', { id: titleId }, text), offered);
+    this.picker.element.before(this.linkNotice);
+    this.announce(text);
+    if (offered) offered.querySelector('input').focus();
   }
 
   takeAlternative(slot) {

@@ -48,6 +48,8 @@ addStrings({
     nearest: 'The nearest free times:',
     noAlternatives: 'There are no free times close to it. Please choose another day.',
     chooseAnotherDay: 'Choose another day',
+    linkedSlotGone: 'That time is no longer available. Here are the nearest times.',
+    linkedSlotGoneNone: 'That time is no longer available. Please choose another day.',
     networkError: 'We could not reach the clinic. Your details are kept; check your connection and try again.',
     rateLimited: 'Too many attempts. Please wait a minute and try again.',
     serverError: 'Something went wrong on our side. Your details are kept; please try again.',
@@ -108,6 +110,8 @@ addStrings({
     nearest: 'Los horarios libres más cercanos:',
     noAlternatives: 'No hay horarios libres cerca. Elija otro día.',
     chooseAnotherDay: 'Elegir otro día',
+    linkedSlotGone: 'Ese horario ya no está disponible. Estos son los horarios más cercanos.',
+    linkedSlotGoneNone: 'Ese horario ya no está disponible. Elija otro día.',
     networkError:
       'No pudimos contactar con la clínica. Sus datos se conservan; compruebe su conexión e inténtelo de nuevo.',
     rateLimited: 'Demasiados intentos. Espere un minuto e inténtelo de nuevo.',

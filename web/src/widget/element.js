@@ -10,6 +10,7 @@
 import { BookingApi } from './api.js';
 import { defaultServer, sharedEngine } from './assets.js';
 import { Availability } from './availability.js';
+import { readDeepLink } from './deep_link.js';
 import { loadDetailsSteps } from './details_chunk.js';
 import { h, replaceChildren, uid } from './dom.js';
 import { nameOf } from './text.js';
@@ -39,6 +40,11 @@ export class BookingWidget extends HTMLElement {
       this.patient.smsOptIn = false;
       // a page that goes away lets the held time go (a widget removed from it too, below)
       this.onPageHide = () => this.hold && this.hold.release(true);
+      // A deep link to the page (deep_link.js): its referral goes with every booking of this
+      // widget, its slot is opened once, by the first load of its clinic.
+      const link = readDeepLink(window.location.search);
+      this.referral = link.referral;
+      this.linkedSlot = link.slot;
     }
     window.addEventListener('pagehide', this.onPageHide);
     // connected again after a move: start over with a fresh snapshot, keeping what was typed
@@ -145,10 +151,11 @@ export class BookingWidget extends HTMLElement {
     if (!current()) return; // superseded or disconnected meanwhile
     this.engine = engine;
     this.useSnapshot(snapshot);
+    const link = this.usableLinkedSlot();
     const types = this.availability.appointmentTypes();
-    const wantedType = this.getAttribute('appointment-type');
+    const wantedType = link ? link.typeId : this.getAttribute('appointment-type');
     this.typeId = (types.find((t) => t.id === wantedType) || types[0] || {}).id;
-    const wantedPractitioner = this.getAttribute('practitioner');
+    const wantedPractitioner = link ? link.practitionerId : this.getAttribute('practitioner');
     this.practitionerId = this.availability.practitionersFor(this.typeId).some((p) => p.id === wantedPractitioner)
       ? wantedPractitioner
       : 'any';
@@ -166,6 +173,10 @@ export class BookingWidget extends HTMLElement {
       this.engine = engine;
       this.availability = new Availability(engine, snapshot, this.patientZone);
       this.fillPick();
+    }
+    if (link) {
+      this.linkedSlot = null; // opened once (unless the patient chose another type or practitioner meanwhile)
+      if (link.typeId === this.typeId && link.practitionerId === this.practitionerId) this.openLinkedSlot(link.start);
     }
     this.emit('booking:ready', { clinicId: this.clinicId });
     // the next steps' code, once this frame is painted (Continue waits for it if need be)
@@ -319,16 +330,38 @@ export class BookingWidget extends HTMLElement {
 
   /** The calendar's days and the first free day's times (showPick's options). */
   fillPick({ focus = false, reopen = null } = {}) {
-    const keepSlot = reopen;
     this.picker.setSource(this.availability, this.typeId, this.practitionerId);
-    if (keepSlot) {
-      // back from the details step: reopen the chosen day and time
-      this.picker.showMonth(keepSlot.localDate, false);
-      this.picker.selectDate(keepSlot.localDate, false);
-      const again = (this.picker.days.get(keepSlot.localDate) || []).find((s) => s.start === keepSlot.start);
-      if (again) this.picker.setSlot(again);
-    }
+    if (reopen) this.picker.openAt(reopen.start); // back from the details step: that day and time again
     if (focus) this.picker.focus();
+  }
+
+  /**
+   * The deep link's slot when it is for this clinic and names an appointment type of the
+   * snapshot and "any" or a practitioner offering it; else null.
+   */
+  usableLinkedSlot() {
+    const link = this.linkedSlot;
+    if (!link || link.clinicId !== this.clinicId) return null;
+    const { typeId, practitionerId } = link;
+    const offered =
+      practitionerId === 'any' || this.availability.practitionersFor(typeId).some((p) => p.id === practitionerId);
+    return this.availability.appointmentType(typeId) && offered ? link : null;
+  }
+
+  /**
+   * Opens on a deep link's time. Still free (the engine's answer): chosen, and on to the
+   * details step as if the patient had clicked it and Continue. Gone: its day, and once the
+   * next steps' code is there, a note with the nearest free times (details.js).
+   */
+  async openLinkedSlot(start) {
+    if (this.picker.openAt(start)) return this.continueToDetails();
+    const picker = this.picker;
+    try {
+      await loadDetailsSteps(BookingWidget);
+    } catch {
+      return; // the day is shown; the note needs the code that is not there
+    }
+    if (this.phase === 'pick' && this.picker === picker && !this.chosenSlot) this.showLinkedSlotGone(start);
   }
 
   fillPractitioners() {
@@ -355,18 +388,22 @@ export class BookingWidget extends HTMLElement {
   }
 
   changeType(typeId) {
-    this.refreshIfStale();
     this.typeId = typeId;
     if (!this.availability.practitionersFor(typeId).some((p) => p.id === this.practitionerId))
       this.practitionerId = 'any';
     this.fillPractitioners();
-    this.selectSlot(null);
-    if (this.engine) this.picker.setSource(this.availability, this.typeId, this.practitionerId);
+    this.showChoice();
   }
 
   changePractitioner(practitionerId) {
-    this.refreshIfStale();
     this.practitionerId = practitionerId;
+    this.showChoice();
+  }
+
+  /** Another type or practitioner: its calendar, no time chosen. */
+  showChoice() {
+    this.refreshIfStale();
+    if (this.linkNotice) this.linkNotice.remove(); // its times were the other choice's
     this.selectSlot(null);
     if (this.engine) this.picker.setSource(this.availability, this.typeId, this.practitionerId);
   }

@@ -158,6 +158,22 @@ export class SlotPicker {
     this.timesBody.replaceChildren(this.group);
   }
 
+  /**
+   * Opens the patient's day of the instant `startUtc` (when it is bookable) and chooses the
+   * time starting then if the engine lists it. Returns that slot, else null (its day shown
+   * when it has other times).
+   */
+  openAt(startUtc) {
+    const date = dateInZone(Date.parse(startUtc), this.availability.patientZone);
+    if (date < this.bounds.first || date > this.bounds.last) return null;
+    this.showMonth(date, false);
+    if (!this.days.has(date)) return null;
+    this.selectDate(date, false);
+    const slot = this.days.get(date).find((s) => s.start === startUtc) || null;
+    if (slot) this.setSlot(slot);
+    return slot;
+  }
+
   setSlot(slot, fromUser = false) {
     this.selectedSlot = slot;
     if (slot && this.group) {
