@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "common/text_checks.h"
 
@@ -107,15 +108,14 @@ Expected<GeoPosition> parse_position(const nlohmann::json& value) {
 
 // An absolute http(s) URL with a host: where the clinic's widget lives.
 bool is_page_url(const std::string& url) {
-  for (const char* scheme : {"https://", "http://"}) {
-    const std::size_t n = std::char_traits<char>::length(scheme);
-    if (url.compare(0, n, scheme) != 0) continue;
-    const std::size_t host_end = url.find_first_of("/?#", n);
-    return host_end != n && url.size() > n &&
-           std::none_of(url.begin(), url.end(), [](unsigned char c) { return c <= ' '; }) &&
-           url.find('#') == std::string::npos;
-  }
-  return false;
+  const std::size_t scheme_end = url.rfind("https://", 0) == 0  ? 8
+                                 : url.rfind("http://", 0) == 0 ? 7
+                                                                : 0;
+  return scheme_end > 0 && url.size() > scheme_end &&
+         std::string_view("/?").find(url[scheme_end]) == std::string_view::npos &&  // a host
+         url.find('#') == std::string::npos &&
+         std::none_of(url.begin(), url.end(),
+                      [](unsigned char c) { return c <= ' ' || c == 0x7f; });
 }
 
 }  // namespace
