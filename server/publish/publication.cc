@@ -14,6 +14,17 @@ namespace {
 
 UtcSeconds minute_of(UtcSeconds t) { return date::floor<std::chrono::minutes>(t); }
 
+// The instant a publication made at `now` lists the slots of: the last moment of its
+// minute. Files are served until the minute turns, so a slot goes out only when the
+// engine books it through that whole minute (notice is elapsed time: a start leaves the
+// listing at an instant, not on a minute). Every generation within one minute thus makes the
+// same text from the same state, and a validator stays valid when a late notification
+// regenerates it. The local date, and so the horizon, is that of `now`: zone offsets are
+// whole minutes.
+Instant listed_at(UtcSeconds now) {
+  return Instant(minute_of(now) + std::chrono::minutes(1)) - Micros(1);
+}
+
 // `text` as a file: the previous one (ETag, Last-Modified) when the text is the same.
 PublishedFile file_of(std::string text, const PublishedFile* previous, UtcSeconds now) {
   if (previous && previous->body && *previous->body->body == text) return *previous;
@@ -89,7 +100,7 @@ Expected<std::shared_ptr<const ClinicPublication>> SmartSchedulingPublication::g
   });
   if (!status.ok()) return status.error();
   const Snapshot occupied = engine_snapshot({clinic.get(), &occupancy});
-  SmartSchedulingFiles files = smart_scheduling_files(*clinic, occupied, Instant(now));
+  SmartSchedulingFiles files = smart_scheduling_files(*clinic, occupied, listed_at(now));
   auto out = std::make_shared<ClinicPublication>();
   out->clinic = clinic;
   out->locations =

@@ -1,7 +1,8 @@
 // SMART Scheduling Links files (publish/smart_scheduling.h) and HTTP dates
 // (http/http_date.h): ids within the specification's characters and length, stable;
 // Slot times in the offset in force at each slot, across a DST change; deep links that
-// name their slot.
+// name their slot; a publication lists what is bookable through the minute it is served
+// in, the same text for every generation within that minute.
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -10,7 +11,9 @@
 
 #include "booking/clinic_config.h"
 #include "http/http_date.h"
+#include "publish/publication.h"
 #include "publish/smart_scheduling.h"
+#include "service_fixture.h"
 #include "slotbook/system_zones.h"
 #include "tokens/tokens.h"
 
@@ -50,7 +53,62 @@ std::vector<nlohmann::json> lines(const std::string& text) {
   return out;
 }
 
+// The test clinic (notice 120 minutes, dr-a's consultations every 30 minutes from 08:00
+// New York) with what publishing needs.
+nlohmann::json publishing_test_clinic() {
+  nlohmann::json config = testing::test_clinic_json();
+  config["clinic"]["phone"] = "+1 617 555 0100";
+  config["clinic"]["address"] = {
+      {"line", {"1 Main St"}}, {"city", "Boston"}, {"state", "MA"}, {"postal_code", "02108"}};
+  config["clinic"]["booking_url"] = "https://clinic.example/book";
+  config["publish"] = {{"smart_scheduling_links", true}, {"per_practitioner", true}};
+  return config;
+}
+
+// Whether dr-a's consultation at `start` (UTC, to the minute) is published free.
+bool published_free(const ClinicPublication& p, const std::string& start) {
+  const std::string schedule = "Schedule/" + schedule_id("testclinic", "consultation", "dr-a");
+  for (const auto& slot : lines(*p.slots.body->body)) {
+    if (slot["schedule"]["reference"] == schedule && slot["status"] == "free" &&
+        to_seconds(*parse_instant(slot["start"].get<std::string>())) ==
+            testing::utc(start.c_str())) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+TEST_CASE("a publication lists what is bookable through its minute, the same text within it") {
+  testing::ServiceFixture f;  // its clock: 14:00:00Z, 09:00 in New York
+  REQUIRE(f.service(*f.storage).put_clinic(publishing_test_clinic()).ok());
+  SmartSchedulingPublication publication(*f.storage, f.catalog, f.clock);
+
+  auto first = publication.get("testclinic");
+  REQUIRE(first.ok());
+  // 16:00Z is exactly the notice away at 14:00:00 and too soon a moment later: not
+  // published for a minute in which it goes; the next start is.
+  CHECK_FALSE(published_free(**first, "2027-01-11T16:00:00Z"));
+  CHECK(published_free(**first, "2027-01-11T16:30:00Z"));
+
+  // A notification late in the minute makes the same file: its validators hold.
+  f.clock.advance(std::chrono::seconds(59));
+  publication.invalidate("testclinic");
+  auto again = publication.get("testclinic");
+  REQUIRE(again.ok());
+  CHECK(*again != *first);  // made anew
+  CHECK((*again)->slots.body == (*first)->slots.body);
+  CHECK((*again)->slots.last_modified == (*first)->slots.last_modified);
+
+  // At 14:30:00 the 16:30 start is bookable for that instant only.
+  f.clock.advance(std::chrono::minutes(30) - std::chrono::seconds(59));
+  auto later = publication.get("testclinic");
+  REQUIRE(later.ok());
+  CHECK_FALSE(published_free(**later, "2027-01-11T16:30:00Z"));
+  CHECK(published_free(**later, "2027-01-11T17:00:00Z"));
+  CHECK((*later)->slots.body->etag != (*first)->slots.body->etag);
+}
 
 TEST_CASE("HTTP dates are IMF-fixdate both ways; other forms are not read") {
   const UtcSeconds t = date::sys_days(date::year(1994) / 11 / 6) + std::chrono::hours(8) +
