@@ -255,6 +255,16 @@ test('a deep link to a taken slot shows its day, a note and the nearest times', 
     await w.practitionerSelect.selectOption('any');
     await note.waitFor({ state: 'detached' });
 
+    // the note stays, in the new language, when the page changes the widget's language
+    await page.goto(`${host.url}/book?slot=${slot}`);
+    await note.waitFor();
+    await page.evaluate(() => document.querySelector('clinic-booking').setAttribute('lang', 'es'));
+    await w.root
+      .locator('.notice', { hasText: 'Ese horario ya no está disponible. Estos son los horarios más cercanos.' })
+      .waitFor();
+    assert.equal(await w.selectedDay.getAttribute('data-date'), DAY, 'still that day');
+    assert.ok((await w.alternatives.count()) > 0, 'the nearest times again');
+
     // in Spanish
     await page.goto(`${host.url}/es/book?slot=${slot}`);
     await w.root

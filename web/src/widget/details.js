@@ -279,8 +279,9 @@ class DetailsSteps {
   }
 
   /** A deep link's time the engine no longer lists (element.js): a polite note and the nearest free times. */
-  showLinkedSlotGone(start) {
+  showLinkedSlotGone(start, { quiet = false } = {}) {
     const { l10n } = this;
+    this.linkedSlotGone = start; // drawn again in another language (rerender)
     let nearest = [];
     try {
       nearest = this.availability.nearest(this.typeId, this.practitionerId, start, Date.now());
@@ -299,6 +300,7 @@ class DetailsSteps {
       });
     this.linkNotice = h('div', { class: 'notice calm', part: 'notice' }, h('p', { id: titleId }, text), offered);
     this.picker.element.before(this.linkNotice);
+    if (quiet) return;
     this.announce(text);
     if (offered) offered.querySelector('input').focus();
   }

@@ -98,8 +98,13 @@ export class BookingWidget extends HTMLElement {
 
   /** The current step drawn again (after a language change). */
   rerender() {
-    if (this.phase === 'pick') this.showPick();
-    else if (this.phase === 'details') this.showDetails();
+    if (this.phase === 'pick') {
+      this.showPick();
+      if (this.linkedSlotGone) {
+        if (!this.picker.selectedSlot) this.picker.openAt(this.linkedSlotGone); // the note's day
+        this.showLinkedSlotGone(this.linkedSlotGone, { quiet: true });
+      }
+    } else if (this.phase === 'details') this.showDetails();
     else if (this.phase === 'done') this.showDone(this.lastBooking, { announce: false });
   }
 
@@ -404,6 +409,7 @@ export class BookingWidget extends HTMLElement {
   showChoice() {
     this.refreshIfStale();
     if (this.linkNotice) this.linkNotice.remove(); // its times were the other choice's
+    this.linkNotice = this.linkedSlotGone = null;
     this.selectSlot(null);
     if (this.engine) this.picker.setSource(this.availability, this.typeId, this.practitionerId);
   }
