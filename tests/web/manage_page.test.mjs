@@ -1,6 +1,7 @@
 // The manage link from a confirmation: the patient sees the booking, moves it to another
 // time (picked with the in-page engine), downloads the calendar file, and cancels it; past
-// the change deadline it says whom to call; it lists the answers to the clinic's questions.
+// the change deadline it says whom to call, also when the deadline passes while the page is
+// open; it lists the answers to the clinic's questions.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { auditor } from './axe.mjs';
 import {
+  clinicFile,
   demoClinic,
   fillPatient,
   launchBrowser,
@@ -88,7 +90,7 @@ test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
 
 // The clinic's change policy: a booking inside its notice cannot be changed online; the page
 // says until when it could have been, and whom to call.
-test('manage page: past the change deadline, call the clinic', { timeout: 120000 }, () =>
+test('manage page: past the change deadline, call the clinic', { timeout: 120000 }, (t) =>
   withCleanup(async (defer) => {
     const config = JSON.parse(fs.readFileSync(demoClinic, 'utf8'));
     config.rules = { ...config.rules, min_change_notice_minutes: 30 * 24 * 60 };
@@ -115,8 +117,129 @@ test('manage page: past the change deadline, call the clinic', { timeout: 120000
     assert.match(await policy.textContent(), /possible until .+call the clinic at \+1 212 555 0100/);
     assert.equal(await m.root.locator('button[part~="cancel"]').count(), 0);
     assert.equal(await m.root.locator('button[part~="reschedule"]').count(), 0);
-    await screenshot(page, 'manage-5-too-late');
+    const audit = auditor(t, { prefix: 'manage-' });
+    await audit.check(page, '5-too-late');
+    audit.assertClean();
     assert.deepEqual(browser.problems, []);
+  }),
+);
+
+// The deadline passes while the page is open (the server's clock moves on): the server
+// refuses the cancel and the reschedule (409 too_late_to_change with the deadline and the
+// clinic's phone), and the page says what it says when it opens past the deadline, the
+// change buttons gone and the text announced, not a generic error nor "time taken"; in
+// English and in Spanish; axe finds nothing to fault.
+test('manage page: the deadline passes while the page is open', { timeout: 120000 }, (t) =>
+  withCleanup(async (defer) => {
+    const clinic = clinicFile(defer, (config) => {
+      config.rules = { ...config.rules, min_change_notice_minutes: 24 * 60 };
+      config.clinic = { ...config.clinic, phone: '+1 212 555 0100' };
+    });
+    const server = await startServer({ clinic, movableClock: true });
+    defer(server.stop);
+    // Wednesday at 10, 11 and 12 in New York: changes possible until the day before
+    const book = async (start, name, language) => {
+      const created = await fetch(`${server.url}/api/v1/bookings`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          clinic_id: 'demo',
+          appointment_type: 'consultation',
+          practitioner_id: 'dr-patel',
+          start,
+          patient: { name, email: 'late@example.com', language },
+        }),
+      });
+      const text = await created.text();
+      assert.equal(created.status, 201, text);
+      return JSON.parse(text).booking;
+    };
+    const bookings = {
+      cancel: await book('2027-01-13T15:00:00Z', 'Lou Late', 'en'),
+      reschedule: await book('2027-01-13T16:00:00Z', 'Rae Late', 'en'),
+      es: await book('2027-01-13T17:00:00Z', 'Leo Tarde', 'es'),
+    };
+    const browser = await launchBrowser();
+    defer(browser.close);
+    // one tab per booking, each opened while changes are still allowed
+    const problems = [];
+    const tabs = {};
+    for (const [key, booking] of Object.entries(bookings)) {
+      const page = key === 'cancel' ? browser.page : await browser.context.newPage();
+      if (page !== browser.page) page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      await page.goto(`${server.url}${booking.manage_url}`);
+      const m = widget(page, 'clinic-booking-manage');
+      await m.root.locator('button[part~="cancel"]').waitFor();
+      assert.equal(await m.root.locator('[part~="change-policy"]').count(), 0);
+      tabs[key] = { page, m, booking };
+    }
+    server.moveClock(47 * 3600 * 1000); // Wednesday 07:50 in New York: past every deadline
+
+    /** The late notice once the refusal is shown: its text, which the page also announced. */
+    const refused = async ({ page, m }) => {
+      const policy = m.root.locator('[part~="change-policy"]');
+      await policy.waitFor();
+      const text = (await policy.textContent()).trim();
+      await page.waitForFunction(
+        (expected) =>
+          document.querySelector('clinic-booking-manage').shadowRoot.querySelector('[aria-live]').textContent ===
+          expected,
+        text,
+      );
+      assert.equal(await m.root.locator('.notice.error').count(), 0, 'no generic error');
+      assert.doesNotMatch(await m.root.textContent(), /went wrong|just taken/);
+      assert.equal(await m.root.locator('button[part~="cancel"]').count(), 0);
+      assert.equal(await m.root.locator('button[part~="reschedule"]').count(), 0);
+      return text;
+    };
+    /** The same text as the page says when it opens past the deadline. */
+    const asWhenOpened = async ({ page, m }, text) => {
+      await page.reload();
+      await m.root.locator('[part~="change-policy"]').waitFor();
+      assert.equal((await m.root.locator('[part~="change-policy"]').textContent()).trim(), text);
+    };
+    const audit = auditor(t, { prefix: 'manage-' });
+
+    // Cancel: refused, told whom to call
+    const cancel = tabs.cancel;
+    await cancel.m.root.locator('button[part~="cancel"]').click();
+    await cancel.m.root.locator('button[part~="confirm-cancel"]').click();
+    const cancelText = await refused(cancel);
+    assert.match(cancelText, /^Changes online were possible until .+call the clinic at \+1 212 555 0100\.$/);
+    await audit.check(cancel.page, '7-refused-too-late');
+    await asWhenOpened(cancel, cancelText);
+
+    // Reschedule: a time picked, the move refused the same way (not "time taken")
+    const move = tabs.reschedule;
+    await move.m.root.locator('button[part~="reschedule"]').click();
+    await move.m.times.first().waitFor();
+    await move.m.times.nth(1).click();
+    await move.m.root.locator('button[part~="primary"]').click();
+    const moveText = await refused(move);
+    assert.match(moveText, /^Changes online were possible until .+call the clinic at \+1 212 555 0100\.$/);
+    await asWhenOpened(move, moveText);
+
+    // in the patient's Spanish
+    const es = tabs.es;
+    await es.m.root.locator('button[part~="cancel"]').click();
+    await es.m.root.locator('button[part~="confirm-cancel"]').click();
+    const esText = await refused(es);
+    assert.match(esText, /^Los cambios en línea eran posibles hasta el .+llame a la clínica al \+1 212 555 0100\.$/);
+    await audit.check(es.page, '8-refused-too-late-es');
+    await asWhenOpened(es, esText);
+
+    for (const booking of Object.values(bookings)) {
+      const token = new URL(booking.manage_url, server.url).searchParams.get('token');
+      const now = await (await fetch(`${server.url}/api/v1/bookings/${booking.id}?token=${token}`)).json();
+      assert.equal(now.booking.status, 'confirmed', 'nothing changed');
+      assert.equal(now.booking.start, booking.start);
+    }
+    audit.assertClean();
+    // the refusals' 409s are logged by Chromium, nothing else
+    assert.deepEqual(
+      [...browser.problems, ...problems].filter((p) => !/status of 409/.test(p)),
+      [],
+    );
   }),
 );
 

@@ -109,14 +109,7 @@ export class BookingManager extends HTMLElement {
     // The server's rule: pending or confirmed, not started, before the clinic's deadline.
     const active = booking.can_change;
     const upcoming = ['pending', 'confirmed'].includes(booking.status) && Date.parse(booking.start) > Date.now();
-    const tooLate =
-      !active &&
-      upcoming &&
-      booking.change_deadline &&
-      l10n.t(booking.clinic_phone ? 'tooLateToChangePhone' : 'tooLateToChange', {
-        deadline: l10n.dateTime(booking.change_deadline),
-        phone: booking.clinic_phone,
-      });
+    const tooLate = !active && upcoming && this.tooLateText();
     this.actions = h(
       'div',
       { class: 'actions' },
@@ -178,6 +171,34 @@ export class BookingManager extends HTMLElement {
     if (focus) heading.focus();
   }
 
+  /** Past the change deadline: until when changes were possible, and whom to call. */
+  tooLateText() {
+    const { l10n, booking } = this;
+    if (!booking.change_deadline) return '';
+    return l10n.t(booking.clinic_phone ? 'tooLateToChangePhone' : 'tooLateToChange', {
+      deadline: l10n.dateTime(booking.change_deadline),
+      phone: booking.clinic_phone,
+    });
+  }
+
+  /**
+   * Whether `error` is the server refusing a change as too late (409 too_late_to_change: the
+   * deadline passed while the page was open); if so the page shows the booking as it does
+   * one loaded past its deadline (no change buttons, whom to call) and says so.
+   */
+  refusedAsTooLate(error) {
+    if (!(error instanceof ApiError) || error.code !== 'too_late_to_change') return false;
+    this.booking = {
+      ...this.booking,
+      can_change: false,
+      change_deadline: error.deadline || this.booking.change_deadline,
+      clinic_phone: error.clinicPhone === undefined ? this.booking.clinic_phone : error.clinicPhone,
+    };
+    this.showBooking();
+    this.announce(this.tooLateText());
+    return true;
+  }
+
   askCancel() {
     const { l10n } = this;
     const reasonId = uid('reason');
@@ -193,6 +214,7 @@ export class BookingManager extends HTMLElement {
           try {
             this.booking = await this.api.cancel(this.booking.id, this.token, reason.value.trim());
           } catch (e) {
+            if (this.refusedAsTooLate(e)) return;
             replaceChildren(error, h('p', {}, l10n.t(e.kind === 'network' ? 'networkError' : 'serverError')));
             return;
           }
@@ -249,6 +271,7 @@ export class BookingManager extends HTMLElement {
           practitioner_id: booking.practitioner_id,
         });
       } catch (error) {
+        if (this.refusedAsTooLate(error)) return;
         const key = error.kind === 'conflict' ? 'slotTaken' : error.kind === 'network' ? 'networkError' : 'serverError';
         replaceChildren(notice, h('p', {}, l10n.t(key)));
         this.announce(l10n.t(key));

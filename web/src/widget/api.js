@@ -2,7 +2,9 @@
 // calls: manage/api.js).
 // Failures come back as ApiError with a `kind` the UI can word: 'network' (nothing
 // reached the server, so what the patient typed must be kept), 'conflict' (409),
-// 'fields' (422), 'rate_limited' (429), 'not_found' (404), 'server'.
+// 'fields' (422), 'rate_limited' (429), 'not_found' (404), 'server'. The error's `code`
+// tells 409s apart; a change refused as too late (`too_late_to_change`, manage page) also
+// carries the `deadline` it missed and the `clinicPhone` to call.
 
 export class ApiError extends Error {
   constructor(kind, message, details = {}) {
@@ -35,6 +37,8 @@ export async function request(url, options = {}) {
     code: error.code,
     reason: error.reason,
     fields: error.fields || {},
+    deadline: error.deadline,
+    clinicPhone: error.clinic_phone,
   });
 }
 
