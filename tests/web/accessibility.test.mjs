@@ -1,5 +1,6 @@
 // Automated WCAG 2.1 A/AA check with axe-core (web/node_modules/axe-core) on every state of
-// the booking widget and the manage page, against the real server: the calendar and times,
+// the booking widget and the manage page, against the real server: the step drawn while the
+// engine loads (an empty calendar, the times loading), the calendar and times,
 // a time chosen, the patient form, its validation errors (also with the SMS consent
 // ticked), the confirmation, the manage page (booking, reschedule picker, cancel question),
 // a Spanish host page (with the "time just taken" notice) and a 320 px phone screen.
@@ -81,7 +82,24 @@ test('axe-core: no WCAG 2.1 A/AA violations in any state of the widget and manag
     const browser = await launchBrowser();
     defer(browser.close);
     const { page } = browser;
+    // (0) the engine still on its way (its .wasm held until the audit is done): the step
+    // drawn around an empty calendar, the choices there, the times loading
+    let releaseEngine;
+    const engineHeld = new Promise((resolve) => (releaseEngine = resolve));
+    const wasm = '**/slot-engine*.wasm';
+    await page.route(wasm, async (route) => {
+      await engineHeld;
+      await route.continue();
+    });
     await page.goto(`${server.url}/`);
+    const pending = widget(page);
+    await pending.root.locator('.picker[aria-busy="true"] .times-panel .loading').waitFor();
+    await pending.typeSelect.and(page.locator(':enabled')).waitFor();
+    assert.equal(await pending.freeDays.count(), 0, 'no free days before the engine');
+    await audit.check(page, '0-engine-loading');
+    releaseEngine();
+    await pending.times.first().waitFor();
+    await page.unroute(wasm);
     const { manageHref } = await walkWidget(page, audit, '');
     assert.match(manageHref, /\/manage\?booking=.+&token=.+/);
 
