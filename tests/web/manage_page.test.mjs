@@ -24,7 +24,18 @@ import {
 
 test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
   withCleanup(async (defer) => {
-    const { browser, page, w } = await openDemoSite(defer);
+    // the clinic's address: the web calendars' location of an in-person visit
+    const clinic = clinicFile(defer, (config) => {
+      config.clinic.address = {
+        line: ['12 River Street', 'Suite 4'],
+        city: 'Springfield',
+        state: 'MA',
+        postal_code: '01103',
+        country: 'US',
+      };
+    });
+    const place = 'Riverside Family Clinic, 12 River Street, Suite 4, Springfield, MA 01103';
+    const { browser, page, w } = await openDemoSite(defer, { clinic });
     await w.times.first().click();
     await w.continueButton.click();
     await fillPatient(w, { name: 'Mo Manage', email: 'mo@example.com' });
@@ -43,16 +54,21 @@ test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
     assert.equal(google.searchParams.get('action'), 'TEMPLATE');
     assert.equal(google.searchParams.get('dates'), `${compact(answer.booking.start)}/${compact(answer.booking.end)}`);
     assert.match(google.searchParams.get('text'), /with Dr\./);
+    assert.equal(google.searchParams.get('location'), place);
     const outlook = new URL(await w.root.locator('a[part~="outlook-calendar"]').getAttribute('href'));
     assert.equal(outlook.hostname, 'outlook.live.com');
     assert.equal(outlook.searchParams.get('startdt'), answer.booking.start);
     assert.equal(outlook.searchParams.get('enddt'), answer.booking.end);
+    assert.equal(outlook.searchParams.get('location'), place);
 
     await page.goto(manageHref);
     const m = widget(page, 'clinic-booking-manage');
     await m.root.locator('dl.details').waitFor();
     const manageGoogle = new URL(await m.root.locator('a[part~="google-calendar"]').getAttribute('href'));
     assert.equal(manageGoogle.searchParams.get('dates'), google.searchParams.get('dates'));
+    assert.equal(manageGoogle.searchParams.get('location'), place);
+    const manageOutlook = new URL(await m.root.locator('a[part~="outlook-calendar"]').getAttribute('href'));
+    assert.equal(manageOutlook.searchParams.get('location'), place);
     const before = await m.root.locator('dl.details').textContent();
     assert.match(before, /Mo Manage/);
     assert.match(before, /CP-\d{8}-/);

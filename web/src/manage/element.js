@@ -129,7 +129,7 @@ export class BookingManager extends HTMLElement {
             bookingEvent(booking, {
               typeName: this.typeName(booking.appointment_type),
               practitionerName: this.practitionerName(booking),
-              clinicName: this.snapshot && this.snapshot.data.clinic.name,
+              clinic: this.snapshot && this.snapshot.data.clinic,
               l10n,
             }),
           ),

@@ -37,8 +37,28 @@ export function calendarLinks({ title, start, end, details = '', location = '' }
   return { google: google.href, outlook: outlook.href };
 }
 
-/** The event of a booking answer: its type, practitioner and clinic; the video link, if any. */
-export function bookingEvent(booking, { typeName, practitionerName, clinicName, l10n }) {
+/**
+ * Where an in-person visit is: "Clinic name, line 1, line 2, city, state postal_code" from
+ * the snapshot's `clinic.address` (docs/api.md, "Clinic configuration"), the parts it has;
+ * the name alone without an address.
+ */
+function clinicPlace(clinic) {
+  const name = (clinic && clinic.name) || '';
+  const address = clinic && clinic.address;
+  if (!address || typeof address !== 'object') return name;
+  const text = (value) => (typeof value === 'string' ? value.trim() : '');
+  const lines = Array.isArray(address.line) ? address.line.map(text) : [];
+  const region = [text(address.state), text(address.postal_code)].filter(Boolean).join(' ');
+  return [name, ...lines, text(address.city), region].filter(Boolean).join(', ');
+}
+
+/**
+ * The event of a booking answer: its type, practitioner and `clinic` (the snapshot's); the
+ * location is the video link, else (a video meeting still being made) the clinic's name,
+ * else, in person, the clinic's name and address.
+ */
+export function bookingEvent(booking, { typeName, practitionerName, clinic, l10n }) {
+  const clinicName = (clinic && clinic.name) || '';
   const join = booking.meeting && booking.meeting.join_url;
   return {
     title: `${typeName} ${l10n.t('with', { name: practitionerName })}${clinicName ? ` · ${clinicName}` : ''}`,
@@ -47,6 +67,6 @@ export function bookingEvent(booking, { typeName, practitionerName, clinicName, 
     details: [join, booking.confirmation_number && `${l10n.t('confirmationNumber')}: ${booking.confirmation_number}`]
       .filter(Boolean)
       .join('\n'),
-    location: join || clinicName || '',
+    location: join || (booking.meeting ? clinicName : clinicPlace(clinic)),
   };
 }

@@ -371,7 +371,7 @@ class DetailsSteps {
               bookingEvent(booking, {
                 typeName,
                 practitionerName,
-                clinicName: this.availability.clinic.name,
+                clinic: this.availability.clinic,
                 l10n,
               }),
             ),
