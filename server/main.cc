@@ -36,6 +36,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include <spdlog/async.h>
@@ -173,6 +174,13 @@ std::optional<DeliverySettings> delivery_settings(const Options& options) {
     spdlog::warn("email: off (no --smtp-url): patients and clinics get no email");
   }
   if (!options.sms_from.empty()) {
+    // E.164 as written (Twilio's From): the plus, a country code, at most 15 digits.
+    static const std::regex kE164(R"(\+[1-9][0-9]{6,14})");
+    if (!std::regex_match(options.sms_from, kE164)) {
+      spdlog::critical("--sms-from \"{}\": not an E.164 number such as +15550100",
+                       options.sms_from);
+      return std::nullopt;
+    }
     if (!env("TWILIO_ACCOUNT_SID") || !env("TWILIO_AUTH_TOKEN")) {
       spdlog::critical(
           "--sms-from needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN in the environment");

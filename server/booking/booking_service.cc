@@ -33,6 +33,12 @@ Status check_patient_change(const Actor& actor, const BookingRecord& b, const Cl
   return Status();
 }
 
+// Reminders are of appointments to come: none once the start has passed.
+Status refuse_reminder_after_start(const BookingRecord& b, UtcSeconds now) {
+  if (b.start_utc > now) return Status();
+  return invalid_state("the appointment has already started: no reminder");
+}
+
 // The patient's phone as it is stored: E.164 when it reads as a number (of the clinic's
 // country unless it starts with +), else as given, unless text messages were asked for:
 // those need a number they can reach.
@@ -471,12 +477,12 @@ Expected<BookingDecision> BookingService::request_reminder(std::string_view id,
                                                            const Actor& actor) {
   return change_booking(
       id, only_its_own,
-      [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
+      [&](WriteTransaction&, BookingDecision& d, UtcSeconds now) -> Status {
         if (!occupies_time(d.booking.status)) {
           return invalid_state("a " + std::string(to_string(d.booking.status)) +
                                " booking gets no reminder");
         }
-        return Status();
+        return refuse_reminder_after_start(d.booking, now);
       },
       actor, EventKind::kBookingReminderRequested);
 }
@@ -489,6 +495,7 @@ Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id
         if (!occupies_time(d.booking.status)) {
           return invalid_state("a cancelled booking gets no reminder");
         }
+        if (Status late = refuse_reminder_after_start(d.booking, now); !late.ok()) return late;
         d.booking.reminder_sent_at = now;
         return Status();
       },

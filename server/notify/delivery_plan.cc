@@ -48,6 +48,11 @@ bool subscribed(const WebhookRecord& webhook, const DomainEvent& event, std::str
                      [&](const nlohmann::json& e) { return e.is_string() && e == type; });
 }
 
+// A reminder delivery's dedupe key: the reminder's, then the channel (reminder_of).
+std::string reminder_key(const std::string& reminder, std::string_view channel) {
+  return reminder + ":" + std::string(channel);
+}
+
 void add_reminders(const DomainEvent& event, std::int64_t position, const BookingRecord& b,
                    const ClinicConfig& clinic, const DeliveryChannels& channels, UtcSeconds now,
                    std::vector<DeliveryRecord>& out) {
@@ -62,7 +67,7 @@ void add_reminders(const DomainEvent& event, std::int64_t position, const Bookin
       d.reminder_for = b.start_utc;
       // Per event: a booking moved away and back gets its reminders again.
       d.dedupe_key =
-          event.id + ":reminder:" + std::to_string(rule.before_minutes) + ":" + d.channel;
+          reminder_key(event.id + ":reminder:" + std::to_string(rule.before_minutes), d.channel);
       out.push_back(std::move(d));
     };
     if (rule.email && channels.email && !b.patient_email.empty()) add(delivery::kEmail);
@@ -73,6 +78,10 @@ void add_reminders(const DomainEvent& event, std::int64_t position, const Bookin
 }
 
 }  // namespace
+
+std::string reminder_of(const DeliveryRecord& reminder) {
+  return reminder.dedupe_key.substr(0, reminder.dedupe_key.rfind(':'));
+}
 
 std::string new_delivery_id() {
   // Time first (milliseconds, 11 hex digits), then 13 random ones: new ids land at the end
@@ -130,7 +139,10 @@ std::vector<DeliveryRecord> plan_deliveries(const DomainEvent& event, std::int64
       }
     }
     if (reminder_now) {
-      for (DeliveryRecord& d : out) d.reminder_for = b.start_utc;
+      for (DeliveryRecord& d : out) {
+        d.reminder_for = b.start_utc;
+        d.dedupe_key = reminder_key(event.id + ":reminder:now", d.channel);
+      }
     }
     if (tells_patient(event.kind) && channels.email &&
         !clinic->notifications().clinic_email.empty()) {

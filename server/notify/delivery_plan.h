@@ -66,6 +66,10 @@ std::optional<ReminderCancellation> cancels_reminders(const DomainEvent& event);
 bool patient_gets_sms(EventKind kind, const BookingRecord& booking,
                       const DeliveryChannels& channels);
 
+// The reminder a reminder delivery is one channel of (its email and its SMS share it):
+// the booking's reminder_sent_at and the booking.reminder_sent event are one per reminder.
+std::string reminder_of(const DeliveryRecord& reminder);
+
 // A new delivery id: "dlv_" + 24 lower-case hex digits (the creation time, then random).
 std::string new_delivery_id();
 

@@ -1,8 +1,12 @@
 #include "notify/delivery_worker.h"
 
+#include <algorithm>
+#include <set>
+
 #include <spdlog/spdlog.h>
 
 #include "notify/delivery_kinds.h"
+#include "notify/delivery_plan.h"
 #include "notify/http_client.h"
 #include "notify/webhook_signature.h"
 #include "tokens/tokens.h"
@@ -334,7 +338,7 @@ DeliveryRecord DeliveryWorker::settle(DeliveryRecord d, const Attempt& attempt) 
   return d;
 }
 
-Status DeliveryWorker::track_webhook(WriteTransaction& tx, const DeliveryRecord& d) const {
+Status DeliveryWorker::track_webhook(WriteTransaction& tx, DeliveryRecord& d) const {
   auto webhook = tx.webhook(d.recipient);
   if (!webhook.ok()) return webhook.error();
   if (!*webhook) return Status();
@@ -346,10 +350,17 @@ Status DeliveryWorker::track_webhook(WriteTransaction& tx, const DeliveryRecord&
   } else {
     if (!w.failing_since) w.failing_since = d.updated_at;
     w.last_error = d.last_error;
-    if (!w.disabled_at && d.updated_at - *w.failing_since >= settings_.webhook_disable_after) {
+    const UtcSeconds disable_at = *w.failing_since + settings_.webhook_disable_after;
+    if (!w.disabled_at && d.updated_at >= disable_at) {
       w.disabled_at = d.updated_at;
       spdlog::warn("webhook {} disabled: failing since {}", w.id,
                    format_instant(Instant(*w.failing_since)));
+    } else if (!w.disabled_at && d.status == delivery::kFailed) {
+      // Out of attempts before the receiver has failed for the whole disable period: one
+      // more try at its end, so a receiver that stays down is disabled even when nothing
+      // else is sent to it (and one that came back gets this message after all).
+      d.status = delivery::kPending;
+      d.next_attempt_at = disable_at;
     }
   }
   return tx.update_webhook(w);
@@ -358,18 +369,41 @@ Status DeliveryWorker::track_webhook(WriteTransaction& tx, const DeliveryRecord&
 void DeliveryWorker::store(const std::vector<DeliveryRecord>& settled,
                            const std::vector<DeliveryRecord>& released) {
   if (settled.empty() && released.empty()) return;
+  // The sent reminders that are the first channel of their reminder to go: only they
+  // record it on the booking (one reminder_sent_at change, one booking.reminder_sent).
+  std::vector<const DeliveryRecord*> first_of_reminder;
+  std::vector<DeliveryRecord> outcomes;  // as stored
   Status stored = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
+    first_of_reminder.clear();  // `work` may run again
+    std::set<std::string> recorded;
+    for (const DeliveryRecord& d : settled) {
+      if (d.status != delivery::kSent || d.purpose != delivery::kReminder) continue;
+      if (!recorded.insert(reminder_of(d)).second) continue;  // its other channel, just now
+      DeliveryFilter siblings;
+      siblings.booking_id = d.booking_id;
+      siblings.status = std::string(delivery::kSent);
+      std::int64_t total = 0;
+      auto sent = tx.list_deliveries(siblings, &total);
+      if (!sent.ok()) return sent.error();
+      if (std::none_of(sent->begin(), sent->end(), [&](const DeliveryRecord& other) {
+            return other.id != d.id && other.purpose == delivery::kReminder &&
+                   reminder_of(other) == reminder_of(d);
+          })) {
+        first_of_reminder.push_back(&d);
+      }
+    }
     for (const DeliveryRecord& d : released) {
       if (Status updated = tx.update_delivery(d); !updated.ok()) return updated;
     }
-    for (const DeliveryRecord& d : settled) {
-      if (Status updated = tx.update_delivery(d); !updated.ok()) return updated;
+    outcomes = settled;
+    for (DeliveryRecord& d : outcomes) {
       // A webhook's health counts attempts that reached (or failed to reach) it.
       const bool attempted = d.status == delivery::kSent || d.status == delivery::kFailed ||
                              (d.status == delivery::kPending && !d.last_error.empty());
       if (d.channel == delivery::kWebhook && attempted) {
         if (Status tracked = track_webhook(tx, d); !tracked.ok()) return tracked;
       }
+      if (Status updated = tx.update_delivery(d); !updated.ok()) return updated;
     }
     return Status();
   });
@@ -378,15 +412,15 @@ void DeliveryWorker::store(const std::vector<DeliveryRecord>& settled,
     spdlog::error("{} delivery outcomes not stored: {}", settled.size(), stored.error().message);
     return;
   }
-  for (const DeliveryRecord& d : settled) {
+  for (const DeliveryRecord& d : outcomes) {
     spdlog::info("delivery {} {} {} to {}: {}{}", d.id, d.channel, d.purpose, d.recipient, d.status,
                  d.last_error.empty() ? "" : " (" + d.last_error + ")");
-    if (d.status == delivery::kSent && d.purpose == delivery::kReminder) {
-      auto recorded = bookings_.record_reminder_sent(d.booking_id, *d.sent_at);
-      if (!recorded.ok()) {
-        spdlog::warn("reminder {} sent but not recorded on booking {}: {}", d.id, d.booking_id,
-                     recorded.error().message);
-      }
+  }
+  for (const DeliveryRecord* d : first_of_reminder) {
+    auto recorded = bookings_.record_reminder_sent(d->booking_id, *d->sent_at);
+    if (!recorded.ok()) {
+      spdlog::warn("reminder {} sent but not recorded on booking {}: {}", d->id, d->booking_id,
+                   recorded.error().message);
     }
   }
 }

@@ -116,7 +116,9 @@ class DeliveryWorker {
   // sent reminders on their bookings.
   void store(const std::vector<DeliveryRecord>& settled,
              const std::vector<DeliveryRecord>& released);
-  Status track_webhook(WriteTransaction& tx, const DeliveryRecord& delivery) const;
+  // Records an attempt's outcome on its webhook; may keep `delivery` pending for a last
+  // try at the end of the disable period.
+  Status track_webhook(WriteTransaction& tx, DeliveryRecord& delivery) const;
 
   Storage& storage_;
   ClinicCatalog& catalog_;

@@ -6,6 +6,7 @@
 #include "ics/ics_calendar.h"
 #include "notify/delivery_kinds.h"
 #include "notify/local_time_text.h"
+#include "notify/sms_text.h"
 #include "tokens/tokens.h"
 
 namespace slotbook::server {
@@ -145,9 +146,11 @@ Expected<std::string> MessageBuilder::sms(const DeliveryRecord& delivery,
                                           const MessageSubject& subject) const {
   const BookingRecord& b = subject.booking;
   const std::string language = templates_.resolve_language(b.patient_language);
-  return templates_.render(subject.clinic->id(), language,
-                           template_name(delivery.purpose, delivery.recipient), "sms",
-                           context(subject, language, false));
+  auto text = templates_.render(subject.clinic->id(), language,
+                                template_name(delivery.purpose, delivery.recipient), "sms",
+                                context(subject, language, false));
+  if (!text.ok()) return text.error();
+  return gsm7_where_possible(*text);
 }
 
 std::string webhook_body(std::string_view type, const DomainEvent& event,

@@ -194,6 +194,10 @@ class Email(unittest.TestCase):
         self.assertIn("9:00 AM", part(moved, "text/plain").get_content())  # the old time
         cal, event = invite(moved)
         self.assertEqual((str(cal["METHOD"]), str(event["UID"])), ("REQUEST", b["id"] + "@slotbook"))
+        new_start = datetime.strptime(utc_instant(day, "14:00"), "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=timezone.utc)
+        self.assertEqual(event.decoded("DTSTART"), new_start)  # the new time, 30 minutes long
+        self.assertEqual(event.decoded("DTEND"), new_start + timedelta(minutes=30))
         r = self.server.post(f"/api/v1/bookings/{b['id']}/cancel?token={token}", {})
         self.assertEqual(r.status, 200, r)
         gone = self.mail.wait_for(lambda m: to("moe@example.com")(m) and
@@ -216,7 +220,15 @@ class Email(unittest.TestCase):
         self.assertIs(r.json()["reminder_sent"], True)
         msg = self.mail.wait_for(lambda m: to("rita@example.com")(m) and
                                  "reminder" in str(m["Subject"]).lower(), what="the reminder")
+        self.assertEqual(msg.get_content_type(), "multipart/alternative")
+        self.assertEqual([p.get_content_type() for p in parts(msg)],
+                         ["text/plain", "text/html", "text/calendar"])
         self.assertIn("Dr. A", part(msg, "text/plain").get_content())
+        self.assertIn("Dr. A", part(msg, "text/html").get_content())
+        cal, event = invite(msg)
+        self.assertEqual((str(cal["METHOD"]), str(event["UID"])), ("REQUEST", b["id"] + "@slotbook"))
+        self.assertEqual(event.decoded("DTSTART"), datetime.strptime(
+            b["start"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc))
         appointment = wait_until(
             lambda: (lambda a: a if a["reminder_sent"] else None)(
                 self.server.staff("GET", f"/api/calendar/appointments/{b['id']}")
@@ -466,7 +478,8 @@ class WebhookDisabled(unittest.TestCase):
     def test_a_receiver_failing_for_three_days_is_disabled(self):
         mail = MailServer().start()
         receiver = HttpReceiver(status=503).start()
-        server = start_server(mail.port)
+        # Two attempts: the delivery runs out of them long before the three days.
+        server = start_server(mail.port, extra=["--delivery-attempts", "2"])
         try:
             r = server.staff("POST", "/api/v1/webhooks",
                              {"url": receiver.url + "/down", "events": ["booking.created"]})
@@ -477,9 +490,18 @@ class WebhookDisabled(unittest.TestCase):
                 what="failing_since")
             self.assertIs(failing["enabled"], True)
             self.assertEqual(failing["last_error"], "HTTP 503")
+            # Out of attempts, it waits for one more at the end of the three days.
+            [last] = wait_until(lambda: [d for d in deliveries(server, channel="webhook")
+                                         if d["attempts"] == 2], what="the second attempt")
+            self.assertEqual(last["status"], "pending")
+            self.assertEqual(
+                datetime.strptime(last["next_attempt_at"], "%Y-%m-%dT%H:%M:%SZ"),
+                datetime.strptime(failing["failing_since"], "%Y-%m-%dT%H:%M:%SZ")
+                + timedelta(hours=72))
             server.stop()
-            # Three days later it still fails: disabled, and nothing more is sent to it.
-            server = start_server(mail.port, db=server.db,
+            # Three days later it still fails, with no new event: disabled at that try, and
+            # nothing more is sent to it.
+            server = start_server(mail.port, db=server.db, extra=["--delivery-attempts", "2"],
                                   fake_start=FAKE_START + timedelta(days=3, minutes=1))
             disabled = wait_until(lambda: (lambda w: w if not w["enabled"] else None)(
                 server.staff("GET", f"/api/v1/webhooks/{hook}").json()["webhook"]),
@@ -616,6 +638,11 @@ class Sms(unittest.TestCase):
         texts = [x for x in self.twilio.received() if b"%2B12025550188" in x["body"]]
         self.assertEqual(len(texts), 1)  # the first booking, without consent, got none
 
+    def test_a_sender_that_is_not_e164_stops_the_server_at_start(self):
+        for sender in ("5550100", "+0155501", "+1 555 0100", "Clinic"):
+            with self.assertRaisesRegex(RuntimeError, "not an E.164 number", msg=sender):
+                Server(args=["--sms-url", self.twilio.url, "--sms-from", sender]).start()
+
     def test_a_number_that_cannot_be_texted_is_a_field_error(self):
         r = self.server.post("/api/v1/bookings", booking_body(
             utc_instant(future_date(5), "10:00"),
@@ -633,8 +660,12 @@ class Reminders(unittest.TestCase):
     def test_reminder_goes_at_its_time_moves_with_the_booking_and_never_twice(self):
         mail = MailServer().start()
         twilio = HttpReceiver(status=201, reply=b'{"sid": "SM9"}').start()
+        hooks = HttpReceiver(status=204).start()
         server = start_server(mail.port, sms=twilio)
         try:
+            r = server.staff("POST", "/api/v1/webhooks",
+                             {"url": hooks.url + "/reminders", "events": ["booking.reminder_sent"]})
+            self.assertEqual(r.status, 201, r)
             # Starts in about 3 days: reminders due 24 h before. One within a day: none.
             day = future_date(3)
             b = book(server, day, "10:00", patient={"name": "Rem", "email": "rem@example.com",
@@ -682,9 +713,15 @@ class Reminders(unittest.TestCase):
             reminders = [m for m in mail.parsed() if to("rem@example.com")(m) and
                          "reminder" in str(m["Subject"]).lower()]
             self.assertEqual(len(reminders), 1)
+            # Its email and its SMS are one reminder: one booking.reminder_sent.
+            wait_until(hooks.received, what="the booking.reminder_sent webhook")
+            told = [json.loads(h["body"]) for h in hooks.received()]
+            self.assertEqual([(t["type"], t["data"]["booking"]["id"]) for t in told],
+                             [("booking.reminder_sent", b["id"])])
         finally:
             server.stop()
             twilio.stop()
+            hooks.stop()
             mail.stop()
 
     def test_no_reminder_for_a_start_in_the_past(self):
@@ -700,6 +737,10 @@ class Reminders(unittest.TestCase):
                                            if d["purpose"] == "reminder" and
                                            d["status"] != "pending"], what="the reminder settled")
             self.assertEqual(reminder[0]["status"], "cancelled")
+            # Nor one asked for by staff now.
+            r = server.staff("PATCH", f"/api/calendar/appointments/{b['id']}/remind")
+            self.assertEqual(r.status, 400, r)
+            self.assertIn("already started", r.body.decode())
             self.assertEqual([m for m in mail.parsed() if "reminder" in str(m["Subject"]).lower()],
                              [])
         finally:

@@ -20,6 +20,7 @@
 #include "notify/email_message.h"
 #include "notify/local_time_text.h"
 #include "notify/message_templates.h"
+#include "notify/sms_text.h"
 
 namespace slotbook::server::testing {
 namespace {
@@ -225,6 +226,18 @@ TEST_CASE("English SMS use only GSM-7 characters") {
       CHECK(std::string_view("[]{}\\^~|`").find(c) == std::string_view::npos);
     }
   }
+}
+
+TEST_CASE("SMS text keeps to GSM-7 where a close character exists") {
+  // Spanish dates from ICU, typographic punctuation, spaces ICU puts in times.
+  CHECK(gsm7_where_possible("sáb, 16 ene, mié 9:00\u202fa. m.") == "sab, 16 ene, mié 9:00 a. m.");
+  CHECK(gsm7_where_possible("Clínica “Ñandú” – ¿vídeo?…") == "Clinica \"Ñandu\" - ¿video?...");
+  // In the alphabet: kept; an accent written apart is the alphabet's letter.
+  CHECK(gsm7_where_possible("é è ü ñ à Ç É Ø ß € [x] {y} ~") == "é è ü ñ à Ç É Ø ß € [x] {y} ~");
+  CHECK(gsm7_where_possible("Jose\u0301") == "José");
+  // No close character (Ł has no decomposition): kept (the message goes as UCS-2).
+  CHECK(gsm7_where_possible("Łódź 東京") == "Łodz 東京");
+  CHECK(gsm7_where_possible("") == "");
 }
 
 TEST_CASE("a BCP 47 tag picks the templates' language, English if it has none") {
