@@ -88,6 +88,14 @@ nlohmann::json MessageBuilder::context(const MessageSubject& subject, std::strin
       // A video appointment whose link the provider has yet to make: it follows by email.
       {"meeting_pending", !b.meeting_provider.empty() && b.meeting_url.empty() ? "yes" : ""},
   };
+  // The change policy, for the patient messages that carry the manage link: a notice
+  // of 0 is "until the start", which needs no line.
+  const ChangePolicy& policy = clinic.change_policy();
+  if (!for_clinic && policy.notice_minutes(b.appointment_type) > 0) {
+    const LocalTimeText deadline = when(clinic, policy.deadline(b), language);
+    data["change_deadline"] = deadline.date + ", " + deadline.time;
+    data["clinic_phone"] = policy.phone;
+  }
   if (for_clinic) {
     // The front desk reads the intake answers; the patient knows what they answered.
     nlohmann::json answers = nlohmann::json::array();

@@ -19,6 +19,9 @@
 //   manage_url     absolute URL of the patient's manage page
 //   manage_short_url  the same page through a short link (/m?t=TOKEN), for SMS
 //   previous_date, previous_time   (rescheduled only) the old date and time, same formats
+//   change_deadline, clinic_phone  (patient messages, when the type's change notice is
+//                  not 0) until when the manage link may cancel or move: "Wednesday,
+//                  January 13, 2027, 3:00 PM"; the clinic's phone for after it, may be empty
 //   cancel_reason  may be empty
 //   patient_email, patient_phone, notes (clinic messages)
 //   source         who made the change: "widget", "staff", ...

@@ -275,6 +275,36 @@ TEST_CASE("only the html part escapes values") {
   CHECK(contains(*subject, "O'Brien & Co"));
 }
 
+TEST_CASE("patient emails state the change deadline and the clinic's phone when there is one") {
+  const MessageTemplates templates = builtin();
+  const std::vector<std::string> names = {"booking_confirmed", "booking_rescheduled",
+                                          "booking_reminder"};
+  for (const std::string& language : {std::string("en"), std::string("es")}) {
+    nlohmann::json context = full_context(language);
+    context["change_deadline"] = "DEADLINE";
+    context["clinic_phone"] = "+1 617 555 0100";
+    const std::string policy = language == "en"
+                                   ? "You can cancel or reschedule online until DEADLINE. After "
+                                     "that, please call the clinic at +1 617 555 0100."
+                                   : "Puede cancelar o cambiar la cita en línea hasta el DEADLINE. "
+                                     "Después, llame a la clínica al +1 617 555 0100.";
+    for (const std::string& name : names) {
+      for (const char* part : {"txt", "html"}) {
+        CAPTURE(language, name, part);
+        auto with = templates.render("", language, name, part, context);
+        REQUIRE(with.ok());
+        CHECK(contains(*with, policy));
+        nlohmann::json without = context;
+        without.erase("change_deadline");  // no notice: changes until the start
+        auto plain = templates.render("", language, name, part, without);
+        REQUIRE(plain.ok());
+        CHECK_FALSE(contains(*plain, "DEADLINE"));
+        CHECK_FALSE(contains(*plain, "+1 617 555 0100"));
+      }
+    }
+  }
+}
+
 TEST_CASE("empty strings and missing keys leave out optional lines entirely") {
   const MessageTemplates templates = builtin();
   nlohmann::json context = full_context("en");
