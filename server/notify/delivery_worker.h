@@ -113,7 +113,7 @@ class DeliveryWorker {
   DeliveryRecord settle(DeliveryRecord delivery, const Attempt& attempt) const;
   // Stores settled deliveries (and their webhooks' health) and gives back `released` ones
   // (claimed, not attempted) in one transaction, then logs the settled ones and records
-  // sent reminders on their bookings.
+  // each reminder on its booking when the first of its channels went.
   void store(const std::vector<DeliveryRecord>& settled,
              const std::vector<DeliveryRecord>& released);
   // Records an attempt's outcome on its webhook; may keep `delivery` pending for a last
