@@ -1,7 +1,9 @@
 // The manage link from a confirmation: the patient sees the booking, moves it to another
 // time (picked with the in-page engine), downloads the calendar file, and cancels it; past
 // the change deadline it says whom to call, also when the deadline passes while the page is
-// open; it lists the answers to the clinic's questions.
+// open; when the booking changed behind the page's back (the front desk cancelled it, the
+// appointment started) it shows it as it is now; it lists the answers to the clinic's
+// questions.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,7 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { auditor } from './axe.mjs';
+import { keyCall } from './staff_support.mjs';
 import {
+  FAKE_START,
   clinicFile,
   demoClinic,
   fillPatient,
@@ -250,6 +254,138 @@ test('manage page: the deadline passes while the page is open', { timeout: 12000
       assert.equal(now.booking.status, 'confirmed', 'nothing changed');
       assert.equal(now.booking.start, booking.start);
     }
+    audit.assertClean();
+    // the refusals' 409s are logged by Chromium, nothing else
+    assert.deepEqual(
+      [...browser.problems, ...problems].filter((p) => !/status of 409/.test(p)),
+      [],
+    );
+  }),
+);
+
+// The booking changes behind the page's back: the front desk cancels it (staff API), or the
+// appointment starts (the server's clock moves on), while the patient has the page open.
+// The server refuses the reschedule or cancel (409 invalid_state), and the page loads the
+// booking again and shows it as it is now with a calm line, announced, not "time taken" nor
+// a generic error; in English and in Spanish; axe finds nothing to fault. A cancel of a
+// booking the front desk cancelled already is no refusal (the server answers with the
+// cancelled booking): the page says it is cancelled.
+test('manage page: the booking changed while the page is open', { timeout: 120000 }, (t) =>
+  withCleanup(async (defer) => {
+    const server = await startServer({ movableClock: true });
+    defer(server.stop);
+    const book = async (start, name, language) => {
+      const created = await fetch(`${server.url}/api/v1/bookings`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          clinic_id: 'demo',
+          appointment_type: 'consultation',
+          practitioner_id: 'dr-patel',
+          start,
+          patient: { name, email: 'changed@example.com', language },
+        }),
+      });
+      const text = await created.text();
+      assert.equal(created.status, 201, text);
+      return JSON.parse(text).booking;
+    };
+    const bookings = {
+      // Wednesday at 10 and 11 in New York
+      reschedule: await book('2027-01-13T15:00:00Z', 'Ray Moved', 'en'),
+      cancel: await book('2027-01-13T16:00:00Z', 'Cal Gone', 'en'),
+      // today (Monday) at 11 in New York: starts while the page is open
+      started: await book('2027-01-11T16:00:00Z', 'Inés Empezada', 'es'),
+    };
+    const browser = await launchBrowser();
+    defer(browser.close);
+    const problems = [];
+    const tabs = {};
+    for (const [key, booking] of Object.entries(bookings)) {
+      const page = key === 'reschedule' ? browser.page : await browser.context.newPage();
+      if (page !== browser.page) page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      await page.goto(`${server.url}${booking.manage_url}`);
+      const m = widget(page, 'clinic-booking-manage');
+      await m.root.locator('button[part~="cancel"]').waitFor();
+      tabs[key] = { page, m, booking };
+    }
+    const current = async (booking) => {
+      const token = new URL(booking.manage_url, server.url).searchParams.get('token');
+      return (await (await fetch(`${server.url}/api/v1/bookings/${booking.id}?token=${token}`)).json()).booking;
+    };
+    const deskCancel = async (booking) => {
+      const r = await keyCall(server.url, 'DELETE', `/api/calendar/appointments/${booking.id}`, {
+        reason: 'Patient called the front desk',
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal((await current(booking)).status, 'cancelled');
+    };
+
+    /** The calm line once the refusal is shown: its text, which the page also announced. */
+    const shownAsNow = async ({ page, m }) => {
+      const notice = m.root.locator('.notice.calm');
+      await notice.waitFor();
+      const text = (await notice.textContent()).trim();
+      await page.waitForFunction(
+        (expected) =>
+          document.querySelector('clinic-booking-manage').shadowRoot.querySelector('[aria-live]').textContent ===
+          expected,
+        text,
+      );
+      assert.equal(await m.root.locator('.notice.error').count(), 0, 'no generic error');
+      assert.doesNotMatch(await m.root.textContent(), /went wrong|just taken|algo falló|acaba de reservar/i);
+      assert.equal(await m.root.locator('button[part~="cancel"]').count(), 0);
+      assert.equal(await m.root.locator('button[part~="reschedule"]').count(), 0);
+      return text;
+    };
+    const audit = auditor(t, { prefix: 'manage-' });
+
+    // Reschedule of a booking the front desk cancelled: a time picked, the move refused,
+    // the booking shown cancelled
+    const move = tabs.reschedule;
+    await deskCancel(move.booking);
+    await move.m.root.locator('button[part~="reschedule"]').click();
+    await move.m.times.first().waitFor();
+    await move.m.times.nth(1).click();
+    await move.m.root.locator('button[part~="primary"]').click();
+    assert.equal(
+      await shownAsNow(move),
+      'This booking has changed since you opened this page. Here it is as it is now.',
+    );
+    await move.m.root.locator('.status.cancelled').waitFor();
+    assert.match(await move.m.root.locator('.header').textContent(), /Cancelled/);
+    assert.match(await move.m.root.locator('dl.details').textContent(), /Ray Moved/);
+    await audit.check(move.page, '9-changed-cancelled');
+    const moved = await current(move.booking);
+    assert.equal(moved.status, 'cancelled');
+    assert.equal(moved.start, move.booking.start, 'not moved');
+
+    // Cancel of a booking the front desk cancelled: done already, said so
+    const cancel = tabs.cancel;
+    await deskCancel(cancel.booking);
+    await cancel.m.root.locator('button[part~="cancel"]').click();
+    await cancel.m.root.locator('button[part~="confirm-cancel"]').click();
+    await cancel.m.root.locator('.status.cancelled').waitFor();
+    assert.equal(
+      (await cancel.m.root.locator('.notice.success').textContent()).trim(),
+      'Your appointment is cancelled.',
+    );
+    assert.equal(await cancel.m.root.locator('.notice.error').count(), 0, 'no generic error');
+    assert.doesNotMatch(await cancel.m.root.textContent(), /went wrong|just taken/);
+
+    // Cancel once the appointment started (server and browser clocks past 11:00), in the
+    // patient's Spanish: refused, the booking shown as it is now (no change offered)
+    const started = tabs.started;
+    server.moveClock(150 * 60 * 1000);
+    await browser.context.clock.setSystemTime(Date.parse(FAKE_START) + 160 * 60 * 1000);
+    await started.m.root.locator('button[part~="cancel"]').click();
+    await started.m.root.locator('button[part~="confirm-cancel"]').click();
+    assert.equal(await shownAsNow(started), 'Esta cita ha cambiado desde que abrió esta página. Así está ahora.');
+    assert.match(await started.m.root.locator('.header').textContent(), /Confirmada/);
+    assert.match(await started.m.root.locator('dl.details').textContent(), /Inés Empezada/);
+    await audit.check(started.page, '10-changed-started-es');
+    assert.equal((await current(started.booking)).status, 'confirmed', 'not cancelled');
+
     audit.assertClean();
     // the refusals' 409s are logged by Chromium, nothing else
     assert.deepEqual(

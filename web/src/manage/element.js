@@ -93,7 +93,8 @@ export class BookingManager extends HTMLElement {
     return this.nameIn('practitioners', booking.practitioner_id, booking.practitioner_name || booking.practitioner_id);
   }
 
-  showBooking({ message = '', focus = true } = {}) {
+  /** `message` in a success notice, or in a calm one (`tone: 'calm'`). */
+  showBooking({ message = '', tone = 'success', focus = true } = {}) {
     const { l10n, booking } = this;
     const clinicZone = booking.timezone;
     const heading = h(
@@ -151,7 +152,7 @@ export class BookingManager extends HTMLElement {
     replaceChildren(
       this.view,
       h('div', { class: 'header' }, heading),
-      message && h('div', { class: 'notice success', attrs: { role: 'status' } }, h('p', {}, message)),
+      message && h('div', { class: `notice ${tone}`, attrs: { role: 'status' } }, h('p', {}, message)),
       tooLate && h('div', { class: 'notice', part: 'change-policy' }, h('p', {}, tooLate)),
       h(
         'dl',
@@ -199,6 +200,31 @@ export class BookingManager extends HTMLElement {
     return true;
   }
 
+  /**
+   * Whether `error` is the server refusing a change because the booking is no longer what
+   * the page shows (409 `invalid_state`: the front desk cancelled it or marked it while the
+   * page was open, or the appointment has started; a slot conflict is `slot_unavailable`,
+   * too late for the clinic's policy `too_late_to_change`); if so the page loads the booking
+   * again, shows it as it is now and says so. False when that load fails too: the caller
+   * shows its own error.
+   */
+  async refusedAsChanged(error) {
+    if (!(error instanceof ApiError) || error.code !== 'invalid_state') return false;
+    const shown = this.booking;
+    let booking;
+    try {
+      booking = await this.api.booking(this.bookingId, this.token);
+    } catch {
+      return false;
+    }
+    if (this.booking !== shown) return true; // the page loaded again meanwhile
+    this.booking = booking;
+    const message = this.l10n.t('bookingChanged');
+    this.showBooking({ message, tone: 'calm' });
+    this.announce(message);
+    return true;
+  }
+
   askCancel() {
     const { l10n } = this;
     const reasonId = uid('reason');
@@ -214,7 +240,7 @@ export class BookingManager extends HTMLElement {
           try {
             this.booking = await this.api.cancel(this.booking.id, this.token, reason.value.trim());
           } catch (e) {
-            if (this.refusedAsTooLate(e)) return;
+            if (this.refusedAsTooLate(e) || (await this.refusedAsChanged(e))) return;
             replaceChildren(error, h('p', {}, l10n.t(e.kind === 'network' ? 'networkError' : 'serverError')));
             return;
           }
@@ -271,11 +297,13 @@ export class BookingManager extends HTMLElement {
           practitioner_id: booking.practitioner_id,
         });
       } catch (error) {
-        if (this.refusedAsTooLate(error)) return;
-        const key = error.kind === 'conflict' ? 'slotTaken' : error.kind === 'network' ? 'networkError' : 'serverError';
+        if (this.refusedAsTooLate(error) || (await this.refusedAsChanged(error))) return;
+        // a refusal as changed whose reload failed: the generic error, not "time taken"
+        const taken = error.kind === 'conflict' && error.code !== 'invalid_state';
+        const key = taken ? 'slotTaken' : error.kind === 'network' ? 'networkError' : 'serverError';
         replaceChildren(notice, h('p', {}, l10n.t(key)));
         this.announce(l10n.t(key));
-        if (error.kind === 'conflict') {
+        if (taken) {
           this.snapshot = await this.api.snapshot(booking.clinic_id).catch(() => this.snapshot);
           this.availability = new Availability(this.availability.engine, this.snapshot, this.patientZone);
           picker.setSource(this.availability, booking.appointment_type, booking.practitioner_id);

@@ -26,6 +26,7 @@ addStrings({
     rescheduleTitle: 'Pick a new time',
     rescheduleConfirm: 'Move to this time',
     rescheduled: 'Your appointment is moved to {date}.',
+    bookingChanged: 'This booking has changed since you opened this page. Here it is as it is now.',
   },
   es: {
     updateCalendar: 'Actualizar mi calendario',
@@ -50,5 +51,6 @@ addStrings({
     rescheduleTitle: 'Elija un nuevo horario',
     rescheduleConfirm: 'Cambiar a este horario',
     rescheduled: 'Su cita se ha cambiado al {date}.',
+    bookingChanged: 'Esta cita ha cambiado desde que abrió esta página. Así está ahora.',
   },
 });
