@@ -503,11 +503,16 @@ Expected<BookingDecision> BookingService::mark_reminder_sent(std::string_view id
 }
 
 Expected<BookingDecision> BookingService::record_reminder_sent(std::string_view id,
-                                                               UtcSeconds sent_at) {
+                                                               const FirstSent& first_sent) {
   return change_booking(
       id, only_its_own,
-      [&](WriteTransaction&, BookingDecision& d, UtcSeconds) -> Status {
-        d.booking.reminder_sent_at = sent_at;
+      [&](WriteTransaction& tx, BookingDecision& d, UtcSeconds) -> Status {
+        auto first = first_sent(tx);
+        if (!first.ok()) return first.error();
+        const std::optional<UtcSeconds>& recorded = d.booking.reminder_sent_at;
+        // Another channel of this reminder came first (a batch or another process).
+        if (!*first || (recorded && *recorded >= **first)) return Status();
+        d.booking.reminder_sent_at = **first;
         return Status();
       },
       Actor::system());

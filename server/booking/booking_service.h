@@ -182,8 +182,12 @@ class BookingService {
   // booking_not_found, invalid_state (not occupying time), storage.
   Expected<BookingDecision> set_meeting_provider(std::string_view id, std::string_view provider,
                                                  const Actor& actor = Actor::system());
-  // Records that a reminder went out at `sent_at` (booking.reminder_sent).
-  Expected<BookingDecision> record_reminder_sent(std::string_view id, UtcSeconds sent_at);
+  // Records that a reminder went out (booking.reminder_sent), once per reminder however
+  // many of its channels report it: `first_sent` reads, under the booking's lock, when the
+  // reminder's first channel went (nullopt: none did); a booking whose reminder_sent_at
+  // is already at or after that has it recorded and is left unchanged.
+  using FirstSent = std::function<Expected<std::optional<UtcSeconds>>(ReadView&)>;
+  Expected<BookingDecision> record_reminder_sent(std::string_view id, const FirstSent& first_sent);
 
   // Checks `config` with the engine and clinic_bounds.h and stores it as its clinic's
   // configuration (bookings kept; an identical configuration changes nothing). Upcoming

@@ -369,29 +369,8 @@ Status DeliveryWorker::track_webhook(WriteTransaction& tx, DeliveryRecord& d) co
 void DeliveryWorker::store(const std::vector<DeliveryRecord>& settled,
                            const std::vector<DeliveryRecord>& released) {
   if (settled.empty() && released.empty()) return;
-  // The sent reminders that are the first channel of their reminder to go: only they
-  // record it on the booking (one reminder_sent_at change, one booking.reminder_sent).
-  std::vector<const DeliveryRecord*> first_of_reminder;
   std::vector<DeliveryRecord> outcomes;  // as stored
   Status stored = storage_.write(WriteScope{}, [&](WriteTransaction& tx) -> Status {
-    first_of_reminder.clear();  // `work` may run again
-    std::set<std::string> recorded;
-    for (const DeliveryRecord& d : settled) {
-      if (d.status != delivery::kSent || d.purpose != delivery::kReminder) continue;
-      if (!recorded.insert(reminder_of(d)).second) continue;  // its other channel, just now
-      DeliveryFilter siblings;
-      siblings.booking_id = d.booking_id;
-      siblings.status = std::string(delivery::kSent);
-      std::int64_t total = 0;
-      auto sent = tx.list_deliveries(siblings, &total);
-      if (!sent.ok()) return sent.error();
-      if (std::none_of(sent->begin(), sent->end(), [&](const DeliveryRecord& other) {
-            return other.id != d.id && other.purpose == delivery::kReminder &&
-                   reminder_of(other) == reminder_of(d);
-          })) {
-        first_of_reminder.push_back(&d);
-      }
-    }
     for (const DeliveryRecord& d : released) {
       if (Status updated = tx.update_delivery(d); !updated.ok()) return updated;
     }
@@ -416,10 +395,33 @@ void DeliveryWorker::store(const std::vector<DeliveryRecord>& settled,
     spdlog::info("delivery {} {} {} to {}: {}{}", d.id, d.channel, d.purpose, d.recipient, d.status,
                  d.last_error.empty() ? "" : " (" + d.last_error + ")");
   }
-  for (const DeliveryRecord* d : first_of_reminder) {
-    auto recorded = bookings_.record_reminder_sent(d->booking_id, *d->sent_at);
+  // Each reminder once on its booking, however many of its channels went (record_reminder_sent
+  // decides under the booking's lock, so also across processes).
+  std::set<std::string> reminders;
+  for (const DeliveryRecord& d : outcomes) {
+    if (d.status != delivery::kSent || d.purpose != delivery::kReminder) continue;
+    const std::string reminder = reminder_of(d);
+    if (!reminders.insert(reminder).second) continue;
+    auto recorded = bookings_.record_reminder_sent(
+        d.booking_id, [&](ReadView& view) -> Expected<std::optional<UtcSeconds>> {
+          DeliveryFilter sent;
+          sent.booking_id = d.booking_id;
+          sent.status = std::string(delivery::kSent);
+          std::int64_t total = 0;
+          auto rows = view.list_deliveries(sent, &total);
+          if (!rows.ok()) return rows.error();
+          std::optional<UtcSeconds> first;
+          for (const DeliveryRecord& other : *rows) {
+            if (other.purpose != delivery::kReminder || reminder_of(other) != reminder ||
+                !other.sent_at) {
+              continue;
+            }
+            if (!first || *other.sent_at < *first) first = other.sent_at;
+          }
+          return first;
+        });
     if (!recorded.ok()) {
-      spdlog::warn("reminder {} sent but not recorded on booking {}: {}", d->id, d->booking_id,
+      spdlog::warn("reminder {} sent but not recorded on booking {}: {}", d.id, d.booking_id,
                    recorded.error().message);
     }
   }

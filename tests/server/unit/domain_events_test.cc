@@ -139,8 +139,16 @@ TEST_CASE("each kind of change has its event with the booking before and after")
 
   REQUIRE(service.request_reminder(id).ok());
   CHECK(f.outbox().back().kind == "booking.reminder_requested");
-  REQUIRE(service.record_reminder_sent(id, f.clock.now()).ok());
+  const UtcSeconds first_channel = f.clock.now();
+  auto first_went = [&](ReadView&) -> Expected<std::optional<UtcSeconds>> {
+    return std::optional<UtcSeconds>(first_channel);
+  };
+  REQUIRE(service.record_reminder_sent(id, first_went).ok());
   CHECK(f.outbox().back().kind == "booking.reminder_sent");
+  // The reminder's other channel reports the same first send: nothing new.
+  const std::size_t events = f.outbox().size();
+  REQUIRE(service.record_reminder_sent(id, first_went).ok());
+  CHECK(f.outbox().size() == events);
 
   CHECK(service.set_status(id, BookingStatus::kCompleted).error().code == "invalid_state");
   f.clock.advance(std::chrono::hours(80));  // past the appointment: now it can be completed
