@@ -177,7 +177,7 @@ export class BookingManager extends HTMLElement {
     const { l10n, booking } = this;
     if (!booking.change_deadline) return '';
     return l10n.t(booking.clinic_phone ? 'tooLateToChangePhone' : 'tooLateToChange', {
-      deadline: l10n.dateTime(booking.change_deadline),
+      deadline: l10n.dateTimeInSentence(booking.change_deadline),
       phone: booking.clinic_phone,
     });
   }
@@ -241,7 +241,9 @@ export class BookingManager extends HTMLElement {
             this.booking = await this.api.cancel(this.booking.id, this.token, reason.value.trim());
           } catch (e) {
             if (this.refusedAsTooLate(e) || (await this.refusedAsChanged(e))) return;
-            replaceChildren(error, h('p', {}, l10n.t(e.kind === 'network' ? 'networkError' : 'serverError')));
+            const text = l10n.t(e.kind === 'network' ? 'networkError' : 'serverError');
+            replaceChildren(error, h('p', {}, text));
+            this.announce(text);
             return;
           }
           this.showBooking({ message: l10n.t('cancelled') });
@@ -310,7 +312,7 @@ export class BookingManager extends HTMLElement {
         }
         return;
       }
-      const message = l10n.t('rescheduled', { date: l10n.dateTime(this.booking.start) });
+      const message = l10n.t('rescheduled', { date: l10n.dateTimeInSentence(this.booking.start) });
       this.showBooking({ message });
       this.announce(message);
     });

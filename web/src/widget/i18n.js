@@ -124,6 +124,8 @@ export function localizer(languageTag, timeZone) {
     weekdayLong: (date) => longWeekday.format(Date.parse(date)),
     time: (instant, zone = timeZone) => timeIn(zone).format(Date.parse(instant)),
     dateTime: (instant, zone = timeZone) => upperFirst(dateTimeIn(zone).format(Date.parse(instant))),
+    // within a sentence ("hasta el martes, 12 de enero..."): as the locale writes it
+    dateTimeInSentence: (instant, zone = timeZone) => dateTimeIn(zone).format(Date.parse(instant)),
     shortDate: (instant, zone = timeZone) => shortDateIn(zone).format(Date.parse(instant)),
     zoneName(zone) {
       const part = fmt({ timeZone: zone, timeZoneName: 'longGeneric' })
