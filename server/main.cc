@@ -524,6 +524,7 @@ int main(int argc, char** argv) {
   }
   deliveries_configured->envelope_from = sender->address;
   app.settings.public_url = public_url;  // before serving: cookie flags and Origin checks
+  publication.set_identifier_system(public_url + "/fhir/clinics");
   calendar_settings.public_url = public_url;
   PeriodicTask calendar_syncing(calendar_pass, [&calendar_sync] { calendar_sync.sync_due(); });
   const MessageBuilder messages(*templates,

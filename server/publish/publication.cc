@@ -100,7 +100,8 @@ Expected<std::shared_ptr<const ClinicPublication>> SmartSchedulingPublication::g
   });
   if (!status.ok()) return status.error();
   const Snapshot occupied = engine_snapshot({clinic.get(), &occupancy});
-  SmartSchedulingFiles files = smart_scheduling_files(*clinic, occupied, listed_at(now));
+  SmartSchedulingFiles files =
+      smart_scheduling_files(*clinic, occupied, listed_at(now), identifier_system_);
   auto out = std::make_shared<ClinicPublication>();
   out->clinic = clinic;
   out->locations =

@@ -55,6 +55,8 @@ class SmartSchedulingPublication {
   Expected<std::vector<std::shared_ptr<const ClinicPublication>>> all();
   // After a committed change to `clinic_id` ("": every clinic).
   void invalidate(const std::string& clinic_id);
+  // The Locations' identifier system (smart_scheduling_files): set once, before serving.
+  void set_identifier_system(std::string system) { identifier_system_ = std::move(system); }
 
  private:
   struct Entry {
@@ -73,6 +75,7 @@ class SmartSchedulingPublication {
   Storage& storage_;
   ClinicCatalog& catalog_;
   const Clock& clock_;
+  std::string identifier_system_;
   std::mutex mutex_;
   std::condition_variable built_;
   std::map<std::string, Entry> entries_;

@@ -85,7 +85,9 @@ Json coding_json(const ServiceTypeCoding& coding, const std::string& type_name) 
                          {"display", coding.display.empty() ? type_name : coding.display}}})}};
 }
 
-std::string location_line(const ClinicConfig& clinic) {
+// The clinic as a Location: its identifier under `identifier_system` (none when empty), its
+// phone and booking page as telecom.
+std::string location_line(const ClinicConfig& clinic, const std::string& identifier_system) {
   const ClinicPublishing& p = clinic.publishing();
   Json address = Json::object();
   if (p.address) {
@@ -96,13 +98,14 @@ std::string location_line(const ClinicConfig& clinic) {
     if (!p.address->district.empty()) address["district"] = p.address->district;
     if (!p.address->country.empty()) address["country"] = p.address->country;
   }
-  Json location = {
-      {"resourceType", "Location"},
-      {"id", location_id(clinic.id())},
-      {"name", clinic.checked().clinic_name},
-      {"telecom", Json::array({{{"system", "phone"}, {"value", clinic.change_policy().phone}}})},
-      {"address", std::move(address)},
-  };
+  Json location = {{"resourceType", "Location"}, {"id", location_id(clinic.id())}};
+  if (!identifier_system.empty()) {
+    location["identifier"] = Json::array({{{"system", identifier_system}, {"value", clinic.id()}}});
+  }
+  location["name"] = clinic.checked().clinic_name;
+  location["telecom"] = Json::array({{{"system", "phone"}, {"value", clinic.change_policy().phone}},
+                                     {{"system", "url"}, {"value", p.booking_url}}});
+  location["address"] = std::move(address);
   if (!p.description.empty()) location["description"] = p.description;
   if (p.position) {
     location["position"] = {{"latitude", p.position->latitude},
@@ -185,9 +188,9 @@ std::string schedule_id(const std::string& clinic_id, const std::string& type_id
 }
 
 SmartSchedulingFiles smart_scheduling_files(const ClinicConfig& clinic, const Snapshot& occupied,
-                                            Instant now) {
+                                            Instant now, const std::string& identifier_system) {
   SmartSchedulingFiles out;
-  out.locations = location_line(clinic);
+  out.locations = location_line(clinic, identifier_system);
   const Snapshot& grid = clinic.checked();
   const ClinicPublishing& publishing = clinic.publishing();
   std::vector<ScheduleScope> scopes;
@@ -210,9 +213,13 @@ SmartSchedulingFiles smart_scheduling_files(const ClinicConfig& clinic, const Sn
            (publishing.booking_url.find('?') == std::string::npos ? "?" : "&") + "slot=")
           .dump();
   deep_link_prefix.pop_back();  // its closing quote
-  const std::string extension_prefix = ",\"extension\":[{\"url\":\"" +
-                                       std::string(kBookingDeepLinkExtension) +
-                                       "\",\"valueUrl\":" + deep_link_prefix;
+  // One deep link under both extension URLs: `,"extension":[{"url":"<hl7>","valueUrl":"<link>"},
+  // {"url":"<registry>","valueUrl":"<link>"}]`, the handle spliced in after each prefix.
+  const auto link_prefix = [&](const char* extension_url) {
+    return "{\"url\":\"" + std::string(extension_url) + "\",\"valueUrl\":" + deep_link_prefix;
+  };
+  const std::string extension_prefix = ",\"extension\":[" + link_prefix(kBookingDeepLinkExtension);
+  const std::string registry_prefix = "\"}," + link_prefix(kRegistryBookingDeepLinkExtension);
   for (const ScheduleScope& scope : scopes) {
     out.schedules += schedule_line(clinic, scope);
     // The fixed parts of this schedule's Slot lines, spliced: tens of thousands of lines.
@@ -228,8 +235,8 @@ SmartSchedulingFiles smart_scheduling_files(const ClinicConfig& clinic, const Sn
                    local_timestamp(grid.zone, slot.end) + "\"";
       if (is_free) {
         // Grid starts are whole minutes: the instant's text has no fraction.
-        out.slots +=
-            extension_prefix + to_base64url(handle_prefix + utc_text(slot.start) + "\"]") + "\"}]";
+        const std::string handle = to_base64url(handle_prefix + utc_text(slot.start) + "\"]");
+        out.slots += extension_prefix + handle + registry_prefix + handle + "\"}]";
       }
       out.slots += "}\n";
       ++out.slot_count;

@@ -25,8 +25,12 @@
 
 namespace slotbook::server {
 
-// The booking-deep-link extension's URL.
+// The booking-deep-link extension's URLs: the HL7 implementation guide's (STU 1), and the
+// SMART registry's from the specification it grew out of, which aggregators built on that
+// one look for. A free Slot carries both, with the same link.
 inline constexpr const char* kBookingDeepLinkExtension =
+    "http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-deep-link";
+inline constexpr const char* kRegistryBookingDeepLinkExtension =
     "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-deep-link";
 // Slots are published for at most this many days ahead, whatever the horizon.
 inline constexpr int kMaxPublishedDays = 366;
@@ -39,9 +43,11 @@ struct SmartSchedulingFiles {
 };
 
 // The files of `clinic` (which publishes: ClinicConfig::publishing()) with `occupied`
-// (engine_snapshot with the clinic's occupancy over the published days) at `now`.
+// (engine_snapshot with the clinic's occupancy over the published days) at `now`. The
+// Location's identifier is {system: `identifier_system`, value: the clinic's id}; the
+// server passes the URL of its clinics' directory, "<public URL>/fhir/clinics".
 SmartSchedulingFiles smart_scheduling_files(const ClinicConfig& clinic, const Snapshot& occupied,
-                                            Instant now);
+                                            Instant now, const std::string& identifier_system);
 
 std::string location_id(const std::string& clinic_id);
 // `practitioner_id` "" for the appointment type's schedule across practitioners.

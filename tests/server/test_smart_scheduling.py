@@ -25,7 +25,10 @@ BOOKING_URL = "https://clinic.example/book?lang=en"
 STU1_ID = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
-DEEP_LINK = "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-deep-link"
+# The booking-deep-link extension: the HL7 implementation guide's URL (STU 1), and the SMART
+# registry's that the earlier specification used; a free Slot carries both.
+DEEP_LINKS = ["http://hl7.org/fhir/uv/smart-scheduling-links/StructureDefinition/booking-deep-link",
+              "http://fhir-registry.smarthealthit.org/StructureDefinition/booking-deep-link"]
 PUBLIC_URL = "https://booking.clinic.example"
 
 
@@ -143,7 +146,11 @@ class Publication(unittest.TestCase):
         self.check_id(location)
         self.assertEqual(location["resourceType"], "Location")
         self.assertEqual(location["name"], "Test Clinic")
-        self.assertEqual(location["telecom"], [{"system": "phone", "value": "+1 617 555 0100"}])
+        # The profile's identifier: this server's clinic directory and the clinic's id.
+        self.assertEqual(location["identifier"],
+                         [{"system": PUBLIC_URL + "/fhir/clinics", "value": "testclinic"}])
+        self.assertEqual(location["telecom"], [{"system": "phone", "value": "+1 617 555 0100"},
+                                               {"system": "url", "value": BOOKING_URL}])
         self.assertEqual(location["address"], {"line": ["1 Main St", "Suite 200"], "city": "Boston",
                                                "state": "MA", "postalCode": "02108",
                                                "district": "Suffolk", "country": "US"})
@@ -207,8 +214,9 @@ class Publication(unittest.TestCase):
                 if slot["status"] == "busy":
                     self.assertNotIn("extension", slot)
                     continue
-                [link] = slot["extension"]
-                self.assertEqual(link["url"], DEEP_LINK)
+                self.assertEqual([e["url"] for e in slot["extension"]], DEEP_LINKS)
+                link, registry_link = slot["extension"]
+                self.assertEqual(registry_link["valueUrl"], link["valueUrl"])
                 self.assertTrue(link["valueUrl"].startswith(BOOKING_URL + "&slot="))
                 self.assertEqual(handle_of(link["valueUrl"]),
                                  ["testclinic", type_id, "any", utc_text(instant_of(slot["start"]))])

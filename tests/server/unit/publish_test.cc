@@ -138,7 +138,8 @@ TEST_CASE("slots carry the offset in force at each, across the spring DST change
   const ClinicConfig clinic = publishing_clinic("my_clinic-1", "dr-a_very-long-practitioner-id");
   // Saturday 2027-03-13 noon New York; the clocks go forward on Sunday 14th at 02:00.
   const Instant now = Instant(date::sys_days(date::year(2027) / 3 / 13) + std::chrono::hours(17));
-  const SmartSchedulingFiles files = smart_scheduling_files(clinic, clinic.checked(), now);
+  const SmartSchedulingFiles files =
+      smart_scheduling_files(clinic, clinic.checked(), now, "https://booking.example/fhir/clinics");
   auto slots = lines(files.slots);
   REQUIRE(files.slot_count == slots.size());
   // Sundays 14th and 21st, 09:00 and 10:00, per type and per practitioner: 8.
@@ -148,7 +149,11 @@ TEST_CASE("slots carry the offset in force at each, across the spring DST change
   for (const auto& slot : slots) {
     CHECK(std::regex_match(slot["id"].get<std::string>(), kId));
     CHECK(slot["status"] == "free");
+    REQUIRE(slot["extension"].size() == 2);  // the HL7 and the registry URL, one link
+    CHECK(slot["extension"][0]["url"] == kBookingDeepLinkExtension);
+    CHECK(slot["extension"][1]["url"] == kRegistryBookingDeepLinkExtension);
     const std::string url = slot["extension"][0]["valueUrl"];
+    CHECK(slot["extension"][1]["valueUrl"] == url);
     REQUIRE(url.rfind("https://clinic.example/book?slot=", 0) == 0);
     auto handle = from_base64url(url.substr(url.find('=') + 1));
     REQUIRE(handle);
