@@ -14,6 +14,7 @@ import { auditor } from './axe.mjs';
 import { keyCall } from './staff_support.mjs';
 import {
   FAKE_START,
+  bookThroughApi,
   clinicFile,
   demoClinic,
   fillPatient,
@@ -25,6 +26,25 @@ import {
   widget,
   withCleanup,
 } from './support.mjs';
+
+/**
+ * One tab per booking of `bookings` ({key: booking}) on its manage page, the first in the
+ * browser's own page, each waited on until its change buttons show. `problems` gathers the
+ * other tabs' console errors (the browser's own page has its own list).
+ */
+async function openManageTabs(browser, server, bookings) {
+  const problems = [];
+  const tabs = {};
+  for (const [key, booking] of Object.entries(bookings)) {
+    const page = Object.keys(tabs).length === 0 ? browser.page : await browser.context.newPage();
+    if (page !== browser.page) page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.goto(`${server.url}${booking.manage_url}`);
+    const m = widget(page, 'clinic-booking-manage');
+    await m.root.locator('button[part~="cancel"]').waitFor();
+    tabs[key] = { page, m, booking };
+  }
+  return { tabs, problems };
+}
 
 test('manage page: view, reschedule, .ics, cancel', { timeout: 120000 }, () =>
   withCleanup(async (defer) => {
@@ -158,22 +178,12 @@ test('manage page: the deadline passes while the page is open', { timeout: 12000
     const server = await startServer({ clinic, movableClock: true });
     defer(server.stop);
     // Wednesday at 10, 11 and 12 in New York: changes possible until the day before
-    const book = async (start, name, language) => {
-      const created = await fetch(`${server.url}/api/v1/bookings`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          clinic_id: 'demo',
-          appointment_type: 'consultation',
-          practitioner_id: 'dr-patel',
-          start,
-          patient: { name, email: 'late@example.com', language },
-        }),
+    const book = (start, name, language) =>
+      bookThroughApi(server.url, {
+        practitioner_id: 'dr-patel',
+        start,
+        patient: { name, email: 'late@example.com', language },
       });
-      const text = await created.text();
-      assert.equal(created.status, 201, text);
-      return JSON.parse(text).booking;
-    };
     const bookings = {
       cancel: await book('2027-01-13T15:00:00Z', 'Lou Late', 'en'),
       reschedule: await book('2027-01-13T16:00:00Z', 'Rae Late', 'en'),
@@ -182,16 +192,9 @@ test('manage page: the deadline passes while the page is open', { timeout: 12000
     const browser = await launchBrowser();
     defer(browser.close);
     // one tab per booking, each opened while changes are still allowed
-    const problems = [];
-    const tabs = {};
-    for (const [key, booking] of Object.entries(bookings)) {
-      const page = key === 'cancel' ? browser.page : await browser.context.newPage();
-      if (page !== browser.page) page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-      await page.goto(`${server.url}${booking.manage_url}`);
-      const m = widget(page, 'clinic-booking-manage');
-      await m.root.locator('button[part~="cancel"]').waitFor();
+    const { tabs, problems } = await openManageTabs(browser, server, bookings);
+    for (const { m } of Object.values(tabs)) {
       assert.equal(await m.root.locator('[part~="change-policy"]').count(), 0);
-      tabs[key] = { page, m, booking };
     }
     server.moveClock(47 * 3600 * 1000); // Wednesday 07:50 in New York: past every deadline
 
@@ -277,22 +280,12 @@ test('manage page: the booking changed while the page is open', { timeout: 12000
   withCleanup(async (defer) => {
     const server = await startServer({ movableClock: true });
     defer(server.stop);
-    const book = async (start, name, language) => {
-      const created = await fetch(`${server.url}/api/v1/bookings`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          clinic_id: 'demo',
-          appointment_type: 'consultation',
-          practitioner_id: 'dr-patel',
-          start,
-          patient: { name, email: 'changed@example.com', language },
-        }),
+    const book = (start, name, language) =>
+      bookThroughApi(server.url, {
+        practitioner_id: 'dr-patel',
+        start,
+        patient: { name, email: 'changed@example.com', language },
       });
-      const text = await created.text();
-      assert.equal(created.status, 201, text);
-      return JSON.parse(text).booking;
-    };
     const bookings = {
       // Wednesday at 10 and 11 in New York
       reschedule: await book('2027-01-13T15:00:00Z', 'Ray Moved', 'en'),
@@ -302,16 +295,7 @@ test('manage page: the booking changed while the page is open', { timeout: 12000
     };
     const browser = await launchBrowser();
     defer(browser.close);
-    const problems = [];
-    const tabs = {};
-    for (const [key, booking] of Object.entries(bookings)) {
-      const page = key === 'reschedule' ? browser.page : await browser.context.newPage();
-      if (page !== browser.page) page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-      await page.goto(`${server.url}${booking.manage_url}`);
-      const m = widget(page, 'clinic-booking-manage');
-      await m.root.locator('button[part~="cancel"]').waitFor();
-      tabs[key] = { page, m, booking };
-    }
+    const { tabs, problems } = await openManageTabs(browser, server, bookings);
     const current = async (booking) => {
       const token = new URL(booking.manage_url, server.url).searchParams.get('token');
       return (await (await fetch(`${server.url}/api/v1/bookings/${booking.id}?token=${token}`)).json()).booking;
@@ -405,21 +389,12 @@ test('manage page: the answers to the clinic questions, in Spanish', { timeout: 
   withCleanup(async (defer) => {
     const server = await startServer({ clinic: questionsClinic(defer) });
     defer(server.stop);
-    const created = await fetch(`${server.url}/api/v1/bookings`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        clinic_id: 'demo',
-        appointment_type: 'consultation',
-        practitioner_id: 'dr-lee',
-        start: '2027-01-12T15:00:00Z',
-        patient: { name: 'Lucía Gómez', email: 'lucia@example.com', language: 'es' },
-        answers: { dob: '1990-02-03', reason: 'checkup', consent: true },
-      }),
+    const booking = await bookThroughApi(server.url, {
+      practitioner_id: 'dr-lee',
+      start: '2027-01-12T15:00:00Z',
+      patient: { name: 'Lucía Gómez', email: 'lucia@example.com', language: 'es' },
+      answers: { dob: '1990-02-03', reason: 'checkup', consent: true },
     });
-    const text = await created.text();
-    assert.equal(created.status, 201, text);
-    const booking = JSON.parse(text).booking;
     assert.deepEqual(
       booking.answers.map((a) => [a.id, a.label, a.text]),
       [

@@ -3,6 +3,7 @@
 // server for a second origin, screenshots under build/test-artifacts/web/, and locators
 // for the widget (Playwright's CSS locators pierce open shadow roots).
 
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -320,6 +321,22 @@ export async function openDemoSite(defer, { beforeLoad, clinic } = {}) {
   const w = widget(page);
   await w.times.first().waitFor();
   return { server, browser, page, w };
+}
+
+/**
+ * A booking made through the public API of the server at `serverUrl` (the demo clinic's
+ * consultation unless `fields` say otherwise); fails the test unless it is 201. Returns the
+ * answer's booking.
+ */
+export async function bookThroughApi(serverUrl, fields) {
+  const created = await fetch(`${serverUrl}/api/v1/bookings`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ clinic_id: 'demo', appointment_type: 'consultation', ...fields }),
+  });
+  const text = await created.text();
+  assert.equal(created.status, 201, text);
+  return JSON.parse(text).booking;
 }
 
 export async function withCleanup(body) {

@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { auditor } from './axe.mjs';
 import {
   TEST_API_KEY,
+  bookThroughApi,
   clinicFile,
   fillPatient,
   launchBrowser,
@@ -201,18 +202,11 @@ test('a deep link to a taken slot shows its day, a note and the nearest times', 
   withCleanup(async (defer) => {
     const { host, server, browser, page, w } = await setUp(defer);
     const audit = auditor(t, { prefix: 'deep-link-taken-' });
-    const taken = await fetch(`${server.url}/api/v1/bookings`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        clinic_id: 'demo',
-        appointment_type: 'consultation',
-        practitioner_id: 'dr-lee',
-        start: TEN,
-        patient: { name: 'First Come', email: 'first@example.com' },
-      }),
+    await bookThroughApi(server.url, {
+      practitioner_id: 'dr-lee',
+      start: TEN,
+      patient: { name: 'First Come', email: 'first@example.com' },
     });
-    assert.equal(taken.status, 201, await taken.text());
     const holds = [];
     page.on('request', (r) => isPost('holds')(r) && holds.push(r.url()));
 

@@ -182,6 +182,11 @@ export class BookingManager extends HTMLElement {
     });
   }
 
+  /** Whether `error` is a refusal of a cancel or reschedule that the page has now shown. */
+  async showedRefusal(error) {
+    return this.refusedAsTooLate(error) || this.refusedAsChanged(error);
+  }
+
   /**
    * Whether `error` is the server refusing a change as too late (409 too_late_to_change: the
    * deadline passed while the page was open); if so the page shows the booking as it does
@@ -240,7 +245,7 @@ export class BookingManager extends HTMLElement {
           try {
             this.booking = await this.api.cancel(this.booking.id, this.token, reason.value.trim());
           } catch (e) {
-            if (this.refusedAsTooLate(e) || (await this.refusedAsChanged(e))) return;
+            if (await this.showedRefusal(e)) return;
             const text = l10n.t(e.kind === 'network' ? 'networkError' : 'serverError');
             replaceChildren(error, h('p', {}, text));
             this.announce(text);
@@ -299,7 +304,7 @@ export class BookingManager extends HTMLElement {
           practitioner_id: booking.practitioner_id,
         });
       } catch (error) {
-        if (this.refusedAsTooLate(error) || (await this.refusedAsChanged(error))) return;
+        if (await this.showedRefusal(error)) return;
         // a refusal as changed whose reload failed: the generic error, not "time taken"
         const taken = error.kind === 'conflict' && error.code !== 'invalid_state';
         const key = taken ? 'slotTaken' : error.kind === 'network' ? 'networkError' : 'serverError';
